@@ -1,0 +1,264 @@
+"""The `rules` command line: evaluate, explain, schema, test.
+
+Every expected failure is a `WeerbaarError`: one line on stderr naming the file
+and place, exit code 2 for bad input and 1 otherwise, never a traceback.
+Output goes to a temporary file first, so nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import click
+
+from .errors import CaseError, ProfileError, WeerbaarError
+
+FORMATS = ("text", "json", "md", "dot", "svg", "png")
+REPO_RULES = Path(__file__).resolve().parent.parent / "rulesets" / "nl"
+
+
+def default_rules() -> Path:
+    env = os.environ.get("WEERBAAR_REGELS")
+    if env:
+        return Path(env)
+    local = Path("rulesets/nl")
+    return local if local.is_dir() else REPO_RULES
+
+
+def profile_path(rules: Path, gemeente: str | None, profiel: Path | None) -> Path | None:
+    """`--profiel FILE` wins; else `--gemeente NAME` (or the case's gemeente) names rulesets/gemeenten/NAME.yaml."""
+    if profiel is not None:
+        return profiel
+    if not gemeente:
+        return None
+    directory = rules.parent / "gemeenten"
+    path = directory / f"{gemeente}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in directory.glob("*.yaml")) if directory.is_dir() else []
+        raise ProfileError(f"onbekend gemeenteprofiel '{gemeente}' (beschikbaar: {', '.join(known) or 'geen'})")
+    return path
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CaseError(f"--peildatum: ongeldige datum '{value}' (verwacht JJJJ-MM-DD)") from None
+
+
+def write_output(data: str | bytes, output: Path | None) -> None:
+    """Write atomically: a failure never leaves a half-written file."""
+    if output is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    mode = "wb" if isinstance(data, bytes) else "w"
+    directory = output.parent if str(output.parent) else Path(".")
+    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".rules-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as stream:
+            stream.write(data)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn our errors into one clear line and an exit code."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except WeerbaarError as exc:
+            click.echo(f"fout: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("afgebroken", err=True)
+            sys.exit(130)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="weerbaar-rules")
+def main() -> None:
+    """weerbaar-rules: welk bestuurlijk instrument past bij deze zaak van ondermijning?"""
+
+
+_engines: dict[tuple[str, str | None], Any] = {}
+
+
+def engine_for(rules: Path, profile: Path | None) -> Any:
+    from .evaluation import Engine
+
+    key = (str(rules), str(profile) if profile else None)
+    if key not in _engines:
+        _engines[key] = Engine.from_directory(rules, profile=profile)
+    return _engines[key]
+
+
+def render(decision: Any, fmt: str, volledig: bool) -> str | bytes:
+    from . import render as r
+
+    if fmt == "json":
+        return r.to_json(decision)
+    if fmt == "md":
+        return r.to_markdown(decision)
+    if fmt == "text":
+        return r.to_text(decision, volledig=volledig)
+    from . import dot
+
+    return dot.render(decision, fmt, volledig=volledig)
+
+
+rules_option = click.option(
+    "--regels", "rules", type=click.Path(path_type=Path), default=None, help="Map met de landelijke regels (standaard rulesets/nl)."
+)
+gemeente_option = click.option("--gemeente", default=None, help="Gemeenteprofiel uit rulesets/gemeenten/NAAM.yaml.")
+profiel_option = click.option("--profiel", type=click.Path(path_type=Path), default=None, help="Pad naar een profielbestand.")
+peildatum_option = click.option("--peildatum", default=None, help="Pas het recht toe dat op deze datum gold (JJJJ-MM-DD).")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@rules_option
+@gemeente_option
+@profiel_option
+@peildatum_option
+@click.option("--volledig", is_flag=True, help="Toon ook wat niet relevant is voor de aanbeveling.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, help="Schrijf naar dit bestand.")
+@click.option("--jobs", "-j", type=int, default=0, help="Processen voor een batch (standaard: alle kernen).")
+@guarded
+def evaluate(
+    path: Path,
+    fmt: str,
+    rules: Path | None,
+    gemeente: str | None,
+    profiel: Path | None,
+    peildatum: str | None,
+    volledig: bool,
+    output: Path | None,
+    jobs: int,
+) -> None:
+    """Beoordeel een zaak (JSON/YAML), of een batch: een map of een JSON-lines-bestand (een besluit per regel)."""
+    from .caseio import load_case
+
+    rules = rules or default_rules()
+    day = _parse_date(peildatum)
+    if path.is_dir() or path.suffix == ".jsonl":
+        if fmt not in ("json", "text"):
+            raise CaseError(f"{path}: een batch geeft JSON-lines; --format {fmt} kan alleen voor een enkele zaak")
+        write_output("".join(batch(path, rules, gemeente, profiel, day, jobs)), output)
+        return
+    case = load_case(path)
+    engine = engine_for(rules, profile_path(rules, gemeente or case.gemeente, profiel))
+    decision = engine.evaluate(case, peildatum=day)
+    write_output(render(decision, fmt, volledig), output)
+
+
+# -- batch --------------------------------------------------------------------
+
+_worker_engine: Any = None
+
+
+def _init_worker(rules: str, profile: str | None) -> None:
+    global _worker_engine
+    from .evaluation import Engine
+
+    _worker_engine = Engine.from_directory(rules, profile=profile)
+
+
+def _evaluate_chunk(chunk: list[tuple[str, str]], day: str | None) -> list[str]:
+    from .model import Case
+    from .render import to_json_line
+
+    out = []
+    for _, data in chunk:
+        case = Case.model_validate_json(data)
+        out.append(to_json_line(_worker_engine.evaluate(case, peildatum=dt.date.fromisoformat(day) if day else None)))
+    return out
+
+
+def batch(path: Path, rules: Path, gemeente: str | None, profiel: Path | None, day: dt.date | None, jobs: int) -> Iterator[str]:
+    """Evaluate many cases on all cores; output keeps the input order. One profile for the whole batch."""
+    from .caseio import iter_cases
+
+    profile = profile_path(rules, gemeente, profiel)
+    engine_for(rules, profile)  # fail fast on a bad ruleset, before starting processes
+    cases = [(where, case.model_dump_json()) for where, case in iter_cases(path)]
+    workers = jobs or os.cpu_count() or 1
+    size = max(1, min(200, len(cases) // (workers * 4) or 1))
+    chunks = [cases[i : i + size] for i in range(0, len(cases), size)]
+    show = sys.stderr.isatty()
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(rules), str(profile) if profile else None)) as pool:
+        futures = [pool.submit(_evaluate_chunk, chunk, day.isoformat() if day else None) for chunk in chunks]
+        with click.progressbar(length=len(cases), label="zaken", file=sys.stderr if show else open(os.devnull, "w")) as bar:
+            for future, chunk in zip(futures, chunks):
+                lines = future.result()
+                bar.update(len(chunk))
+                yield from lines
+
+
+@main.command()
+@guarded
+def schema() -> None:
+    """Print het JSON Schema van een zaakbestand."""
+    from .model import Case
+
+    click.echo(json.dumps(Case.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("instrument")
+@rules_option
+@gemeente_option
+@profiel_option
+@peildatum_option
+@guarded
+def explain(path: Path, instrument: str, rules: Path | None, gemeente: str | None, profiel: Path | None, peildatum: str | None) -> None:
+    """Waarom wel of niet: leg de status van een instrument voor deze zaak uit."""
+    from .caseio import load_case
+    from .why import explain_instrument
+
+    rules = rules or default_rules()
+    case = load_case(path)
+    engine = engine_for(rules, profile_path(rules, gemeente or case.gemeente, profiel))
+    decision = engine.evaluate(case, peildatum=_parse_date(peildatum))
+    click.echo(explain_instrument(decision, instrument))
+
+
+@main.command("test")
+@click.argument("directory", type=click.Path(path_type=Path), required=False)
+@rules_option
+@guarded
+def test_command(directory: Path | None, rules: Path | None) -> None:
+    """Draai de scenario's (zaak + verwacht besluit) in een map (standaard cases/)."""
+    from .scenarios import run_directory
+
+    rules = rules or default_rules()
+    results = run_directory(directory or Path("cases"), rules)
+    failed = [r for r in results if not r.ok]
+    for result in results:
+        click.echo(result.report())
+    click.echo(f"{len(results) - len(failed)} van {len(results)} scenario's geslaagd")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,440 @@
+"""Compiling rules into durable_rules rulesets, one per stratum.
+
+Two things the Rete engine does not give us are built here, in the shape of
+the patterns rather than in Python logic at run time:
+
+* **Unknown facts.** Every rule is compiled twice: a *definite* version that
+  fires only when the condition is true on known facts, and a *possible*
+  version that also fires when the condition could still become true once
+  unknown facts are known (Kleene's three-valued logic, with negation pushed to
+  the leaves). A possible firing without a definite one means "undecided".
+* **Sound negation.** A rule that tests for the absence of a derived fact, or
+  for "no item such that …", runs in a later stratum than every rule that could
+  derive it (stratified evaluation, as in Datalog). The absence is then a plain
+  field on the case fact, known before the stratum starts.
+
+Each rule also gets a test on the peildatum, so a rule can only fire on cases
+whose peildatum lies in its validity period.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import conditions as cond
+from .errors import RulesetError
+from .facts import PROVENANCE, TYPE, USABLE
+from .ruleset import Rule, Ruleset
+
+DEFINITE = "zeker"
+POSSIBLE = "mogelijk"
+MODES = (DEFINITE, POSSIBLE)
+DERIVED_TYPE = "afgeleid"
+SENTINEL = "__start"
+
+_INVERSE = {
+    "equals": "not_equals",
+    "not_equals": "equals",
+    "in": "not_in",
+    "not_in": "in",
+    "gt": "lte",
+    "lte": "gt",
+    "gte": "lt",
+    "lt": "gte",
+    "on_or_after": "before",
+    "before": "on_or_after",
+    "older_than_months": "_younger_than_months",
+    "_younger_than_months": "older_than_months",
+    "within_months": "_not_within_months",
+    "_not_within_months": "within_months",
+}
+
+
+def flag_key(name: str, mode: str) -> str:
+    """Field on the case fact that says a derived fact is absent in a mode; dots would read as nested paths."""
+    return f"_af__{name.replace('.', '__')}__{mode}"
+
+
+@dataclass(frozen=True)
+class Neg:
+    """A negated leaf at case level (the leaf itself stays in the tree for explanations)."""
+
+    leaf: cond.Leaf
+
+
+@dataclass(frozen=True)
+class DerivedAbsent:
+    name: str
+
+
+@dataclass
+class Unit:
+    """One compiled durable_rules rule: a rule (or a helper), one mode, one branch of its disjunction."""
+
+    name: str
+    rule_index: int | None  # index into Ruleset.rules; None for helper rules
+    mode: str
+    branch: int
+    derives: tuple[str, ...]
+    positive: tuple[str, ...]
+    negative: tuple[str, ...]
+    body: list[Any]  # atoms: Leaf, Neg, cond.Some, cond.Derived, DerivedAbsent
+    at_least: int = 1
+    stratum: int = 0
+    validity: tuple[int | None, int | None] = (None, None)
+    definition: dict[str, Any] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # alias -> what it matched (zaak, list name, derived name)
+
+
+@dataclass(frozen=True)
+class Stratum:
+    index: int
+    name: str
+    definition: dict[str, Any]
+    fact_types: frozenset[str]
+    derived_used: frozenset[str]
+    negated_flags: frozenset[str]  # derived facts whose absence this stratum needs on the case fact
+
+
+@dataclass(frozen=True)
+class Program:
+    """Everything needed to run a ruleset: the strata and the table from durable rule names back to rules."""
+
+    ruleset: Ruleset
+    strata: tuple[Stratum, ...]
+    units: dict[str, Unit]
+    key: str
+
+
+def _dnf(condition: cond.Condition, helpers: "_Helpers", negated: bool = False) -> list[list[Any]]:
+    """Case-level condition -> list of conjunctions of atoms, negation pushed to the atoms."""
+    if isinstance(condition, cond.All if not negated else cond.AnyOf):
+        result: list[list[Any]] = [[]]
+        for item in condition.items:
+            result = [left + right for left in result for right in _dnf(item, helpers, negated)]
+        return result
+    if isinstance(condition, cond.AnyOf if not negated else cond.All):
+        return [conj for item in condition.items for conj in _dnf(item, helpers, negated)]
+    if isinstance(condition, cond.Not):
+        return _dnf(condition.item, helpers, not negated)
+    if isinstance(condition, cond.Leaf):
+        return [[Neg(condition) if negated else condition]]
+    if isinstance(condition, cond.ParamTest):
+        return [[]] if condition.outcome != negated else []
+    if isinstance(condition, cond.Derived):
+        return [[DerivedAbsent(condition.name) if negated else condition]]
+    if isinstance(condition, cond.Some):
+        if condition.at_least > 1:
+            name = helpers.flag_for(condition)
+            return [[DerivedAbsent(name) if negated else cond.Derived(name)]]
+        parts = _split(condition)
+        if negated:
+            # No item such that (A or B) = no item such that A, and no item such that B.
+            return [[DerivedAbsent(helpers.flag_for(part)) for part in parts]]
+        return [[part] for part in parts]
+    raise AssertionError(condition)
+
+
+class _Helpers:
+    """Helper rules that turn `no item such that …` and counts into derived facts of a lower stratum."""
+
+    def __init__(self) -> None:
+        self.flags: dict[cond.Some, str] = {}
+
+    def flag_for(self, some: cond.Some) -> str:
+        if some.at_least > 1 and len(_split(some)) > 1:
+            raise RulesetError(f"telling over {some.list} is te groot voor durable_rules; vereenvoudig de voorwaarde")
+        if some not in self.flags:
+            self.flags[some] = f"__hulp{len(self.flags)}"
+        return self.flags[some]
+
+
+def _leaf_expr(leaf: cond.Leaf, mode: str, negated: bool) -> Any:
+    """A durable_rules expression for one leaf; True/False when it is constant."""
+    op = _INVERSE[leaf.op] if negated else leaf.op
+    name = "info_id" if leaf.field == "id" else leaf.field
+    if op == "known":
+        want = leaf.value != negated
+        return {"$ex": {name: 1}} if want else {"$nex": {name: 1}}
+    if op in ("within_months", "_not_within_months", "older_than_months", "_younger_than_months"):
+        key = f"{name}__maanden"
+        n = leaf.value
+        expr: Any = {
+            "within_months": {"$and": [{"$gte": {key: 0}}, {"$lt": {key: n}}]},
+            "_not_within_months": {"$or": [{"$lt": {key: 0}}, {"$gte": {key: n}}]},
+            "older_than_months": {"$gte": {key: n}},
+            "_younger_than_months": {"$lt": {key: n}},
+        }[op]
+    elif op in ("on_or_after", "before"):
+        key = f"{name}__ord"
+        expr = {"$gte" if op == "on_or_after" else "$lt": {key: leaf.value.toordinal()}}
+    elif op == "equals":
+        expr = {name: leaf.value}
+    elif op == "not_equals":
+        expr = {"$neq": {name: leaf.value}}
+    elif op == "in":
+        expr = {"$or": [{name: v} for v in leaf.value]} if len(leaf.value) > 1 else {name: leaf.value[0]}
+    elif op == "not_in":
+        expr = {"$and": [{"$neq": {name: v}} for v in leaf.value]} if len(leaf.value) > 1 else {"$neq": {name: leaf.value[0]}}
+    else:
+        expr = {f"${op}": {name: leaf.value}}
+    if mode == DEFINITE:
+        if op in ("not_equals", "not_in"):
+            return {"$and": [{"$ex": {name: 1}}, expr]}
+        return expr
+    return {"$or": [expr, {"$nex": {name: 1}}]}
+
+
+def _join(op: str, absorbing: bool, parts: list[Any]) -> Any:
+    """Fold constants and flatten nested operators of the same kind (durable_rules allows few operators)."""
+    flat: list[Any] = []
+    for part in parts:
+        if part is absorbing:
+            return absorbing
+        if part is (not absorbing):
+            continue
+        if isinstance(part, dict) and set(part) == {op}:
+            flat.extend(part[op])
+        else:
+            flat.append(part)
+    if not flat:
+        return not absorbing
+    return flat[0] if len(flat) == 1 else {op: flat}
+
+
+def _and(parts: list[Any]) -> Any:
+    return _join("$and", False, parts)
+
+
+def _or(parts: list[Any]) -> Any:
+    return _join("$or", True, parts)
+
+
+# durable_rules stores two entries per $and/$or in a sequence of at most 32 per pattern.
+MAX_OPERATORS = 14
+
+
+def _operators(expr: Any) -> int:
+    if isinstance(expr, dict):
+        inner = sum(_operators(v) for v in expr.values())
+        return inner + (1 if set(expr) & {"$and", "$or"} else 0)
+    if isinstance(expr, list):
+        return sum(_operators(v) for v in expr)
+    return 0
+
+
+def _item_dnf(condition: cond.Condition | None, negated: bool = False) -> list[list[cond.Condition]]:
+    """Item-level condition -> disjunction of conjunctions of (possibly negated) leaves."""
+    if condition is None:
+        return [[]] if not negated else []
+    if isinstance(condition, (cond.Leaf, cond.ParamTest)):
+        return [[cond.Not(condition) if negated else condition]]
+    if isinstance(condition, cond.Not):
+        return _item_dnf(condition.item, not negated)
+    if isinstance(condition, (cond.All, cond.AnyOf)):
+        if isinstance(condition, cond.All) != negated:
+            result: list[list[cond.Condition]] = [[]]
+            for item in condition.items:
+                result = [a + b for a in result for b in _item_dnf(item, negated)]
+            return result
+        return [conj for item in condition.items for conj in _item_dnf(item, negated)]
+    raise AssertionError(condition)
+
+
+def _split(some: cond.Some) -> list[cond.Some]:
+    """A `some` whose pattern is too large for durable_rules becomes one `some` per disjunct."""
+    if all(_operators(_item_expr(some.where, mode)) <= MAX_OPERATORS for mode in MODES):
+        return [some]
+    parts = [cond.Some(some.list, cond.All(tuple(conj)) if conj else None, 1) for conj in _item_dnf(some.where)]
+    for part in parts:
+        if any(_operators(_item_expr(part.where, mode)) > MAX_OPERATORS for mode in MODES):
+            raise RulesetError(f"voorwaarde over {some.list} is te groot voor durable_rules; splits de regel")
+    return parts
+
+
+def _item_expr(condition: cond.Condition | None, mode: str, negated: bool = False) -> Any:
+    """Item-level condition -> one durable expression, negation pushed to the leaves."""
+    if condition is None:
+        return True if not negated else False
+    if isinstance(condition, cond.Leaf):
+        return _leaf_expr(condition, mode, negated)
+    if isinstance(condition, cond.ParamTest):
+        return condition.outcome != negated
+    if isinstance(condition, cond.Not):
+        return _item_expr(condition.item, mode, not negated)
+    if isinstance(condition, (cond.All, cond.AnyOf)):
+        parts = [_item_expr(item, mode, negated) for item in condition.items]
+        conjunctive = isinstance(condition, cond.All) != negated
+        return _and(parts) if conjunctive else _or(parts)
+    raise AssertionError(condition)
+
+
+def _pattern(fact_type: str, parts: list[Any]) -> Any:
+    return _and([{TYPE: fact_type}, *parts])
+
+
+def _build_definition(unit: Unit) -> dict[str, Any] | None:
+    """The durable_rules JSON of one unit, or None when a constant makes it unsatisfiable."""
+    zaak_parts: list[Any] = []
+    van, tot = unit.validity
+    if van is not None:
+        zaak_parts.append({"$gte": {"peildatum__ord": van}})
+    if tot is not None:
+        zaak_parts.append({"$lte": {"peildatum__ord": tot}})
+    patterns: list[dict[str, Any]] = []
+    aliases: dict[str, str] = {}
+    for atom in unit.body:
+        if isinstance(atom, cond.Leaf):
+            zaak_parts.append(_leaf_expr(atom, unit.mode, False))
+        elif isinstance(atom, Neg):
+            zaak_parts.append(_leaf_expr(atom.leaf, unit.mode, True))
+        elif isinstance(atom, DerivedAbsent):
+            # Definitely absent: not even possibly derived. Possibly absent: not definitely derived.
+            other = POSSIBLE if unit.mode == DEFINITE else DEFINITE
+            zaak_parts.append({flag_key(atom.name, other): True})
+        elif isinstance(atom, cond.Derived):
+            alias = f"d{len(patterns)}"
+            patterns.append({alias: _pattern(DERIVED_TYPE, [{"naam": atom.name}, {"modus": unit.mode}])})
+            aliases[alias] = f"afgeleid:{atom.name}"
+        elif isinstance(atom, cond.Some):
+            expr = _item_expr(atom.where, unit.mode)
+            fact_type = cond.LISTS[atom.list][1]
+            alias = f"i{len(patterns)}"
+            patterns.append({alias: _pattern(fact_type, [{USABLE: True}, expr])})
+            aliases[alias] = atom.list
+        else:
+            raise AssertionError(atom)
+    zaak = _pattern("zaak", zaak_parts)
+    if zaak is False or any(p is False for pat in patterns for p in pat.values()):
+        return None
+    unit.aliases = {"z": "zaak", **aliases}
+    definition: dict[str, Any] = {"all": [{"z": zaak}, *patterns]}
+    if unit.at_least > 1:
+        definition["count"] = unit.at_least
+    return definition
+
+
+def _units_for(rule: Rule, index: int, helpers: _Helpers) -> list[Unit]:
+    units = []
+    for branch, body in enumerate(_dnf(rule.when, helpers)):
+        positive = tuple(sorted({a.name for a in body if isinstance(a, cond.Derived)}))
+        negative = tuple(sorted({a.name for a in body if isinstance(a, DerivedAbsent)}))
+        for mode in MODES:
+            units.append(
+                Unit(
+                    name=f"r{index}_{branch}_{mode[0]}",
+                    rule_index=index,
+                    mode=mode,
+                    branch=branch,
+                    derives=rule.derives,
+                    positive=positive,
+                    negative=negative,
+                    body=body,
+                    validity=(
+                        rule.geldig_van.toordinal() if rule.geldig_van else None,
+                        rule.geldig_tot.toordinal() if rule.geldig_tot else None,
+                    ),
+                )
+            )
+    return units
+
+
+def _stratify(units: list[Unit]) -> None:
+    """Assign strata so every negated derived fact is complete before it is tested (error on a negative cycle)."""
+    derivers: dict[str, list[Unit]] = {}
+    for unit in units:
+        for name in unit.derives:
+            derivers.setdefault(name, []).append(unit)
+    limit = len(units) + 1
+    changed = True
+    while changed:
+        changed = False
+        for unit in units:
+            level = 0
+            for name in unit.positive:
+                level = max([level] + [u.stratum for u in derivers.get(name, [])])
+            for name in unit.negative:
+                level = max([level] + [u.stratum + 1 for u in derivers.get(name, [])])
+            if level != unit.stratum:
+                unit.stratum = level
+                changed = True
+                if level > limit:
+                    raise RulesetError(
+                        f"regels verwijzen via 'not' in een kring naar elkaar (o.a. {unit.name}); "
+                        "zo'n regelset heeft geen eenduidige uitkomst"
+                    )
+
+
+def compile_ruleset(ruleset: Ruleset) -> Program:
+    """Compile every rule (both modes, every branch) and group them into strata."""
+    helpers = _Helpers()
+    units: list[Unit] = []
+    for index, rule in enumerate(ruleset.rules):
+        units.extend(_units_for(rule, index, helpers))
+    seen: set[str] = set()
+    while len(seen) < len(helpers.flags):
+        for some, name in list(helpers.flags.items()):
+            if name in seen:
+                continue
+            seen.add(name)
+            plain = cond.Some(some.list, some.where, 1)
+            for mode in MODES:
+                units.append(
+                    Unit(
+                        name=f"{name}_{mode[0]}",
+                        rule_index=None,
+                        mode=mode,
+                        branch=0,
+                        derives=(name,),
+                        positive=(),
+                        negative=(),
+                        body=[plain],
+                        at_least=some.at_least,
+                    )
+                )
+    _stratify(units)
+    kept: dict[str, Unit] = {}
+    for unit in units:
+        definition = _build_definition(unit)
+        if definition is not None:
+            unit.definition = definition
+            kept[unit.name] = unit
+    depth = max((u.stratum for u in kept.values()), default=0) + 1
+    strata = []
+    for level in range(depth):
+        members = [u for u in kept.values() if u.stratum == level]
+        definition = {SENTINEL: {"all": [{"z": {TYPE: "zaak"}}]}}
+        fact_types: set[str] = {"zaak"}
+        derived_used: set[str] = set()
+        negated: set[str] = set()
+        for unit in members:
+            definition[unit.name] = unit.definition
+            for atom in unit.body:
+                if isinstance(atom, cond.Some):
+                    fact_types.add(cond.LISTS[atom.list][1])
+                elif isinstance(atom, cond.Derived):
+                    derived_used.add(atom.name)
+                elif isinstance(atom, DerivedAbsent):
+                    negated.add(atom.name)
+        if derived_used:
+            fact_types.add(DERIVED_TYPE)
+        text = json.dumps(definition, sort_keys=True)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+        strata.append(
+            Stratum(
+                index=level,
+                name=f"wr_{digest}_{level}",
+                definition=definition,
+                fact_types=frozenset(fact_types),
+                derived_used=frozenset(derived_used),
+                negated_flags=frozenset(negated),
+            )
+        )
+    key = hashlib.sha256("|".join(s.name for s in strata).encode()).hexdigest()
+    return Program(ruleset=ruleset, strata=tuple(strata), units=kept, key=key)
+
+
+__all__ = ["Program", "Stratum", "Unit", "compile_ruleset", "flag_key", "DEFINITE", "POSSIBLE", "PROVENANCE"]

@@ -1,0 +1,336 @@
+"""Evaluating a case: run the strata on durable_rules, record every firing, assemble the decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__, backend
+from . import conditions as cond
+from .compiler import DEFINITE, DERIVED_TYPE, POSSIBLE, Program, Unit, compile_ruleset, flag_key
+from .decision import Decision, FiringRecord, InformationVerdict, InstrumentDecision, Receipt
+from .errors import EvaluationError
+from .explain import Explainer, Trace, leaf_value
+from .facts import PROVENANCE, TYPE, CaseFacts, case_facts
+from .graph import build_graph
+from .model import Case
+from .ruleset import Rule, Ruleset, load_ruleset
+
+DEFAULT_MAX_FIRINGS = 20_000
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One rule firing: which rule, in which mode, on which facts (provenance keys)."""
+
+    unit: Unit
+    matched: tuple[tuple[str, str], ...]  # (alias, provenance)
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        return tuple(p for _, p in self.matched)
+
+
+@dataclass
+class Run:
+    """The raw result of running the strata for one case."""
+
+    facts: CaseFacts
+    firings: list[Firing]
+    derived: dict[str, str]  # name -> zeker | mogelijk
+
+
+class Engine:
+    """A compiled ruleset (optionally with a municipal profile) that evaluates cases.
+
+    Build it once and reuse it: compiling registers rulesets in the C engine,
+    which are never freed. Evaluations are isolated per case and serialised by
+    a lock, so one engine may be shared between threads.
+    """
+
+    def __init__(self, ruleset: Ruleset, max_firings: int = DEFAULT_MAX_FIRINGS) -> None:
+        self.ruleset = ruleset
+        self.program: Program = compile_ruleset(ruleset)
+        self.max_firings = max_firings
+
+    @classmethod
+    def from_directory(cls, directory: str | Path, profile: str | Path | None = None, **kwargs: Any) -> "Engine":
+        return cls(load_ruleset(directory, profile), **kwargs)
+
+    # -- running -------------------------------------------------------------
+
+    def run(self, case: Case, peildatum: dt.date | None = None) -> Run:
+        day = peildatum or case.peildatum or dt.date.today()
+        facts = case_facts(case, day, self.ruleset.information)
+        firings: list[Firing] = []
+        derived: dict[str, str] = {}
+        asserted: set[str] = set()
+
+        def on_match(match: backend.Match) -> list[dict[str, Any]]:
+            if match.rule == "__start":
+                return []
+            unit = self.program.units[match.rule]
+            matched = tuple((alias, fact[PROVENANCE]) for alias, fact in match.facts)
+            firings.append(Firing(unit, matched))
+            new: list[dict[str, Any]] = []
+            for name in unit.derives:
+                # A definitely derived fact is also possibly derived; a possible one never downgrades a definite one.
+                modes = (DEFINITE, POSSIBLE) if unit.mode == DEFINITE else (POSSIBLE,)
+                if unit.mode == DEFINITE:
+                    derived[name] = DEFINITE
+                else:
+                    derived.setdefault(name, POSSIBLE)
+                for mode in modes:
+                    key = f"afgeleid:{name}:{mode}"
+                    if key not in asserted:
+                        asserted.add(key)
+                        new.append({TYPE: DERIVED_TYPE, "naam": name, "modus": mode, PROVENANCE: key})
+            return new
+
+        for stratum in self.program.strata:
+            zaak = dict(facts.zaak)
+            for name in stratum.negated_flags:
+                state = derived.get(name)
+                zaak[flag_key(name, DEFINITE)] = state != DEFINITE
+                zaak[flag_key(name, POSSIBLE)] = state is None
+            batch = [zaak] + [f for f in facts.items if f[TYPE] in stratum.fact_types]
+            for name in sorted(stratum.derived_used):
+                for mode in (DEFINITE, POSSIBLE):
+                    key = f"afgeleid:{name}:{mode}"
+                    if key in asserted:
+                        batch.append({TYPE: DERIVED_TYPE, "naam": name, "modus": mode, PROVENANCE: key})
+            backend.run(stratum.name, stratum.definition, batch, on_match, self.max_firings)
+        return Run(facts=facts, firings=firings, derived=derived)
+
+    def evaluate(self, case: Case, peildatum: dt.date | None = None) -> Decision:
+        run = self.run(case, peildatum)
+        return _Assembler(self, case, run).decision()
+
+
+class _Assembler:
+    """Turns recorded firings into statuses, reasons and the graph."""
+
+    def __init__(self, engine: Engine, case: Case, run: Run) -> None:
+        self.engine = engine
+        self.ruleset = engine.ruleset
+        self.case = case
+        self.run = run
+        self.explainer = Explainer(run.facts, run.derived)
+        self.rules = self.ruleset.rules
+        # (rule index, mode) -> firings
+        self.by_rule: dict[tuple[int, str], list[Firing]] = {}
+        for firing in run.firings:
+            if firing.unit.rule_index is not None:
+                self.by_rule.setdefault((firing.unit.rule_index, firing.unit.mode), []).append(firing)
+
+    def fired(self, index: int, mode: str = DEFINITE) -> bool:
+        return (index, mode) in self.by_rule
+
+    def concluding(self, kind: str, instrument: str) -> list[int]:
+        return [
+            i for i, rule in enumerate(self.rules) if any(c.kind == kind and instrument in c.targets for c in rule.then)
+        ]
+
+    def _missing_for(self, index: int) -> Trace:
+        """Why a rule is only possibly true: walk it over the facts, in force on this peildatum."""
+        trace = Trace()
+        self.explainer.evaluate(self.rules[index].when, trace)
+        return trace
+
+    def _why_not(self, indexes: list[int]) -> Trace:
+        trace = Trace()
+        day = self.run.facts.peildatum
+        for index in indexes:
+            rule = self.rules[index]
+            if not rule.in_force(day):
+                van = rule.geldig_van.isoformat() if rule.geldig_van else "…"
+                tot = rule.geldig_tot.isoformat() if rule.geldig_tot else "…"
+                trace.unmet.append(f"{rule.id}: geldt niet op peildatum {day.isoformat()} (geldig {van} t/m {tot})")
+                continue
+            inner = Trace()
+            self.explainer.evaluate(rule.when, inner)
+            trace.unmet.extend(f"{rule.id}: {u}" for u in inner.unmet if f"{rule.id}: {u}" not in trace.unmet)
+            trace.missing.extend(m for m in inner.missing if m not in trace.missing)
+            trace.blocked.extend(b for b in inner.blocked if b not in trace.blocked)
+        return trace
+
+    def instrument(self, inst_index: int) -> InstrumentDecision:
+        inst = self.ruleset.instruments[inst_index]
+        available = self.concluding("available", inst.id)
+        excluding = self.concluding("exclude", inst.id)
+        suitable = self.concluding("suitable", inst.id)
+        avail_def = [i for i in available if self.fired(i)]
+        avail_pos = [i for i in available if self.fired(i, POSSIBLE) and not self.fired(i)]
+        excl_def = [i for i in excluding if self.fired(i)]
+        excl_pos = [i for i in excluding if self.fired(i, POSSIBLE) and not self.fired(i)]
+        suit_def = [i for i in suitable if self.fired(i)]
+        reasons: list[str] = []
+        unmet: list[str] = []
+        missing: list[str] = []
+        blocked: list[str] = []
+        used: list[int] = []
+        if excl_def:
+            status = "uitgesloten"
+            used = excl_def
+            reasons = [self._reason(i, "exclude", inst.id) for i in excl_def]
+        elif avail_def and not excl_pos:
+            status = "mogelijk"
+            used = avail_def + suit_def
+            reasons = [f"beschikbaar: {self.rules[i].title}" for i in avail_def]
+            reasons += [f"passend: {self._reason(i, 'suitable', inst.id)}" for i in suit_def]
+        elif avail_def or avail_pos:
+            status = "onbeslist"
+            used = avail_def or avail_pos
+            deciding = excl_pos if avail_def else avail_pos
+            for i in deciding:
+                trace = self._missing_for(i)
+                missing.extend(m for m in trace.missing if m not in missing)
+            if avail_def:
+                reasons = [f"mogelijk uitgesloten: {self._reason(i, 'exclude', inst.id)}" for i in excl_pos]
+            else:
+                reasons = [f"mogelijk beschikbaar: {self.rules[i].title}" for i in avail_pos]
+        else:
+            status = "uitgesloten"
+            trace = self._why_not(available)
+            unmet, blocked = trace.unmet, trace.blocked
+            reasons = ["geen regel maakt dit instrument beschikbaar op deze feiten"]
+            if blocked:
+                reasons.append(
+                    "feiten die alleen op informatie zonder rechtmatige grondslag berusten zijn niet gebruikt; "
+                    f"nodig: {self.ruleset.information.nodig}"
+                )
+        procedure: list[str] = []
+        weigh: list[str] = []
+        if status in ("mogelijk", "onbeslist"):
+            for i, rule in enumerate(self.rules):
+                if not self.fired(i):
+                    continue
+                for c in rule.then:
+                    if c.kind == "require" and inst.id in c.targets and c.require not in procedure:
+                        procedure.append(c.require)  # type: ignore[arg-type]
+                        used.append(i)
+                    if c.kind == "weigh" and inst.id in c.targets and c.weigh not in weigh:
+                        weigh.append(c.weigh)  # type: ignore[arg-type]
+                        used.append(i)
+        return InstrumentDecision(
+            id=inst.id,
+            naam=inst.naam,
+            categorie=inst.categorie,
+            spoor=inst.spoor,
+            status=status,  # type: ignore[arg-type]
+            bevoegd=inst.bevoegd,
+            ingrijpendheid=inst.ingrijpendheid,
+            grondslag=[c.as_output() for c in inst.grondslag],
+            regels=sorted({self.rules[i].id for i in used}),
+            redenen=reasons,
+            onvervulde_voorwaarden=unmet,
+            ontbrekende_feiten=missing,
+            geblokkeerde_feiten=blocked,
+            procedure=procedure,
+            afwegingspunten=weigh,
+        )
+
+    def _reason(self, index: int, kind: str, instrument: str) -> str:
+        for c in self.rules[index].then:
+            if c.kind == kind and instrument in c.targets and c.reason:
+                return c.reason
+        return self.rules[index].title
+
+    def recommend(self, instruments: list[InstrumentDecision]) -> tuple[list[str], list[str]]:
+        """Subsidiarity per track: the least intrusive instrument that is available and judged suitable."""
+        suitable_ids = {
+            inst_id
+            for i, rule in enumerate(self.rules)
+            if self.fired(i)
+            for c in rule.then
+            if c.kind == "suitable"
+            for inst_id in c.targets
+        }
+        chosen: list[str] = []
+        notes: list[str] = []
+        tracks: dict[str, list[InstrumentDecision]] = {}
+        for inst in instruments:
+            tracks.setdefault(inst.spoor, []).append(inst)
+        for track, members in tracks.items():
+            fitting = [m for m in members if m.status == "mogelijk" and m.id in suitable_ids]
+            if not fitting:
+                continue
+            best = min(fitting, key=lambda m: m.ingrijpendheid)
+            best.status = "aanbevolen"
+            chosen.append(best.id)
+            others = [m.naam for m in fitting if m is not best]
+            note = f"{best.naam}: passend en het minst ingrijpende passende instrument in spoor '{track}'"
+            if others:
+                note += f" (ook passend maar ingrijpender: {', '.join(others)})"
+            notes.append(note)
+        return chosen, notes
+
+    def information(self) -> list[InformationVerdict]:
+        policy = self.ruleset.information
+        lawful = set(policy.rechtmatige_grondslagen)
+        weak = set(policy.onvoldoende_bronnen)
+        verdicts = []
+        for item in self.case.informatie:
+            if item.grondslag not in lawful:
+                usable, why = False, f"grondslag '{item.grondslag}' is geen rechtmatige grondslag voor gebruik door de gemeente"
+            elif item.bron in weak:
+                usable, why = False, f"bron '{item.bron}' kan op zichzelf geen besluit dragen"
+            else:
+                usable, why = True, f"bruikbaar op grond van {item.grondslag}"
+            verdicts.append(InformationVerdict(id=item.id, bron=item.bron, grondslag=item.grondslag, bruikbaar=usable, toelichting=why))
+        return verdicts
+
+    def decision(self) -> Decision:
+        instruments = [self.instrument(i) for i in range(len(self.ruleset.instruments))]
+        chosen, notes = self.recommend(instruments)
+        profile = self.ruleset.profile
+        receipt = Receipt(
+            ruleset=self.ruleset.name,
+            ruleset_versie=self.ruleset.version,
+            ruleset_hash=self.ruleset.hash,
+            profiel=profile.naam if profile else None,
+            profiel_versie=profile.versie if profile else None,
+            profiel_hash=profile.hash if profile else None,
+            profiel_wijzigingen=[vars(c) for c in profile.changes] if profile else [],
+            engine_versie=__version__,
+        )
+        firings = sorted(
+            (
+                FiringRecord(
+                    regel=self.rules[f.unit.rule_index].id if f.unit.rule_index is not None else f.unit.name,
+                    modus=f.unit.mode,
+                    laag=f.unit.stratum,
+                    feiten=sorted(f.facts),
+                )
+                for f in self.run.firings
+            ),
+            key=lambda r: (r.laag, r.regel, r.modus, r.feiten),
+        )
+        decision = Decision(
+            zaak_id=self.case.zaak_id,
+            peildatum=self.run.facts.peildatum,
+            gemeente=self.case.gemeente,
+            ontvangstbewijs=receipt,
+            aanbevolen=chosen,
+            toelichting_aanbeveling=notes,
+            instrumenten=instruments,
+            afgeleide_feiten={k: v for k, v in sorted(self.run.derived.items()) if not k.startswith("__")},
+            informatie=self.information(),
+            afvuringen=firings,
+            graaf={},
+        )
+        graph = build_graph(self.ruleset, self.case, self.run, decision)
+        decision.graaf = graph_to_data(graph)
+        decision._graph = graph
+        return decision
+
+
+def graph_to_data(graph: Any) -> dict[str, Any]:
+    import networkx as nx
+
+    data = nx.node_link_data(graph, edges="links")
+    data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
+    data["links"] = sorted(data["links"], key=lambda e: (e["source"], e["target"], e.get("soort", "")))
+    return data

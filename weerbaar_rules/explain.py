@@ -1,0 +1,179 @@
+"""Why a rule did not fire: unmet conditions, missing facts, blocked information.
+
+The engine decides; this module only describes. It reads the facts the engine
+saw and the derived facts the engine recorded, and walks a rule's condition in
+three-valued logic to name the leaves that were false (unmet) or unknown
+(missing). A property test checks that this walk agrees with the engine's own
+firings, so the explanation cannot drift from the decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import conditions as cond
+from .facts import PROVENANCE, USABLE, CaseFacts
+
+Tri = bool | None  # True, False, or None for unknown
+
+
+@dataclass
+class Trace:
+    """What a walk found: leaves that failed, fields that were unknown, facts held back by the AVG policy."""
+
+    unmet: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+    def add(self, other: "Trace") -> None:
+        for mine, theirs in ((self.unmet, other.unmet), (self.missing, other.missing), (self.blocked, other.blocked)):
+            for item in theirs:
+                if item not in mine:
+                    mine.append(item)
+
+
+def _get(fact: dict[str, Any], path: str) -> Any:
+    current: Any = fact
+    for part in path.split("."):
+        if not isinstance(current, dict) or part not in current:
+            return None
+        current = current[part]
+    return current
+
+
+def leaf_value(leaf: cond.Leaf, fact: dict[str, Any]) -> Tri:
+    name = "info_id" if leaf.field == "id" else leaf.field
+    if leaf.op == "known":
+        return (_get(fact, name) is not None) == leaf.value
+    if leaf.op in ("within_months", "older_than_months"):
+        months = _get(fact, f"{name}__maanden")
+        if months is None:
+            return None
+        return 0 <= months < leaf.value if leaf.op == "within_months" else months >= leaf.value
+    if leaf.op in ("on_or_after", "before"):
+        ordinal = _get(fact, f"{name}__ord")
+        if ordinal is None:
+            return None
+        return ordinal >= leaf.value.toordinal() if leaf.op == "on_or_after" else ordinal < leaf.value.toordinal()
+    value = _get(fact, name)
+    if value is None:
+        return None
+    return {
+        "equals": lambda: value == leaf.value,
+        "not_equals": lambda: value != leaf.value,
+        "in": lambda: value in leaf.value,
+        "not_in": lambda: value not in leaf.value,
+        "gt": lambda: value > leaf.value,
+        "gte": lambda: value >= leaf.value,
+        "lt": lambda: value < leaf.value,
+        "lte": lambda: value <= leaf.value,
+    }[leaf.op]()
+
+
+def _and(values: list[Tri]) -> Tri:
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def _or(values: list[Tri]) -> Tri:
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
+
+
+class Explainer:
+    """Walks conditions over the facts of one evaluated case."""
+
+    def __init__(self, facts: CaseFacts, derived: dict[str, str]) -> None:
+        self.facts = facts
+        self.derived = derived  # name -> "zeker" | "mogelijk"
+        self.items: dict[str, list[dict[str, Any]]] = {}
+        for fact in facts.items:
+            self.items.setdefault(fact[PROVENANCE].split("[")[0], []).append(fact)
+
+    def evaluate(self, condition: cond.Condition, trace: Trace, fact: dict[str, Any] | None = None, prefix: str = "") -> Tri:
+        scope = fact if fact is not None else self.facts.zaak
+        if isinstance(condition, cond.Leaf):
+            value = leaf_value(condition, scope)
+            label = f"{prefix}{condition.describe()}"
+            if value is None:
+                trace.missing.append(f"{prefix}{condition.field}")
+            elif value is False:
+                trace.unmet.append(label)
+            return value
+        if isinstance(condition, cond.ParamTest):
+            if not condition.outcome:
+                trace.unmet.append(condition.describe())
+            return condition.outcome
+        if isinstance(condition, cond.Derived):
+            state = self.derived.get(condition.name)
+            if state is None:
+                trace.unmet.append(f"afgeleid feit '{condition.name}' geldt niet")
+                return False
+            if state == "mogelijk":
+                trace.missing.append(f"afgeleid feit '{condition.name}' (onbeslist)")
+                return None
+            return True
+        if isinstance(condition, cond.Not):
+            inner = Trace()
+            value = self.evaluate(condition.item, inner, fact, prefix)
+            result = None if value is None else not value
+            if result is False:
+                trace.unmet.append(f"niet: {self.describe(condition.item)}")
+            trace.missing.extend(m for m in inner.missing if m not in trace.missing)
+            return result
+        if isinstance(condition, (cond.All, cond.AnyOf)):
+            inner = Trace()
+            values = [self.evaluate(item, inner, fact, prefix) for item in condition.items]
+            result = _and(values) if isinstance(condition, cond.All) else _or(values)
+            if result is not True:
+                trace.add(inner)
+            return result
+        if isinstance(condition, cond.Some):
+            return self._some(condition, trace)
+        raise AssertionError(condition)
+
+    def _some(self, some: cond.Some, trace: Trace) -> Tri:
+        candidates = self.items.get(some.list, [])
+        values: list[Tri] = []
+        inner = Trace()
+        for item in candidates:
+            item_trace = Trace()
+            prefix = f"{item[PROVENANCE]}."
+            value = True if some.where is None else self.evaluate(some.where, item_trace, item, prefix)
+            if value is not False and not item[USABLE]:
+                trace.blocked.append(item[PROVENANCE])
+                value = False
+            values.append(value)
+            inner.add(item_trace)
+        definite = sum(1 for v in values if v is True)
+        possible = sum(1 for v in values if v is not False)
+        if definite >= some.at_least:
+            return True
+        if possible >= some.at_least:
+            trace.add(Trace(missing=inner.missing))
+            return None
+        if not candidates:
+            trace.unmet.append(f"er is geen item in {some.list}")
+        elif some.where is not None:
+            need = "geen" if some.at_least == 1 else f"minder dan {some.at_least}"
+            trace.unmet.append(f"{need} item in {some.list} waarvoor geldt: {self.describe(some.where)}")
+        return False
+
+    def describe(self, condition: cond.Condition) -> str:
+        if isinstance(condition, (cond.Leaf, cond.ParamTest)):
+            return condition.describe()
+        if isinstance(condition, cond.Derived):
+            return f"afgeleid feit '{condition.name}'"
+        if isinstance(condition, cond.Not):
+            return f"niet ({self.describe(condition.item)})"
+        if isinstance(condition, (cond.All, cond.AnyOf)):
+            joiner = " en " if isinstance(condition, cond.All) else " of "
+            return "(" + joiner.join(self.describe(i) for i in condition.items) + ")"
+        if isinstance(condition, cond.Some):
+            where = f" waarvoor geldt: {self.describe(condition.where)}" if condition.where else ""
+            count = f"minstens {condition.at_least} " if condition.at_least > 1 else "een "
+            return f"{count}item in {condition.list}{where}"
+        raise AssertionError(condition)

@@ -1,0 +1,498 @@
+"""Loading rulesets and municipal profiles from YAML.
+
+A ruleset directory is loaded as a whole: every `*.yaml` file in it may hold
+`ruleset` metadata, `instruments` (the catalogue), `parameters`,
+`information` (the AVG policy) and `rules`. Each rule carries its legal source
+(`grondslag`) and validity dates next to its condition, the way Catala keeps
+the statute's text next to its code. A profile is applied on top and every
+change it makes is recorded, so it can never change national law silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from . import conditions as cond
+from .errors import ProfileError, RulesetError
+from .yamlio import Located, load
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(_Strict):
+    """A legal source: an article of a statute (with BWB id) or a court ruling (ECLI)."""
+
+    wet: str | None = None
+    bwb_id: str | None = Field(None, pattern=r"^BWBR\d{7}$")
+    celex: str | None = Field(None, pattern=r"^3\d{4}[A-Z]\d{4}$", description="Voor EU-recht zoals de AVG.")
+    artikel: str | None = None
+    lid: str | None = None
+    onder: str | None = None
+    ecli: str | None = Field(None, pattern=r"^ECLI:[A-Z]{2}:[A-Z0-9]+:\d{4}:[A-Za-z0-9.]+$")
+    url: str | None = None
+    onzeker: bool = Field(False, description="Nog niet geverifieerd tegen wetten.overheid.nl.")
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Citation":
+        if self.ecli:
+            if self.wet or self.bwb_id or self.celex or self.artikel:
+                raise ValueError("een bron is een wetsartikel of een uitspraak (ecli), niet beide")
+            return self
+        missing = [name for name in ("wet", "artikel") if getattr(self, name) is None]
+        if (self.bwb_id is None) == (self.celex is None):
+            missing.append("bwb_id (of celex voor EU-recht)")
+        if missing:
+            raise ValueError(f"wetsbron mist {', '.join(missing)}")
+        if self.url is not None and not self.url.startswith("https://wetten.overheid.nl/"):
+            raise ValueError("url moet naar https://wetten.overheid.nl/ wijzen")
+        return self
+
+    @property
+    def link(self) -> str:
+        """A stable JCI link, so a typo in a hand-written URL cannot point a lawyer to the wrong article."""
+        if self.ecli:
+            return f"https://uitspraken.rechtspraak.nl/details?id={self.ecli}"
+        if self.celex:
+            return f"https://eur-lex.europa.eu/legal-content/NL/TXT/?uri=CELEX:{self.celex}"
+        if self.url:
+            return self.url
+        link = f"https://wetten.overheid.nl/jci1.3:c:{self.bwb_id}&artikel={self.artikel}"
+        if self.lid:
+            link += f"&lid={self.lid}"
+        return link
+
+    @property
+    def label(self) -> str:
+        if self.ecli:
+            return self.ecli
+        text = f"art. {self.artikel}"
+        if self.lid:
+            text += f" lid {self.lid}"
+        if self.onder:
+            text += f" onder {self.onder}"
+        text += f" {self.wet}"
+        if self.onzeker:
+            text += " (onzeker)"
+        return text
+
+    def as_output(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key in ("wet", "bwb_id", "celex", "artikel", "lid", "onder", "ecli"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        out["url"] = self.link
+        if self.onzeker:
+            out["onzeker"] = True
+        return out
+
+
+Citations = Annotated[list[Citation], Field(min_length=1)]
+
+
+class Instrument(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    naam: str = Field(min_length=1)
+    categorie: str = Field(min_length=1)
+    spoor: str = Field(min_length=1, description="Instrumenten in hetzelfde spoor zijn alternatieven voor elkaar.")
+    bevoegd: Literal["burgemeester", "college", "raad", "om", "minister", "woningcorporatie"]
+    ingrijpendheid: int = Field(ge=0, le=100)
+    grondslag: Citations
+    omschrijving: str | None = None
+
+
+class Conclusion(_Strict):
+    """What a rule concludes: exactly one of the keys below."""
+
+    derive: str | None = Field(None, pattern=ID_PATTERN)
+    available: str | None = None
+    exclude: str | None = None
+    suitable: str | None = None
+    require: str | None = None
+    weigh: str | None = None
+    instrument: str | list[str] | None = None
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Conclusion":
+        kinds = [k for k in ("derive", "available", "exclude", "suitable", "require", "weigh") if getattr(self, k)]
+        if len(kinds) != 1:
+            raise ValueError("een conclusie heeft precies een van derive, available, exclude, suitable, require, weigh")
+        kind = kinds[0]
+        if kind in ("exclude", "suitable") and not self.reason:
+            raise ValueError(f"{kind} verwacht een reason (de reden in gewone taal)")
+        if kind in ("require", "weigh") and not self.instrument:
+            raise ValueError(f"{kind} verwacht instrument")
+        if kind not in ("require", "weigh") and self.instrument:
+            raise ValueError("instrument hoort alleen bij require en weigh")
+        if kind in ("derive", "available") and self.reason:
+            raise ValueError(f"reason hoort niet bij {kind}")
+        return self
+
+    @property
+    def kind(self) -> str:
+        for k in ("derive", "available", "exclude", "suitable", "require", "weigh"):
+            if getattr(self, k):
+                return k
+        raise AssertionError("validated")
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """The instruments this conclusion is about (none for derive)."""
+        kind = self.kind
+        if kind in ("available", "exclude", "suitable"):
+            return (getattr(self, kind),)
+        if kind in ("require", "weigh"):
+            return tuple(self.instrument) if isinstance(self.instrument, list) else (self.instrument,)  # type: ignore[arg-type]
+        return ()
+
+
+class RawRule(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    when: dict[str, Any]
+    then: list[Conclusion] = Field(min_length=1)
+    grondslag: Citations
+    geldig_van: dt.date | None = None
+    geldig_tot: dt.date | None = None
+    onzeker: str | None = Field(None, description="Wat nog geverifieerd moet worden.")
+    toelichting: str | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> "RawRule":
+        if self.geldig_van and self.geldig_tot and self.geldig_tot < self.geldig_van:
+            raise ValueError("geldig_tot ligt voor geldig_van")
+        if any(c.onzeker for c in self.grondslag) and not self.onzeker:
+            raise ValueError("een regel op een onzekere bron zegt in 'onzeker' wat nog geverifieerd moet worden")
+        return self
+
+
+class Parameter(_Strict):
+    waarde: bool | int | float | str
+    omschrijving: str = Field(min_length=1)
+    grondslag: list[Citation] = Field(default_factory=list)
+
+
+class InformationPolicy(_Strict):
+    """Which information may carry a decision (art. 5 and 6 AVG); the engine applies it to every fact."""
+
+    rechtmatige_grondslagen: list[str] = Field(min_length=1)
+    onvoldoende_bronnen: list[str] = Field(default_factory=list)
+    nodig: str = Field(min_length=1, description="Wat nodig is om de informatie wel te kunnen gebruiken.")
+    grondslag: Citations
+
+
+class RulesetMeta(_Strict):
+    naam: str = Field(pattern=ID_PATTERN)
+    versie: str = Field(min_length=1)
+    omschrijving: str | None = None
+
+
+class RulesetFile(_Strict):
+    ruleset: RulesetMeta | None = None
+    instruments: list[Instrument] = Field(default_factory=list)
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    information: InformationPolicy | None = None
+    rules: list[RawRule] = Field(default_factory=list)
+
+
+class ProfileMeta(_Strict):
+    naam: str = Field(pattern=ID_PATTERN)
+    gemeente: str = Field(min_length=1)
+    versie: str = Field(min_length=1)
+    omschrijving: str | None = None
+
+
+class Disable(_Strict):
+    regel: str
+    reden: str = Field(min_length=1)
+
+
+class ProfileFile(_Strict):
+    profiel: ProfileMeta
+    parameters: dict[str, bool | int | float | str] = Field(default_factory=dict)
+    uitgeschakeld: list[Disable] = Field(default_factory=list)
+    rules: list[RawRule] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A validated rule with its parsed condition, ready to compile."""
+
+    id: str
+    title: str
+    when: cond.Condition
+    then: tuple[Conclusion, ...]
+    grondslag: tuple[Citation, ...]
+    geldig_van: dt.date | None
+    geldig_tot: dt.date | None
+    onzeker: str | None
+    toelichting: str | None
+    source: str  # "file:line"
+    origin: str  # "nationaal" or "profiel:<naam>"
+
+    def in_force(self, day: dt.date) -> bool:
+        return (self.geldig_van is None or self.geldig_van <= day) and (self.geldig_tot is None or day <= self.geldig_tot)
+
+    @property
+    def derives(self) -> tuple[str, ...]:
+        return tuple(c.derive for c in self.then if c.derive)
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    """One way a profile departs from the national ruleset; it shows in every decision."""
+
+    soort: str  # parameter / regel_uit / regel_erbij
+    onderwerp: str
+    oud: str | None
+    nieuw: str
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    naam: str
+    gemeente: str
+    versie: str
+    hash: str
+    changes: tuple[ProfileChange, ...]
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    name: str
+    version: str
+    hash: str
+    instruments: tuple[Instrument, ...]
+    parameters: dict[str, Any]
+    information: InformationPolicy
+    rules: tuple[Rule, ...]
+    profile: ProfileInfo | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    def instrument(self, instrument_id: str) -> Instrument:
+        for inst in self.instruments:
+            if inst.id == instrument_id:
+                return inst
+        raise KeyError(instrument_id)
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def _format_validation(located: Located, exc: ValidationError, error: type[RulesetError]) -> RulesetError:
+    first = exc.errors()[0]
+    loc = tuple(first["loc"])
+    line = located.line_at(loc)
+    rule_id = None
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        try:
+            rule_id = located.data["rules"][loc[1]].get("id")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            rule_id = None
+    where = f"{located.path}:{line}" if line else str(located.path)
+    place = ".".join(str(p) for p in loc)
+    message = first["msg"].removeprefix("Value error, ")
+    rule_part = f" regel {rule_id}:" if rule_id else ""
+    more = f" (en {len(exc.errors()) - 1} andere fout(en))" if len(exc.errors()) > 1 else ""
+    return error(f"{where}:{rule_part} {place}: {message}{more}")
+
+
+def _file_hash(paths: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for name, content in sorted(paths):
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(content).digest())
+    return digest.hexdigest()
+
+
+def _parse_rules(
+    raws: list[tuple[RawRule, Located, int]],
+    parameters: dict[str, Any],
+    origin: str,
+    error: type[RulesetError],
+) -> list[Rule]:
+    rules = []
+    parser = cond.Parser(parameters)
+    for raw, located, index in raws:
+        line = located.line_of(located.data["rules"][index])
+        source = f"{located.path}:{line}"
+        try:
+            when = parser.parse(raw.when)
+        except cond.ConditionSyntaxError as exc:
+            raise error(f"{source}: regel {raw.id}: {exc}") from None
+        rules.append(
+            Rule(
+                id=raw.id,
+                title=raw.title,
+                when=when,
+                then=tuple(raw.then),
+                grondslag=tuple(raw.grondslag),
+                geldig_van=raw.geldig_van,
+                geldig_tot=raw.geldig_tot,
+                onzeker=raw.onzeker,
+                toelichting=raw.toelichting,
+                source=source,
+                origin=origin,
+            )
+        )
+    return rules
+
+
+def _check_references(rules: list[Rule], instruments: dict[str, Instrument], error: type[RulesetError]) -> None:
+    """Every instrument a rule names exists, and every derived fact it tests is derived somewhere."""
+    derivable = {name for rule in rules for name in rule.derives}
+    for rule in rules:
+        for conclusion in rule.then:
+            for target in conclusion.targets:
+                if target not in instruments:
+                    raise error(f"{rule.source}: regel {rule.id}: onbekend instrument '{target}'")
+        for name, _ in cond.derived_refs(rule.when):
+            if name not in derivable:
+                raise error(f"{rule.source}: regel {rule.id}: afgeleid feit '{name}' wordt door geen enkele regel afgeleid")
+
+
+def _check_periods(rules: list[Rule], error: type[RulesetError]) -> list[str]:
+    """Versions of one rule share an id and must tile time: no overlap, and gaps are reported."""
+    by_id: dict[str, list[Rule]] = {}
+    for rule in rules:
+        by_id.setdefault(rule.id, []).append(rule)
+    warnings = []
+    for rule_id, versions in by_id.items():
+        if len(versions) == 1:
+            continue
+        ordered = sorted(versions, key=lambda r: r.geldig_van or dt.date.min)
+        for earlier, later in zip(ordered, ordered[1:]):
+            end = earlier.geldig_tot or dt.date.max
+            start = later.geldig_van or dt.date.min
+            if start <= end:
+                raise error(f"{later.source}: regel {rule_id}: geldigheid overlapt met de versie op {earlier.source}")
+            if (start - end).days > 1:
+                warnings.append(f"{later.source}: regel {rule_id}: gat in de geldigheid tussen {end} en {start}")
+    return warnings
+
+
+def load_ruleset(directory: str | Path, profile: str | Path | None = None) -> Ruleset:
+    """Load a ruleset directory and optionally a profile on top of it."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise RulesetError(f"{directory}: map met regels bestaat niet")
+    files = sorted(p for p in directory.rglob("*.yaml") if p.is_file())
+    if not files:
+        raise RulesetError(f"{directory}: bevat geen .yaml-bestanden")
+    meta: RulesetMeta | None = None
+    instruments: dict[str, Instrument] = {}
+    parameters: dict[str, Parameter] = {}
+    information: InformationPolicy | None = None
+    raw_rules: list[tuple[RawRule, Located, int]] = []
+    contents: list[tuple[str, bytes]] = []
+    for path in files:
+        located = load(path, RulesetError)
+        contents.append((str(path.relative_to(directory)), path.read_bytes()))
+        if not isinstance(located.data, dict):
+            raise RulesetError(f"{path}:1: verwacht een mapping met ruleset, instruments, parameters, information of rules")
+        try:
+            parsed = RulesetFile.model_validate(located.data)
+        except ValidationError as exc:
+            raise _format_validation(located, exc, RulesetError) from None
+        if parsed.ruleset:
+            if meta:
+                raise RulesetError(f"{path}: ruleset-metadata staat in meer dan een bestand")
+            meta = parsed.ruleset
+        for index, inst in enumerate(parsed.instruments):
+            if inst.id in instruments:
+                line = located.line_of(located.data["instruments"][index])
+                raise RulesetError(f"{path}:{line}: instrument '{inst.id}' is dubbel gedeclareerd")
+            instruments[inst.id] = inst
+        for name, param in parsed.parameters.items():
+            if name in parameters:
+                raise RulesetError(f"{path}: parameter '{name}' is dubbel gedeclareerd")
+            parameters[name] = param
+        if parsed.information:
+            if information:
+                raise RulesetError(f"{path}: information-beleid staat in meer dan een bestand")
+            information = parsed.information
+        raw_rules.extend((rule, located, index) for index, rule in enumerate(parsed.rules))
+    if meta is None:
+        raise RulesetError(f"{directory}: geen bestand met 'ruleset:' (naam en versie)")
+    if information is None:
+        raise RulesetError(f"{directory}: geen 'information:'-beleid (welke informatie een besluit mag dragen)")
+    values = {name: p.waarde for name, p in parameters.items()}
+    profile_info, disabled, profile_rules = (None, {}, [])
+    if profile is not None:
+        profile_info, disabled, profile_raw, new_values = _load_profile(Path(profile), values)
+        values = new_values
+        profile_rules = profile_raw
+    rules = _parse_rules(raw_rules, values, "nationaal", RulesetError)
+    unknown = set(disabled) - {r.id for r in rules}
+    if unknown:
+        raise ProfileError(f"{profile}: uitgeschakelde regel(s) bestaan niet: {', '.join(sorted(unknown))}")
+    rules = [r for r in rules if r.id not in disabled]
+    if profile_info is not None:
+        rules += _parse_rules(profile_rules, values, f"profiel:{profile_info.naam}", ProfileError)
+    _check_references(rules, instruments, RulesetError)
+    warnings = _check_periods(rules, RulesetError)
+    for inst in instruments.values():
+        if not any(c.available == inst.id for r in rules for c in r.then):
+            raise RulesetError(f"instrument '{inst.id}': geen enkele regel maakt het beschikbaar (available)")
+    all_hash = _file_hash(contents)
+    return Ruleset(
+        name=meta.naam,
+        version=meta.versie,
+        hash=all_hash,
+        instruments=tuple(instruments.values()),
+        parameters=values,
+        information=information,
+        rules=tuple(rules),
+        profile=profile_info,
+        warnings=tuple(warnings),
+    )
+
+
+def _load_profile(
+    path: Path, values: dict[str, Any]
+) -> tuple[ProfileInfo, dict[str, str], list[tuple[RawRule, Located, int]], dict[str, Any]]:
+    located = load(path, ProfileError)
+    if not isinstance(located.data, dict):
+        raise ProfileError(f"{path}:1: verwacht een mapping met profiel, parameters, uitgeschakeld en rules")
+    try:
+        parsed = ProfileFile.model_validate(located.data)
+    except ValidationError as exc:
+        raise _format_validation(located, exc, ProfileError) from None
+    changes: list[ProfileChange] = []
+    new_values = dict(values)
+    for name, value in sorted(parsed.parameters.items()):
+        if name not in values:
+            raise ProfileError(f"{path}: parameter '{name}' bestaat niet in de landelijke regels")
+        if type(value) is not type(values[name]) and not (isinstance(value, (int, float)) and isinstance(values[name], (int, float)) and not isinstance(value, bool)):
+            raise ProfileError(f"{path}: parameter '{name}' verwacht {type(values[name]).__name__}, niet {value!r}")
+        if value != values[name]:
+            changes.append(ProfileChange("parameter", name, str(values[name]), str(value)))
+        new_values[name] = value
+    disabled = {}
+    for item in parsed.uitgeschakeld:
+        disabled[item.regel] = item.reden
+        changes.append(ProfileChange("regel_uit", item.regel, None, item.reden))
+    for rule in parsed.rules:
+        changes.append(ProfileChange("regel_erbij", rule.id, None, rule.title))
+    info = ProfileInfo(
+        naam=parsed.profiel.naam,
+        gemeente=parsed.profiel.gemeente,
+        versie=parsed.profiel.versie,
+        hash=hashlib.sha256(path.read_bytes()).hexdigest(),
+        changes=tuple(changes),
+    )
+    raws = [(rule, located, index) for index, rule in enumerate(parsed.rules)]
+    return info, disabled, raws, new_values
