@@ -123,6 +123,8 @@ def _dnf(condition: cond.Condition, helpers: "_Helpers", negated: bool = False) 
     if isinstance(condition, cond.Leaf):
         return [[Neg(condition) if negated else condition]]
     if isinstance(condition, cond.ParamTest):
+        if condition.outcome is None:
+            return [[condition]]  # unknown: decided per mode when the unit is built
         return [[]] if condition.outcome != negated else []
     if isinstance(condition, cond.Derived):
         return [[DerivedAbsent(condition.name) if negated else condition]]
@@ -262,6 +264,8 @@ def _item_expr(condition: cond.Condition | None, mode: str, negated: bool = Fals
     if isinstance(condition, cond.Leaf):
         return _leaf_expr(condition, mode, negated)
     if isinstance(condition, cond.ParamTest):
+        if condition.outcome is None:
+            return mode == POSSIBLE
         return condition.outcome != negated
     if isinstance(condition, cond.Not):
         return _item_expr(condition.item, mode, not negated)
@@ -291,6 +295,8 @@ def _build_definition(unit: Unit) -> dict[str, Any] | None:
             zaak_parts.append(_leaf_expr(atom, unit.mode, False))
         elif isinstance(atom, Neg):
             zaak_parts.append(_leaf_expr(atom.leaf, unit.mode, True))
+        elif isinstance(atom, cond.ParamTest):
+            zaak_parts.append(unit.mode == POSSIBLE)  # an unknown parameter is possibly, never definitely, met
         elif isinstance(atom, DerivedAbsent):
             # Definitely absent: not even possibly derived. Possibly absent: not definitely derived.
             other = POSSIBLE if unit.mode == DEFINITE else DEFINITE

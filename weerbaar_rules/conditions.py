@@ -68,15 +68,21 @@ class Leaf:
 
 @dataclass(frozen=True)
 class ParamTest:
-    """A test on a ruleset or profile parameter, decided when the ruleset is compiled."""
+    """A test on a ruleset or profile parameter, decided when the ruleset is compiled.
+
+    `outcome` is None when the parameter is unknown (null): without a municipal
+    profile the engine does not know whether the APV has an article, so rules
+    that need it stay undecided instead of silently false.
+    """
 
     param: str
     op: str
     value: Any
-    outcome: bool
+    outcome: bool | None
 
     def describe(self) -> str:
-        return f"parameter {self.param} {self.op} {self.value}"
+        word = "is" if self.op == "equals" else "is niet"
+        return f"parameter {self.param} {word} {self.value}"
 
 
 @dataclass(frozen=True)
@@ -238,7 +244,7 @@ class Parser:
             raise ConditionSyntaxError(path, "param verwacht precies een van equals, not_equals")
         op = ops[0]
         actual = self.parameters[name]
-        outcome = (actual == raw[op]) if op == "equals" else (actual != raw[op])
+        outcome = None if actual is None else (actual == raw[op]) if op == "equals" else (actual != raw[op])
         return ParamTest(name, op, raw[op], outcome)
 
     def _parse_leaf(self, raw: dict[str, Any], path: str, scope: type[BaseModel]) -> Leaf:
@@ -260,6 +266,8 @@ class Parser:
             if param not in self.parameters:
                 raise ConditionSyntaxError(path, f"onbekende parameter '{param}'")
             value = self.parameters[param]
+            if value is None:
+                raise ConditionSyntaxError(path, f"parameter '{param}' heeft geen waarde en kan niet als vergelijkingswaarde dienen")
         if op == "known":
             if not isinstance(value, bool):
                 raise ConditionSyntaxError(path, "known verwacht true of false")

@@ -104,7 +104,9 @@ class Explainer:
                 trace.unmet.append(label)
             return value
         if isinstance(condition, cond.ParamTest):
-            if not condition.outcome:
+            if condition.outcome is None:
+                trace.missing.append(f"parameter {condition.param} (gemeenteprofiel)")
+            elif not condition.outcome:
                 trace.unmet.append(condition.describe())
             return condition.outcome
         if isinstance(condition, cond.Derived):

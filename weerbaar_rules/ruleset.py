@@ -178,7 +178,7 @@ class RawRule(_Strict):
 
 
 class Parameter(_Strict):
-    waarde: bool | int | float | str
+    waarde: bool | int | float | str | None = Field(description="null = onbekend zonder gemeenteprofiel (bijv. of de APV een artikel heeft).")
     omschrijving: str = Field(min_length=1)
     grondslag: list[Citation] = Field(default_factory=list)
 
@@ -220,7 +220,7 @@ class Disable(_Strict):
 
 class ProfileFile(_Strict):
     profiel: ProfileMeta
-    parameters: dict[str, bool | int | float | str] = Field(default_factory=dict)
+    parameters: dict[str, bool | int | float | str | None] = Field(default_factory=dict)
     uitgeschakeld: list[Disable] = Field(default_factory=list)
     rules: list[RawRule] = Field(default_factory=list)
 
@@ -476,7 +476,9 @@ def _load_profile(
     for name, value in sorted(parsed.parameters.items()):
         if name not in values:
             raise ProfileError(f"{path}: parameter '{name}' bestaat niet in de landelijke regels")
-        if type(value) is not type(values[name]) and not (isinstance(value, (int, float)) and isinstance(values[name], (int, float)) and not isinstance(value, bool)):
+        if values[name] is not None and value is not None and type(value) is not type(values[name]) and not (
+            isinstance(value, (int, float)) and isinstance(values[name], (int, float)) and not isinstance(value, bool)
+        ):
             raise ProfileError(f"{path}: parameter '{name}' verwacht {type(values[name]).__name__}, niet {value!r}")
         if value != values[name]:
             changes.append(ProfileChange("parameter", name, str(values[name]), str(value)))
