@@ -27,6 +27,15 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Escalation(_Out):
+    """Which step of the municipality's escalation ladder this case is on, and why."""
+
+    trede: int
+    duur_maanden: int | None
+    reden: str
+    regel: str
+
+
 class InstrumentDecision(_Out):
     id: str
     naam: str
@@ -43,6 +52,7 @@ class InstrumentDecision(_Out):
     geblokkeerde_feiten: list[str]
     procedure: list[str]
     afwegingspunten: list[str]
+    escalatie: Escalation | None = None
 
 
 class Receipt(_Out):

@@ -10,7 +10,7 @@ from typing import Any
 from . import __version__, backend
 from . import conditions as cond
 from .compiler import DEFINITE, DERIVED_TYPE, POSSIBLE, Program, Unit, compile_ruleset, flag_key
-from .decision import Decision, FiringRecord, InformationVerdict, InstrumentDecision, Receipt
+from .decision import Decision, Escalation, FiringRecord, InformationVerdict, InstrumentDecision, Receipt
 from .errors import EvaluationError
 from .explain import Explainer, Trace, leaf_value
 from .facts import PROVENANCE, TYPE, CaseFacts, case_facts
@@ -117,7 +117,13 @@ class _Assembler:
         self.ruleset = engine.ruleset
         self.case = case
         self.run = run
-        self.explainer = Explainer(run.facts, run.derived)
+        day = run.facts.peildatum
+        derivers: dict[str, list[cond.Condition]] = {}
+        for rule in engine.ruleset.rules:
+            if rule.in_force(day):
+                for name in rule.derives:
+                    derivers.setdefault(name, []).append(rule.when)
+        self.explainer = Explainer(run.facts, run.derived, derivers)
         self.rules = self.ruleset.rules
         # (rule index, mode) -> firings
         self.by_rule: dict[tuple[int, str], list[Firing]] = {}
@@ -214,7 +220,9 @@ class _Assembler:
                     if c.kind == "weigh" and inst.id in c.targets and c.weigh not in weigh:
                         weigh.append(c.weigh)  # type: ignore[arg-type]
                         used.append(i)
+        escalation = self._escalation(inst.id) if status in ("mogelijk", "onbeslist") else None
         return InstrumentDecision(
+            escalatie=escalation,
             id=inst.id,
             naam=inst.naam,
             categorie=inst.categorie,
@@ -231,6 +239,20 @@ class _Assembler:
             procedure=procedure,
             afwegingspunten=weigh,
         )
+
+    def _escalation(self, instrument: str) -> Escalation | None:
+        """The highest step of the escalation ladder that a (policy) rule reached for this instrument."""
+        steps = [
+            (c.trede, c.duur_maanden, c.reason, self.rules[i].id)
+            for i in self.concluding("escalate", instrument)
+            if self.fired(i)
+            for c in self.rules[i].then
+            if c.kind == "escalate" and instrument in c.targets
+        ]
+        if not steps:
+            return None
+        trede, duur, reden, regel = max(steps, key=lambda s: (s[0], s[3]))
+        return Escalation(trede=trede, duur_maanden=duur, reden=reden, regel=regel)  # type: ignore[arg-type]
 
     def _reason(self, index: int, kind: str, instrument: str) -> str:
         for c in self.rules[index].then:

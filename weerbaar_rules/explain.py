@@ -86,9 +86,11 @@ def _or(values: list[Tri]) -> Tri:
 class Explainer:
     """Walks conditions over the facts of one evaluated case."""
 
-    def __init__(self, facts: CaseFacts, derived: dict[str, str]) -> None:
+    def __init__(self, facts: CaseFacts, derived: dict[str, str], derivers: dict[str, list[cond.Condition]] | None = None) -> None:
         self.facts = facts
         self.derived = derived  # name -> "zeker" | "mogelijk"
+        self.derivers = derivers or {}  # name -> conditions of the rules (in force) that derive it
+        self._expanding: set[str] = set()
         self.items: dict[str, list[dict[str, Any]]] = {}
         for fact in facts.items:
             self.items.setdefault(fact[PROVENANCE].split("[")[0], []).append(fact)
@@ -115,7 +117,7 @@ class Explainer:
                 trace.unmet.append(f"afgeleid feit '{condition.name}' geldt niet")
                 return False
             if state == "mogelijk":
-                trace.missing.append(f"afgeleid feit '{condition.name}' (onbeslist)")
+                self._missing_behind(condition.name, trace)
                 return None
             return True
         if isinstance(condition, cond.Not):
@@ -136,6 +138,20 @@ class Explainer:
         if isinstance(condition, cond.Some):
             return self._some(condition, trace)
         raise AssertionError(condition)
+
+    def _missing_behind(self, name: str, trace: Trace) -> None:
+        """An undecided derived fact is undecided because of the unknown facts of the rules deriving it."""
+        if name in self._expanding or name not in self.derivers:
+            trace.missing.append(f"afgeleid feit '{name}' (onbeslist)")
+            return
+        self._expanding.add(name)
+        try:
+            for condition in self.derivers[name]:
+                inner = Trace()
+                if self.evaluate(condition, inner) is None:
+                    trace.missing.extend(m for m in inner.missing if m not in trace.missing)
+        finally:
+            self._expanding.discard(name)
 
     def _some(self, some: cond.Some, trace: Trace) -> Tri:
         candidates = self.items.get(some.list, [])

@@ -31,8 +31,10 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
     return months
 
 
-def date_fields(name: str, value: dt.date, peildatum: dt.date) -> dict[str, int]:
+def date_fields(name: str, value: dt.date, peildatum: dt.date) -> dict[str, Any]:
+    # The ISO text stays under the field's own name so presence tests ("is it known?") work on dates too.
     return {
+        name: value.isoformat(),
         f"{name}__ord": value.toordinal(),
         f"{name}__maanden": months_between(value, peildatum),
     }

@@ -118,7 +118,7 @@ def build_graph(ruleset: "Ruleset", case: "Case", run: "Run", decision: "Decisio
             if kind == "derive":
                 graph.add_edge(rule_node, add_fact(f"afgeleid:{conclusion.derive}:"), soort=DERIVES, modus=unit.mode)
                 continue
-            edge = {"available": SUPPORTS, "suitable": SUPPORTS, "exclude": EXCLUDES, "require": REQUIRES, "weigh": REQUIRES}[kind]
+            edge = {"available": SUPPORTS, "suitable": SUPPORTS, "exclude": EXCLUDES, "require": REQUIRES, "weigh": REQUIRES, "escalate": SUPPORTS}[kind]
             for target in conclusion.targets:
                 graph.add_edge(rule_node, f"instrument:{target}", soort=edge, modus=unit.mode, conclusie=kind)
 

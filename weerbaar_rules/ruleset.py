@@ -111,6 +111,9 @@ class Instrument(_Strict):
     omschrijving: str | None = None
 
 
+CONCLUSION_KINDS = ("derive", "available", "exclude", "suitable", "require", "weigh", "escalate")
+
+
 class Conclusion(_Strict):
     """What a rule concludes: exactly one of the keys below."""
 
@@ -120,16 +123,25 @@ class Conclusion(_Strict):
     suitable: str | None = None
     require: str | None = None
     weigh: str | None = None
+    escalate: str | None = Field(None, description="Instrument waarvan de escalatietrede wordt bepaald.")
     instrument: str | list[str] | None = None
     reason: str | None = None
+    trede: int | None = Field(None, ge=1, le=10)
+    duur_maanden: int | dict[str, str] | None = Field(None, description="Getal of {param: naam}.")
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Conclusion":
-        kinds = [k for k in ("derive", "available", "exclude", "suitable", "require", "weigh") if getattr(self, k)]
+        kinds = [k for k in CONCLUSION_KINDS if getattr(self, k)]
         if len(kinds) != 1:
-            raise ValueError("een conclusie heeft precies een van derive, available, exclude, suitable, require, weigh")
+            raise ValueError(f"een conclusie heeft precies een van {', '.join(CONCLUSION_KINDS)}")
         kind = kinds[0]
-        if kind in ("exclude", "suitable") and not self.reason:
+        if (kind == "escalate") != (self.trede is not None):
+            raise ValueError("trede hoort bij escalate, en escalate verwacht een trede")
+        if self.duur_maanden is not None and kind != "escalate":
+            raise ValueError("duur_maanden hoort alleen bij escalate")
+        if isinstance(self.duur_maanden, dict) and set(self.duur_maanden) != {"param"}:
+            raise ValueError("duur_maanden is een getal of {param: naam}")
+        if kind in ("exclude", "suitable", "escalate") and not self.reason:
             raise ValueError(f"{kind} verwacht een reason (de reden in gewone taal)")
         if kind in ("require", "weigh") and not self.instrument:
             raise ValueError(f"{kind} verwacht instrument")
@@ -141,7 +153,7 @@ class Conclusion(_Strict):
 
     @property
     def kind(self) -> str:
-        for k in ("derive", "available", "exclude", "suitable", "require", "weigh"):
+        for k in CONCLUSION_KINDS:
             if getattr(self, k):
                 return k
         raise AssertionError("validated")
@@ -150,7 +162,7 @@ class Conclusion(_Strict):
     def targets(self) -> tuple[str, ...]:
         """The instruments this conclusion is about (none for derive)."""
         kind = self.kind
-        if kind in ("available", "exclude", "suitable"):
+        if kind in ("available", "exclude", "suitable", "escalate"):
             return (getattr(self, kind),)
         if kind in ("require", "weigh"):
             return tuple(self.instrument) if isinstance(self.instrument, list) else (self.instrument,)  # type: ignore[arg-type]
@@ -333,12 +345,21 @@ def _parse_rules(
             when = parser.parse(raw.when)
         except cond.ConditionSyntaxError as exc:
             raise error(f"{source}: regel {raw.id}: {exc}") from None
+        then = []
+        for conclusion in raw.then:
+            if isinstance(conclusion.duur_maanden, dict):
+                name = conclusion.duur_maanden["param"]
+                value = parameters.get(name)
+                if name not in parameters or isinstance(value, bool) or not isinstance(value, int):
+                    raise error(f"{source}: regel {raw.id}: duur_maanden verwijst naar '{name}', geen parameter met een aantal maanden")
+                conclusion = conclusion.model_copy(update={"duur_maanden": value})
+            then.append(conclusion)
         rules.append(
             Rule(
                 id=raw.id,
                 title=raw.title,
                 when=when,
-                then=tuple(raw.then),
+                then=tuple(then),
                 grondslag=tuple(raw.grondslag),
                 geldig_van=raw.geldig_van,
                 geldig_tot=raw.geldig_tot,
