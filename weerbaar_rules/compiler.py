@@ -374,6 +374,59 @@ def _stratify(units: list[Unit]) -> None:
                     )
 
 
+def _atom_decided(atom: Any) -> bool:
+    """Can this atom be unknown on some valid case? (Only required fields and `known` tests are always decided.)"""
+    if isinstance(atom, (cond.Leaf, Neg)):
+        leaf = atom.leaf if isinstance(atom, Neg) else atom
+        return leaf.op == "known" or cond.always_known(cond.model.Case, leaf.field)
+    if isinstance(atom, cond.ParamTest):
+        return atom.outcome is not None
+    if isinstance(atom, cond.Some):
+        scope = cond.LISTS[atom.list][0]
+        if atom.where is None:
+            return True
+        for node in cond.walk(atom.where):
+            if isinstance(node, cond.Leaf) and node.op != "known" and not cond.always_known(scope, node.field):
+                return False
+            if isinstance(node, cond.ParamTest) and node.outcome is None:
+                return False
+        return True
+    return True  # derived facts are handled through the flags
+
+
+def _drop_redundant_possible(units: list[Unit]) -> list[Unit]:
+    """Leave out the possible twin of a unit that can never be merely possible.
+
+    A unit whose atoms all test required fields, and whose derived facts are
+    themselves always decided, fires in possible mode exactly when it fires in
+    definite mode. A definite derivation already asserts the possible fact too,
+    so the twin only costs firings (about half of them on the national rules).
+    """
+    undecided_flags: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for unit in units:
+            if unit.mode != DEFINITE:
+                continue
+            decided = all(_atom_decided(a) for a in unit.body) and not (
+                set(unit.positive) | set(unit.negative)
+            ) & undecided_flags
+            if not decided:
+                for name in unit.derives:
+                    if name not in undecided_flags:
+                        undecided_flags.add(name)
+                        changed = True
+    keep = []
+    for unit in units:
+        if unit.mode == POSSIBLE:
+            decided = all(_atom_decided(a) for a in unit.body) and not (set(unit.positive) | set(unit.negative)) & undecided_flags
+            if decided:
+                continue
+        keep.append(unit)
+    return keep
+
+
 def compile_ruleset(ruleset: Ruleset) -> Program:
     """Compile every rule (both modes, every branch) and group them into strata."""
     helpers = _Helpers()
@@ -402,6 +455,7 @@ def compile_ruleset(ruleset: Ruleset) -> Program:
                     )
                 )
     _stratify(units)
+    units = _drop_redundant_possible(units)
     kept: dict[str, Unit] = {}
     for unit in units:
         definition = _build_definition(unit)

@@ -148,6 +148,19 @@ def field_type(root: type[BaseModel], path: str) -> Any:
     return current
 
 
+def always_known(root: type[BaseModel], path: str) -> bool:
+    """True when the case model requires the field, so a test on it is never unknown."""
+    current: Any = root
+    for part in path.split("."):
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return False
+        info = current.model_fields.get(part)
+        if info is None or not info.is_required():
+            return False
+        current = _unwrap(info.annotation)
+    return True
+
+
 def _check_value(path: str, field: str, kind: Any, value: Any) -> Any:
     """A value must be one the case model can hold, else the rule can never match and nobody would notice."""
     if isinstance(kind, type) and issubclass(kind, Enum):

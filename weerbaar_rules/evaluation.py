@@ -54,6 +54,14 @@ class Engine:
         self.ruleset = ruleset
         self.program: Program = compile_ruleset(ruleset)
         self.max_firings = max_firings
+        # (conclusion kind, instrument) -> indexes of the rules that conclude it; built once, used per case.
+        self.concluding: dict[tuple[str, str], list[int]] = {}
+        for index, rule in enumerate(ruleset.rules):
+            for conclusion in rule.then:
+                for target in conclusion.targets:
+                    bucket = self.concluding.setdefault((conclusion.kind, target), [])
+                    if index not in bucket:
+                        bucket.append(index)
 
     @classmethod
     def from_directory(cls, directory: str | Path, profile: str | Path | None = None, **kwargs: Any) -> "Engine":
@@ -135,9 +143,7 @@ class _Assembler:
         return (index, mode) in self.by_rule
 
     def concluding(self, kind: str, instrument: str) -> list[int]:
-        return [
-            i for i, rule in enumerate(self.rules) if any(c.kind == kind and instrument in c.targets for c in rule.then)
-        ]
+        return self.engine.concluding.get((kind, instrument), [])
 
     def _missing_for(self, index: int) -> Trace:
         """Why a rule is only possibly true: walk it over the facts, in force on this peildatum."""
@@ -210,10 +216,10 @@ class _Assembler:
         procedure: list[str] = []
         weigh: list[str] = []
         if status in ("mogelijk", "onbeslist"):
-            for i, rule in enumerate(self.rules):
+            for i in sorted(set(self.concluding("require", inst.id) + self.concluding("weigh", inst.id))):
                 if not self.fired(i):
                     continue
-                for c in rule.then:
+                for c in self.rules[i].then:
                     if c.kind == "require" and inst.id in c.targets and c.require not in procedure:
                         procedure.append(c.require)  # type: ignore[arg-type]
                         used.append(i)
@@ -262,14 +268,7 @@ class _Assembler:
 
     def recommend(self, instruments: list[InstrumentDecision]) -> tuple[list[str], list[str]]:
         """Subsidiarity per track: the least intrusive instrument that is available and judged suitable."""
-        suitable_ids = {
-            inst_id
-            for i, rule in enumerate(self.rules)
-            if self.fired(i)
-            for c in rule.then
-            if c.kind == "suitable"
-            for inst_id in c.targets
-        }
+        suitable_ids = {inst.id for inst in instruments if any(self.fired(i) for i in self.concluding("suitable", inst.id))}
         chosen: list[str] = []
         notes: list[str] = []
         tracks: dict[str, list[InstrumentDecision]] = {}

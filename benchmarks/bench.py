@@ -1,0 +1,161 @@
+"""Benchmark: throughput, memory and cold start of weerbaar-rules.
+
+Run:  python benchmarks/bench.py [--cases 10000] [--json results.json]
+
+Measures, on the national ruleset:
+  * sequential evaluations per second on one core, full decisions with firing
+    provenance (Engine.evaluate), and inference alone (Engine.run);
+  * resident memory before, halfway and after the batch (flat = no leak) and the peak;
+  * the cold start of `rules evaluate` on one case (a new process each time, median);
+  * the batch mode (`rules evaluate cases.jsonl`) over all cores.
+Cases are generated with a seeded random generator so every run measures the same work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from weerbaar_rules import Case, Engine  # noqa: E402
+from weerbaar_rules.model import (  # noqa: E402
+    ActiviteitType,
+    Bron,
+    Eigendom,
+    Grondslag,
+    Hoeveelheid,
+    LbbAdvies,
+    LocatieType,
+    OpiumwetLijst,
+    VergunningSoort,
+    VergunningStatus,
+)
+
+
+def generate(rng: random.Random, index: int) -> dict[str, Any]:
+    """A plausible case with 1-4 activities, information items, permits and history."""
+    infos = [
+        {"id": f"i{n}", "bron": rng.choice(list(Bron)).value, "grondslag": rng.choice(list(Grondslag)).value}
+        for n in range(rng.randint(1, 3))
+    ]
+    ids = [i["id"] for i in infos]
+    activities = []
+    for _ in range(rng.randint(0, 4)):
+        act: dict[str, Any] = {"type": rng.choice(list(ActiviteitType)).value, "informatie": [rng.choice(ids)]}
+        if rng.random() < 0.7:
+            act["opiumwet_lijst"] = rng.choice(list(OpiumwetLijst)).value
+        if rng.random() < 0.6:
+            act["hoeveelheid"] = rng.choice(list(Hoeveelheid)).value
+        if rng.random() < 0.5:
+            act["datum"] = f"20{rng.randint(17, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        if rng.random() < 0.3:
+            act["wetenschap_betrokkene"] = rng.random() < 0.5
+        activities.append(act)
+    permits = []
+    for _ in range(rng.randint(0, 2)):
+        permit: dict[str, Any] = {"soort": rng.choice(list(VergunningSoort)).value, "status": rng.choice(list(VergunningStatus)).value}
+        if rng.random() < 0.4:
+            permit["bibob"] = {"lbb_advies": rng.choice(list(LbbAdvies)).value}
+        permits.append(permit)
+    history = [
+        {"instrument": rng.choice(["bestuurlijke_waarschuwing", "sluiting_13b_opiumwet"]), "datum": f"20{rng.randint(18, 26)}-0{rng.randint(1, 9)}-15"}
+        for _ in range(rng.randint(0, 2))
+    ]
+    locatie: dict[str, Any] = {"type": rng.choice(list(LocatieType)).value}
+    if rng.random() < 0.6:
+        locatie["minderjarigen"] = rng.random() < 0.4
+    if rng.random() < 0.6:
+        locatie["eigendom"] = rng.choice(list(Eigendom)).value
+    return {
+        "zaak_id": f"bench-{index}",
+        "peildatum": f"20{rng.randint(18, 26)}-{rng.randint(1, 12):02d}-15",
+        "locatie": locatie,
+        "activiteiten": activities,
+        "vergunningen": permits,
+        "voorgeschiedenis": history,
+        "informatie": infos,
+        "openbare_orde": {"verstoring": rng.choice(["geen", "licht", "ernstig"])} if rng.random() < 0.5 else {},
+    }
+
+
+def rss_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--cold-runs", type=int, default=7)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+
+    rng = random.Random(20261125)
+    raw = [generate(rng, i) for i in range(args.cases)]
+    cases = [Case.model_validate(r) for r in raw]
+    engine = Engine.from_directory(ROOT / "rulesets" / "nl")
+    for case in cases[:200]:
+        engine.evaluate(case)  # warm-up
+
+    results: dict[str, Any] = {"cases": args.cases, "rules": len(engine.ruleset.rules), "instruments": len(engine.ruleset.instruments)}
+    start_rss = rss_kb()
+    firings = 0
+    t0 = time.perf_counter()
+    half_rss = 0
+    for n, case in enumerate(cases):
+        decision = engine.evaluate(case)
+        firings += len(decision.afvuringen)
+        if n == len(cases) // 2:
+            half_rss = rss_kb()
+    elapsed = time.perf_counter() - t0
+    end_rss = rss_kb()
+    results["evaluate_per_s"] = round(args.cases / elapsed, 1)
+    results["firings_per_case"] = round(firings / args.cases, 1)
+    results["rss_kb"] = {"start": start_rss, "half": half_rss, "end": end_rss, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+
+    t0 = time.perf_counter()
+    for case in cases:
+        engine.run(case)
+    results["run_per_s"] = round(args.cases / (time.perf_counter() - t0), 1)
+
+    example = ROOT / "cases" / "drugshandel_woning_harddrugs.json"
+    rules_bin = Path(sys.executable).with_name("rules")
+    command = [str(rules_bin), "evaluate", str(example)] if rules_bin.exists() else [sys.executable, "-m", "weerbaar_rules.cli", "evaluate", str(example)]
+    timings = []
+    for _ in range(args.cold_runs):
+        t0 = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+        timings.append(time.perf_counter() - t0)
+    results["cold_start_s"] = {"median": round(statistics.median(timings), 3), "min": round(min(timings), 3)}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        batch = Path(tmp) / "zaken.jsonl"
+        batch.write_text("".join(json.dumps(r) + "\n" for r in raw), encoding="utf-8")
+        t0 = time.perf_counter()
+        out = subprocess.run(command[:-1] + [str(batch), "--format", "json"], check=True, capture_output=True, cwd=ROOT)
+        took = time.perf_counter() - t0
+        assert out.stdout.count(b"\n") == args.cases
+    results["batch_all_cores"] = {"cores": os.cpu_count(), "per_s": round(args.cases / took, 1), "seconds": round(took, 2)}
+
+    text = json.dumps(results, indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
