@@ -126,3 +126,45 @@ def test_firings_record_rule_and_matched_facts(taal: Engine) -> None:
     firings = {(f.regel, f.modus): f.feiten for f in decision.afvuringen}
     assert firings[("t.harddrugs", "zeker")] == ["activiteiten[0]", "zaak"]
     assert firings[("t.hard", "zeker")] == ["afgeleid:harddrugs:zeker", "zaak"]
+
+
+def _versions(tmp_path: Path, first_end: str, second_start: str) -> Path:
+    import shutil
+
+    directory = tmp_path / "regels"
+    shutil.copytree(TAAL, directory)
+    rule = """  - id: t.versie
+    title: versie {n}
+    geldig_van: {van}
+    geldig_tot: {tot}
+    grondslag: [{{wet: Gemeentewet, bwb_id: BWBR0005416, artikel: 174a}}]
+    when: {{some: activiteiten}}
+    then: [{{derive: versie{n}}}]
+"""
+    text = (directory / "regels.yaml").read_text()
+    text += rule.format(n=1, van="2020-01-01", tot=first_end) + rule.format(n=2, van=second_start, tot="null")
+    (directory / "regels.yaml").write_text(text)
+    return directory
+
+
+def test_versions_of_a_rule_follow_each_other_in_time(tmp_path: Path) -> None:
+    import datetime as dt
+
+    engine = Engine.from_directory(_versions(tmp_path, "2023-12-31", "2024-01-01"))
+    assert engine.ruleset.warnings == ()
+    c = case([act()])
+    assert "versie2" in engine.evaluate(c).afgeleide_feiten
+    old = engine.evaluate(c, peildatum=dt.date(2023, 6, 1)).afgeleide_feiten
+    assert "versie1" in old and "versie2" not in old
+
+
+def test_overlapping_versions_are_an_error(tmp_path: Path) -> None:
+    from weerbaar_rules import RulesetError
+
+    with pytest.raises(RulesetError, match="overlapt"):
+        Engine.from_directory(_versions(tmp_path, "2024-06-30", "2024-01-01"))
+
+
+def test_gap_between_versions_is_reported(tmp_path: Path) -> None:
+    engine = Engine.from_directory(_versions(tmp_path, "2023-06-30", "2024-01-01"))
+    assert any("gat in de geldigheid" in w for w in engine.ruleset.warnings)

@@ -107,7 +107,10 @@ def engine_for(rules: Path, profile: Path | None) -> Any:
 
     key = (str(rules), str(profile) if profile else None)
     if key not in _engines:
-        _engines[key] = Engine.from_directory(rules, profile=profile)
+        engine = Engine.from_directory(rules, profile=profile)
+        for warning in engine.ruleset.warnings:
+            click.echo(f"waarschuwing: {warning}", err=True)
+        _engines[key] = engine
     return _engines[key]
 
 

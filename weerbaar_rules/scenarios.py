@@ -33,6 +33,7 @@ class Expectation(BaseModel):
     aanbevolen: list[str]
     status: dict[str, Status] = Field(default_factory=dict)
     ontbrekende_feiten: dict[str, list[str]] = Field(default_factory=dict)
+    escalatie: dict[str, int] = Field(default_factory=dict, description="instrument -> verwachte trede van de escalatieladder")
     zaak: dict[str, Any] | None = None
 
 
@@ -74,9 +75,13 @@ def load_scenario(path: Path) -> Scenario:
         case = validate(expected.zaak, f"{path}: zaak")
         name = path.name.removesuffix(".yaml")
     else:
-        case_path = path.with_name(path.name.removesuffix(SUFFIX) + ".json")
+        # NAME.verwacht.yaml, or NAME.PROFIEL.verwacht.yaml for the same facts under a municipal profile.
+        stem = path.name.removesuffix(SUFFIX)
+        case_path = path.with_name(stem + ".json")
+        if not case_path.exists() and expected.profiel and stem.endswith(f".{expected.profiel}"):
+            case_path = path.with_name(stem.removesuffix(f".{expected.profiel}") + ".json")
         case = load_case(case_path)
-        name = case_path.stem
+        name = stem
     return Scenario(name=name, case=case, expected=expected, source=str(path))
 
 
@@ -104,6 +109,10 @@ def check(scenario: Scenario, decision: Decision) -> list[str]:
         for fact in facts:
             if not any(fact in m for m in actual_missing):
                 problems.append(f"{inst_id}: verwacht ontbrekend feit '{fact}', kreeg {actual_missing}")
+    for inst_id, trede in sorted(expected.escalatie.items()):
+        step = instruments[inst_id].escalatie if inst_id in instruments else None
+        if step is None or step.trede != trede:
+            problems.append(f"{inst_id}: verwacht escalatietrede {trede}, kreeg {step.trede if step else 'geen'}")
     return problems
 
 
