@@ -214,6 +214,14 @@ class Maatregel(_Strict):
     reden: ActiviteitType | None = None
     grond: str | None = Field(None, max_length=20, description="Bijv. 'a' voor art. 174a lid 1 sub a.")
     duur_maanden: int | None = Field(None, ge=0, le=120)
+    zelfde_locatie: bool | None = Field(
+        None,
+        description=(
+            "Betreft de maatregel deze locatie (true) of een andere locatie van dezelfde persoon (false)? "
+            "Onbekend geldt als deze locatie. Nodig omdat sommige gronden een eerdere sluiting van dit pand "
+            "eisen (art. 13b lid 2 onder c Woningwet) en andere ook een ander pand laten meetellen (art. 174a lid 2 Gemw)."
+        ),
+    )
 
 
 class Informatie(_Strict):
