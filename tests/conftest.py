@@ -5,8 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from weerbaar_rules import Engine
+from weerbaar_rules.testing import CI
+
+# Reproducible and bounded by default; `pytest --hypothesis-profile thorough` overrides this
+# (the hypothesis plugin loads a chosen profile after this conftest is imported).
+settings.load_profile(CI)
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rulesets" / "nl"

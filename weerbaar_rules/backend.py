@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
@@ -45,11 +47,50 @@ class Match:
     facts: tuple[tuple[str, dict[str, Any]], ...]
 
 
+_EXPONENT = re.compile(r"[0-9][eE][-+]?[0-9]")
+
+
+def _float_text(value: float) -> str:
+    """A float as durable_rules can read it.
+
+    Its JSON reader misreads an exponent whose mantissa has no decimal point
+    (``1e-05``, ``1e+16``, Python's own repr of such floats): the rest of the
+    batch is silently lost or the process crashes. ``1.0e-05`` is read
+    correctly. Infinity and NaN crash it too, so they never reach it.
+    """
+    if not math.isfinite(value):
+        raise EvaluationError(f"getal {value} is niet eindig en kan niet aan de engine worden doorgegeven")
+    text = repr(value)
+    mantissa, exponent, rest = text.partition("e")
+    if exponent and "." not in mantissa:
+        text = f"{mantissa}.0e{rest}"
+    return text
+
+
+def _encode(obj: Any, sort_keys: bool = False) -> str:
+    if isinstance(obj, float):
+        return _float_text(obj)
+    if isinstance(obj, dict):
+        items = sorted(obj.items()) if sort_keys else obj.items()
+        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:{_encode(v, sort_keys)}" for k, v in items) + "}"
+    if isinstance(obj, (list, tuple)):
+        return "[" + ",".join(_encode(v, sort_keys) for v in obj) + "]"
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def dumps(obj: Any, sort_keys: bool = False) -> str:
+    """JSON for durable_rules: the fast standard encoder unless a float needs the careful one."""
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=sort_keys)
+    if _EXPONENT.search(text) or "Infinity" in text or "NaN" in text:
+        return _encode(obj, sort_keys)
+    return text
+
+
 def _handle(name: str, definition: dict[str, Any]) -> int:
     handle = _HANDLES.get(name)
     if handle is None:
         try:
-            handle = _dre.create_ruleset(name, json.dumps(definition, ensure_ascii=False, sort_keys=True))
+            handle = _dre.create_ruleset(name, dumps(definition, sort_keys=True))
         except _dre.error as exc:
             raise EvaluationError(f"de regelset kon niet in durable_rules worden aangemaakt: {exc}") from None
         _HANDLES[name] = handle
@@ -90,7 +131,7 @@ def run(
             _check(fact)
             batch.append({**fact, "sid": sid})
         try:
-            result = _dre.assert_facts(handle, json.dumps(batch, ensure_ascii=False))
+            result = _dre.assert_facts(handle, dumps(batch))
         except _dre.error as exc:
             raise EvaluationError(f"feiten konden niet aan durable_rules worden doorgegeven: {exc}") from None
         offset = result[1]
@@ -109,7 +150,7 @@ def run(
                         )
                     for new in on_match(match):
                         _check(new)
-                        code = _dre.assert_fact(handle, json.dumps({**new, "sid": sid}, ensure_ascii=False))
+                        code = _dre.assert_fact(handle, dumps({**new, "sid": sid}))
                         if code[0] not in (_OK, _NOT_HANDLED, _OBSERVED):
                             raise EvaluationError(f"afgeleid feit kon niet worden toegevoegd (code {code[0]})")
                 message = _dre.complete_and_start_action(handle, offset)

@@ -247,20 +247,82 @@ def explain(path: Path, instrument: str, rules: Path | None, gemeente: str | Non
 
 
 @main.command("test")
-@click.argument("directory", type=click.Path(path_type=Path), required=False)
+@click.argument("directories", nargs=-1, type=click.Path(path_type=Path))
 @rules_option
+@click.option("--coverage", "--dekking", "show_coverage", is_flag=True, help="Toon de regels die geen scenario afvuurt of tegenhoudt.")
 @guarded
-def test_command(directory: Path | None, rules: Path | None) -> None:
-    """Draai de scenario's (zaak + verwacht besluit) in een map (standaard cases/)."""
+def test_command(directories: tuple[Path, ...], rules: Path | None, show_coverage: bool) -> None:
+    """Draai de scenario's (zaak + verwacht besluit) in mappen (standaard cases/ en scenarios/ bij de regels)."""
     from .scenarios import run_directory
 
     rules = rules or default_rules()
-    results = run_directory(directory or Path("cases"), rules)
+    if not directories:
+        directories = tuple(d for d in (Path("cases"), rules / "scenarios") if d.is_dir()) or (Path("cases"),)
+    results = [result for directory in directories for result in run_directory(directory, rules)]
     failed = [r for r in results if not r.ok]
     for result in results:
         click.echo(result.report())
     click.echo(f"{len(results) - len(failed)} van {len(results)} scenario's geslaagd")
+    if show_coverage:
+        from .coverage import coverage
+        from .ruleset import load_ruleset
+
+        click.echo(coverage(results, [load_ruleset(rules)]).report())
     sys.exit(1 if failed else 0)
+
+
+@main.command("check")
+@click.argument("directory", type=click.Path(path_type=Path), required=False)
+@profiel_option
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--strikt", is_flag=True, help="Ook waarschuwingen geven een exitcode 1.")
+@guarded
+def check_command(directory: Path | None, profiel: Path | None, fmt: str, strikt: bool) -> None:
+    """Statische controle van een regelset: bronnen, velden, regels die nooit vuren, conflicten, geldigheid."""
+    from .check import ERROR, check_directory, summary
+
+    findings = check_directory(directory or default_rules(), profiel)
+    if fmt == "json":
+        click.echo(json.dumps({"bevindingen": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            click.echo(finding.text())
+        click.echo(summary(findings))
+    failed = any(f.level == ERROR for f in findings) or (strikt and bool(findings))
+    sys.exit(1 if failed else 0)
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--zaken", "corpus_dirs", multiple=True, type=click.Path(path_type=Path), help="Map met voorbeeldzaken (standaard cases/ als die bestaat)."
+)
+@click.option("--aantal", type=click.IntRange(min=0), default=None, help="Aantal gegenereerde zaken (0 = geen; standaard 300).")
+@click.option("--profile", "hypothesis_profile", type=click.Choice(("ci", "thorough")), default="ci", show_default=True, help="Hypothesis-profiel.")
+@click.option("--max-verschillen", type=click.IntRange(min=1), default=10, show_default=True, help="Zoveel soorten verschillen zoeken.")
+@profiel_option
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@guarded
+def diff_command(
+    old: Path,
+    new: Path,
+    corpus_dirs: tuple[Path, ...],
+    aantal: int | None,
+    hypothesis_profile: str,
+    max_verschillen: int,
+    profiel: Path | None,
+    fmt: str,
+) -> None:
+    """Vergelijk twee versies van een regelset op voorbeeldzaken en gegenereerde zaken (exitcode 1 bij verschillen)."""
+    from .diff import diff, to_json, to_text
+    from .evaluation import Engine
+
+    engines = [Engine.from_directory(path, profile=profiel) for path in (old, new)]
+    directories = corpus_dirs or tuple(d for d in (Path("cases"),) if d.is_dir())
+    differences = diff(engines[0], engines[1], directories, hypothesis_profile, aantal, max_verschillen)
+    click.echo(to_json(differences) if fmt == "json" else to_text(differences, str(old), str(new)), nl=False)
+    sys.exit(1 if differences else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -316,16 +316,44 @@ def _build_definition(unit: Unit) -> dict[str, Any] | None:
     zaak = _pattern("zaak", zaak_parts)
     if zaak is False or any(p is False for pat in patterns for p in pat.values()):
         return None
-    unit.aliases = {"z": "zaak", **aliases}
-    definition: dict[str, Any] = {"all": [{"z": zaak}, *patterns]}
-    if unit.at_least > 1:
-        definition["count"] = unit.at_least
+    if _and(zaak_parts) is True and patterns:
+        # Nothing to test on the case fact: leave it out, so the engine joins less and reports less.
+        unit.aliases = aliases
+        definition: dict[str, Any] = {"all": patterns}
+    else:
+        unit.aliases = {"z": "zaak", **aliases}
+        definition = {"all": [{"z": zaak}, *patterns]}
+    # A count (at_least > 1) is not left to durable_rules' own `count`: that counts a fact once per
+    # branch of an $or it meets, so one item could pass `at_least: 2`. Engine.run counts distinct
+    # items itself, from one firing per matching item.
     return definition
+
+
+def _distinct_patterns(body: list[Any], helpers: _Helpers) -> list[Any]:
+    """Make every pattern of a conjunction need a different fact, as durable_rules requires.
+
+    durable_rules never lets one fact match two patterns of the same rule, but in
+    the rule language two `some` over the same list may be met by one item
+    (`some activiteiten where A` and `some activiteiten where B`), and DNF can
+    repeat a derived fact. Repeated atoms are dropped, and a second `some` over
+    a list already matched becomes a helper fact of a lower stratum.
+    """
+    out: list[Any] = []
+    lists: set[str] = set()
+    for atom in body:
+        if isinstance(atom, cond.Some):
+            if atom.list in lists:
+                atom = cond.Derived(helpers.flag_for(atom))
+            else:
+                lists.add(atom.list)
+        if atom not in out:
+            out.append(atom)
+    return out
 
 
 def _units_for(rule: Rule, index: int, helpers: _Helpers) -> list[Unit]:
     units = []
-    for branch, body in enumerate(_dnf(rule.when, helpers)):
+    for branch, body in enumerate(_distinct_patterns(body, helpers) for body in _dnf(rule.when, helpers)):
         positive = tuple(sorted({a.name for a in body if isinstance(a, cond.Derived)}))
         negative = tuple(sorted({a.name for a in body if isinstance(a, DerivedAbsent)}))
         for mode in MODES:

@@ -14,10 +14,12 @@ Statuses, in the words the users speak:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Callable, Literal
 
-import networkx as nx
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, PrivateAttr, computed_field, model_validator
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 SCHEMA_VERSION = "1"
 Status = Literal["aanbevolen", "mogelijk", "uitgesloten", "onbeslist"]
@@ -83,6 +85,19 @@ class InformationVerdict(_Out):
     toelichting: str
 
 
+class MissingFact(_Out):
+    """An unknown fact that decides instruments (``feit`` is its path in the case file, ``omschrijving`` its Dutch name).
+
+    ``kan_aanbeveling_veranderen`` says whether one of those instruments could
+    become the recommendation once the fact is known.
+    """
+
+    feit: str
+    omschrijving: str
+    instrumenten: list[str]
+    kan_aanbeveling_veranderen: bool
+
+
 class Decision(_Out):
     schema_versie: str = SCHEMA_VERSION
     zaak_id: str
@@ -95,9 +110,55 @@ class Decision(_Out):
     afgeleide_feiten: dict[str, str]
     informatie: list[InformationVerdict]
     afvuringen: list[FiringRecord]
-    graaf: dict[str, Any]
 
-    _graph: nx.DiGraph | None = PrivateAttr(default=None)
+    # The explanation (graph and missing-fact analysis) is built from the recorded firings on first use:
+    # deciding does not need it, and it costs more than the inference itself.
+    _explainer: Callable[["Decision"], tuple[Any, list[MissingFact]]] | None = PrivateAttr(default=None)
+    _graph: Any = PrivateAttr(default=None)
+    _graph_data: dict[str, Any] | None = PrivateAttr(default=None)
+    _missing: list[MissingFact] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read_explanation(cls, data: Any, handler: Any) -> "Decision":
+        """A decision read back from JSON keeps its graph and missing facts."""
+        if isinstance(data, dict) and ("graaf" in data or "ontbrekende_feiten" in data):
+            data = dict(data)
+            graph_data = data.pop("graaf", None)
+            missing = data.pop("ontbrekende_feiten", None) or []
+            decision = handler(data)
+            decision._graph_data = graph_data
+            decision._missing = [MissingFact.model_validate(m) for m in missing]
+            return decision  # type: ignore[no-any-return]
+        return handler(data)  # type: ignore[no-any-return]
+
+    def _explain(self) -> None:
+        if self._missing is None and self._explainer is not None:
+            self._graph, self._missing = self._explainer(self)
+            self._explainer = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def ontbrekende_feiten(self) -> list[MissingFact]:
+        """Unknown facts that decide instruments, most decisive first."""
+        self._explain()
+        return self._missing or []
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def graaf(self) -> dict[str, Any]:
+        """The decision graph as node-link data (sorted, so the JSON is byte-identical across runs)."""
+        if self._graph_data is None:
+            self._explain()
+            if self._graph is None:
+                return {"directed": True, "multigraph": False, "graph": {}, "nodes": [], "links": []}
+            import networkx as nx
+
+            data = nx.node_link_data(self._graph, edges="links")
+            data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
+            data["links"] = sorted(data["links"], key=lambda e: (e["source"], e["target"], e.get("soort", "")))
+            self._graph_data = data
+        return self._graph_data
 
     @property
     def recommended(self) -> list[str]:
@@ -108,7 +169,10 @@ class Decision(_Out):
         return {inst.id: inst for inst in self.instrumenten}
 
     @property
-    def graph(self) -> nx.DiGraph:
+    def graph(self) -> "nx.DiGraph":
+        self._explain()
         if self._graph is None:
+            import networkx as nx
+
             self._graph = nx.node_link_graph(self.graaf, directed=True, edges="links")
         return self._graph

@@ -1,99 +1,570 @@
 """Drawing the decision graph with Graphviz (DOT, SVG, PNG).
 
-Every label goes through `_quote`, so quotes, backslashes, angle brackets,
-newlines and non-ASCII text in case data can never break or inject into DOT.
+The picture is for a lawyer, not for a developer: facts on the left, rules in
+the middle grouped per legal domain (the rule id's prefix, or the municipal
+profile), instruments on the right, every rule and instrument carrying its
+legal citation. By default only what bears on the recommendation is drawn:
+the recommended instruments and the chain of rules that certainly fired for
+them, their alternatives in the same track, exclusions with a stated reason in
+those tracks, undecided instruments that could still become the
+recommendation, and the facts the AVG keeps out. Unknown facts are numbered
+([1], [2], … most decisive first) and the instruments that wait for them name
+the numbers, so a dozen missing facts do not turn into a web of lines. What is
+left out is named in one summary box. `volledig` draws everything, including
+the rules that did not fire and the legal sources as separate nodes.
+
+Every piece of text goes through `_quote`: case data (a zaak_id, an
+information id) can contain quotes, backslashes, angle brackets, newlines,
+control characters or an attempt to close the label and start a new edge,
+and none of it may break the DOT or add to the graph. Labels are plain quoted
+strings (never HTML-like labels), node names are generated (`n0`, `n1`, …) so
+no case text is ever a DOT identifier.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import unicodedata
+from typing import Any
 
 import networkx as nx
 
 from .decision import Decision
 from .errors import EvaluationError
+from .missing import could_become_recommended, missing_for_instrument
 
-SHAPES = {"feit": "box", "informatie": "note", "afgeleid": "ellipse", "regel": "component", "instrument": "box3d", "bron": "plaintext"}
-STATUS_COLOURS = {"aanbevolen": "#2e7d32", "mogelijk": "#1565c0", "onbeslist": "#ef6c00", "uitgesloten": "#9e9e9e"}
-EDGE_STYLES = {
-    "supports": 'color="#2e7d32"',
-    "derives": 'color="#1565c0"',
-    "excludes": 'color="#c62828", style=bold',
-    "requires": 'color="#6a1b9a", style=dashed',
-    "cites": 'color="#9e9e9e", style=dotted, arrowhead=none',
-    "blocked-by": 'color="#c62828", style=dashed',
-}
+FONT = "Helvetica"
+STATUS_FILL = {"aanbevolen": "#c8e6c9", "mogelijk": "#e3f2fd", "onbeslist": "#ffe0b2", "uitgesloten": "#eeeeee"}
+STATUS_LINE = {"aanbevolen": "#1b5e20", "mogelijk": "#1565c0", "onbeslist": "#e65100", "uitgesloten": "#757575"}
+STATUS_WORD = {"aanbevolen": "AANBEVOLEN", "mogelijk": "mogelijk", "onbeslist": "ONBESLIST", "uitgesloten": "UITGESLOTEN"}
+MODE_WORD = {"zeker": "", "mogelijk": "onbeslist", "niet": "niet vervuld"}
+LEGEND = (
+    "Legenda — groene pijl: steunt;  blauwe pijl: leidt af;  rode pijl: sluit uit;  paarse stippellijn: procedure of afweging;"
+    "  rode streep: geblokkeerd (AVG) of ontbrekend;  oranje stippellijn: onbeslist (hangt af van een onbekend feit);"
+    "  grijs: regel niet vervuld;  [n] ontbreekt: onbekend feit, de nummers staan bij de instrumenten die ervan afhangen."
+)
+MAX_UNMET = 2
+MAX_MISSING_EDGES = 12
+AVG_BOX = "samenvatting:avg"
+LINE_WIDTH = 38
+
+_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)}
+
+
+def _clean(text: object) -> str:
+    """Text as it may appear in a picture: no control characters, no bidi overrides, one kind of newline."""
+    value = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    out = []
+    for ch in value:
+        category = unicodedata.category(ch)
+        if ch == "\n" or category in ("Zl", "Zp"):
+            out.append("\n")
+        elif category == "Cc" or ch in _BIDI:
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _quote(text: object) -> str:
-    value = str(text)
-    value = value.replace("\\", "\\\\").replace('"', '\\"').replace("\r", " ").replace("\n", "\\n")
+    """A DOT quoted string that shows `text` literally (see the module docstring)."""
+    value = _clean(text)
+    value = value.replace("&", "&amp;")  # Graphviz reads entities in labels; show the text as written
+    value = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{value}"'
 
 
-def _wrap(text: str, width: int = 40) -> str:
-    words, lines, line = str(text).split(), [], ""
-    for word in words:
-        if line and len(line) + len(word) + 1 > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
+class _Quoted(str):
+    """A DOT string that is already quoted and escaped (built only by `_quote_left`)."""
+
+
+def _quote_left(text: str) -> _Quoted:
+    """Like `_quote`, but every line left-aligned (Graphviz's `\\l` line ending), for the caption."""
+    lines = [_quote(line)[1:-1] for line in _clean(text).split("\n")]
+    return _Quoted('"' + "".join(line + "\\l" for line in lines) + '"')
+
+
+def _wrap(text: str, width: int = LINE_WIDTH) -> str:
+    """Wrap on spaces; a single long word (an id without spaces) is cut so no box grows unbounded."""
+    lines: list[str] = []
+    for paragraph in _clean(text).split("\n"):
+        line = ""
+        for word in paragraph.split():
+            while len(word) > width:
+                if line:
+                    lines.append(line)
+                    line = ""
+                lines.append(word[:width])
+                word = word[width:]
+            if line and len(line) + len(word) + 1 > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        lines.append(line)
     return "\n".join(lines)
 
 
-def relevant(graph: nx.DiGraph) -> nx.DiGraph:
-    """Only what leads to an instrument that is not simply inapplicable."""
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(_clean(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# -- what to draw -------------------------------------------------------------
+
+
+def _fired(data: dict[str, Any]) -> bool:
+    return data.get("modus") != "niet"
+
+
+def why_not_nodes(graph: nx.DiGraph, instrument: str, only_avg: bool) -> set[str]:
+    """The rules that did not fire for an instrument and what blocked them, down to the facts.
+
+    With `only_avg`, only rules that fail solely because their facts rest on
+    information that may not carry a decision (graph attribute `alleen_avg`):
+    that is the part a lawyer must see even when the instrument is otherwise
+    out of the picture, because new, lawful information would change it.
+    """
+
+    def walk(rule: str, seen: set[str]) -> set[str]:
+        if rule in seen or (only_avg and not graph.nodes[rule].get("alleen_avg")):
+            return set()
+        seen.add(rule)
+        nodes: set[str] = {rule}
+        for _, target, data in graph.out_edges(rule, data=True):
+            if data.get("soort") != "blocked-by":
+                continue
+            if data.get("reden") == "avg":
+                nodes.add(target)
+                nodes |= {t for _, t, d in graph.out_edges(target, data=True) if d.get("soort") == "blocked-by"}
+            elif graph.nodes[target].get("soort") == "afgeleid" and graph.nodes[target].get("modus") == "niet":
+                branch: set[str] = set()
+                for source, _, edge in graph.in_edges(target, data=True):
+                    if edge.get("soort") == "derives" and not _fired(edge):
+                        branch |= walk(source, seen)
+                if branch or not only_avg:
+                    nodes |= branch | {target}
+            elif not only_avg:
+                nodes.add(target)
+        return nodes
+
     keep: set[str] = set()
-    for node, data in graph.nodes(data=True):
-        if data.get("soort") == "instrument" and data.get("status") != "uitgesloten":
-            keep.add(node)
-            keep |= nx.ancestors(graph, node)
-        if data.get("soort") == "instrument" and data.get("status") == "uitgesloten" and graph.in_degree(node):
-            keep.add(node)
-            keep |= nx.ancestors(graph, node)
-    for node in list(keep):
+    for source, _, data in graph.in_edges(instrument, data=True):
+        if graph.nodes[source].get("soort") == "regel" and not _fired(data):
+            keep |= walk(source, set())
+    return keep
+
+
+def _blocked_by_avg(graph: nx.DiGraph, instrument: str) -> bool:
+    return bool(why_not_nodes(graph, instrument, only_avg=True))
+
+
+def _has_reason(graph: nx.DiGraph, node: str, strict: bool = False) -> bool:
+    """An exclusion worth telling: a rule excludes it, or the AVG keeps facts for it out.
+
+    `strict` (the picture) counts the AVG only when it is the sole reason; otherwise
+    it is enough that the engine set facts aside for this instrument.
+    """
+    if any(d.get("soort") == "excludes" and _fired(d) for _, _, d in graph.in_edges(node, data=True)):
+        return True
+    if not strict and any(d.get("soort") == "blocked-by" for _, _, d in graph.out_edges(node, data=True)):
+        return True
+    return _blocked_by_avg(graph, node)
+
+
+def shown_instruments(graph: nx.DiGraph, focus: bool = False) -> list[str]:
+    """Instruments that bear on the outcome.
+
+    Without `focus` (the text report): everything except instruments that
+    simply do not apply. With `focus` (the picture): the recommendation and its
+    alternatives, undecided instruments only when they could still become the
+    recommendation (or when nothing is recommended), and stated exclusions only
+    in a track that is in the picture anyway.
+    """
+    instruments = sorted(n for n, d in graph.nodes(data=True) if d.get("soort") == "instrument")
+    status = {n: graph.nodes[n].get("status") for n in instruments}
+    if not focus:
+        return [n for n in instruments if status[n] != "uitgesloten" or _has_reason(graph, n)]
+    anything_recommended = "aanbevolen" in status.values()
+    recommending = {graph.nodes[n].get("spoor") for n in instruments if status[n] == "aanbevolen"}
+    shown = []
+    for node in instruments:
+        open_question = not anything_recommended or could_become_recommended(graph, node.split(":", 1)[1])
+        if status[node] == "aanbevolen":
+            shown.append(node)
+        elif status[node] == "mogelijk" and (graph.nodes[node].get("spoor") in recommending or open_question):
+            shown.append(node)  # an alternative to a recommendation, or one that could still become one
+        elif status[node] == "onbeslist" and open_question:
+            shown.append(node)
+    tracks = {graph.nodes[n].get("spoor") for n in shown}
+    for node in instruments:
+        if status[node] == "uitgesloten" and _has_reason(graph, node, strict=True):
+            if graph.nodes[node].get("spoor") in tracks or not shown:
+                shown.append(node)
+    return sorted(shown)
+
+
+def relevant(graph: nx.DiGraph) -> nx.DiGraph:
+    """The part of the graph that explains the outcome; the rest is summarised in one box.
+
+    Only what certainly fired is drawn as a chain of reasons. An instrument
+    that hangs on unknown facts gets a direct line from each missing fact that
+    decides it, instead of the chain of possibly fired rules in between (that
+    chain is in the full picture and in `rules explain`).
+    """
+    instruments = shown_instruments(graph, focus=True)
+    keep: set[str] = set(instruments)
+    stack = list(instruments)
+    while stack:  # everything that certainly fired on the way to a shown instrument
+        node = stack.pop()
+        excluded = graph.nodes[node].get("soort") == "instrument" and graph.nodes[node].get("status") == "uitgesloten"
+        for source, _, data in graph.in_edges(node, data=True):
+            if data.get("soort") in ("cites", "blocked-by") or source in keep:
+                continue
+            if data.get("modus", "zeker") != "zeker":
+                continue
+            if excluded and data.get("soort") != "excludes":
+                continue  # for an excluded instrument the exclusion is the story
+            keep.add(source)
+            stack.append(source)
+    for node in list(keep):  # facts that rest on information that may not carry a decision
         for _, target, data in graph.out_edges(node, data=True):
-            if data.get("soort") in ("cites", "blocked-by"):
+            if data.get("soort") == "blocked-by" and data.get("reden") == "avg":
                 keep.add(target)
-    return graph.subgraph(keep).copy()
+    avg_blocked: dict[str, set[str]] = {}
+    for node in instruments:
+        status = graph.nodes[node].get("status")
+        excluded_by_rule = any(d.get("soort") == "excludes" and _fired(d) for _, _, d in graph.in_edges(node, data=True))
+        if status == "uitgesloten" and not excluded_by_rule:
+            # Straight from the fact the AVG keeps out to the instrument it would have carried.
+            items = {n for n in why_not_nodes(graph, node, only_avg=True) if graph.nodes[n].get("soort") == "feit"}
+            avg_blocked[node] = items
+            for item in items:
+                keep.add(item)
+                keep |= {t for _, t, d in graph.out_edges(item, data=True) if d.get("soort") == "blocked-by"}
+    # Instruments that only the AVG keeps out, outside the tracks in the picture: one box, reached from the fact.
+    elsewhere: dict[str, set[str]] = {}
+    for node, data in graph.nodes(data=True):
+        if data.get("soort") == "instrument" and node not in keep and data.get("status") == "uitgesloten":
+            items = {n for n in why_not_nodes(graph, node, only_avg=True) if graph.nodes[n].get("soort") == "feit"}
+            if items:
+                elsewhere[node] = items
+                for item in items:
+                    keep.add(item)
+                    keep |= {t for _, t, d in graph.out_edges(item, data=True) if d.get("soort") == "blocked-by"}
+    picture = graph.subgraph(keep).copy()
+    for node, items in avg_blocked.items():
+        for item in items:
+            picture.add_edge(node, item, soort="blocked-by", reden="avg")
+    if elsewhere:
+        names = sorted(str(graph.nodes[n].get("label", n)) for n in elsewhere)
+        picture.add_node(AVG_BOX, soort="samenvatting", label="", namen=names, instrumenten=sorted(elsewhere))
+        for item in sorted(set().union(*elsewhere.values())):
+            picture.add_edge(AVG_BOX, item, soort="blocked-by", reden="avg")
+    waits = {
+        node: missing_for_instrument(graph, node.split(":", 1)[1])
+        for node in instruments
+        if graph.nodes[node].get("status") in ("onbeslist", "mogelijk")
+    }
+    # Few lines are drawn; many would cover the page, and then the numbers in the labels carry the link.
+    draw = sum(len(m) for m in waits.values()) <= MAX_MISSING_EDGES
+    for node, missing_nodes in waits.items():
+        for missing in missing_nodes:
+            picture.add_node(missing, **graph.nodes[missing])
+            if draw:
+                picture.add_edge(node, missing, soort="blocked-by", reden="ontbreekt")
+    return picture
+
+
+# -- drawing --------------------------------------------------------------------
+
+
+def _citations(data: dict[str, Any]) -> str:
+    return "; ".join(data.get("grondslag", []))
+
+
+def _node_attrs(node: str, data: dict[str, Any], decision: Decision, numbers: dict[str, int], waits: list[str]) -> dict[str, str]:
+    kind = data.get("soort", "feit")
+    label = str(data.get("label", node))
+    attrs: dict[str, str] = {}
+    if kind == "feit":
+        attrs.update(shape="box", style="rounded,filled", fillcolor="#fafafa", color="#424242")
+        text = _wrap(label)
+    elif kind == "informatie":
+        usable = data.get("bruikbaar", True)
+        text = _wrap(label)
+        if not usable:
+            text += "\nkan geen besluit dragen (AVG)"
+        attrs.update(
+            shape="note",
+            style="filled",
+            fillcolor="#ffebee" if not usable else "#f1f8e9",
+            color="#c62828" if not usable else "#558b2f",
+        )
+        attrs["tooltip"] = _short(str(data.get("toelichting", "")), 300)
+    elif kind == "afgeleid":
+        mode = data.get("modus", "zeker")
+        text = _wrap(label) + (f"\n({MODE_WORD[mode]})" if MODE_WORD.get(mode) else "")
+        attrs.update(shape="ellipse", style="filled", fillcolor="#e8eaf6", color="#3949ab")
+        if mode == "mogelijk":
+            attrs.update(style="filled,dashed", color="#e65100")
+        elif mode == "niet":
+            attrs.update(style="filled,dotted", fillcolor="#fafafa", color="#9e9e9e", fontcolor="#757575")
+    elif kind == "regel":
+        mode = data.get("modus", "zeker")
+        text = _wrap(label) + "\n" + _wrap(f"[{_citations(data)}]")
+        attrs.update(shape="box", style="filled", fillcolor="white", color="#212121")
+        tooltip = [f"regel {data.get('regel', '')} ({data.get('definitie', '')})"]
+        if mode == "mogelijk":
+            missing = data.get("ontbreekt", [])
+            text += "\nonbeslist: hangt af van onbekende feiten" if missing else "\nonbeslist"
+            attrs.update(style="filled,dashed", color="#e65100", fillcolor="#fff8e1")
+        elif mode == "niet":
+            unmet = list(data.get("onvervuld", []))
+            shown = [f"✗ {_short(u)}" for u in unmet[:MAX_UNMET]]
+            if len(unmet) > MAX_UNMET:
+                shown.append(f"(en {len(unmet) - MAX_UNMET} andere)")
+            text += "\nniet vervuld:" + "".join("\n" + _wrap(s) for s in shown)
+            attrs.update(style="filled,dotted", color="#9e9e9e", fillcolor="#fafafa", fontcolor="#616161")
+            tooltip += [f"niet vervuld: {u}" for u in unmet]
+        attrs["tooltip"] = _short("\n".join(tooltip), 1000)
+    elif kind == "instrument":
+        status = data.get("status", "")
+        inst = decision.instruments.get(node.split(":", 1)[1])
+        lines = [_wrap(label), f"[{STATUS_WORD.get(status, status)}]", f"bevoegd: {data.get('bevoegd', '')}"]
+        escalation = getattr(inst, "escalatie", None) if inst else None
+        if escalation is not None and status != "uitgesloten":
+            duration = f", {escalation.duur_maanden} maanden" if escalation.duur_maanden else ""
+            lines.append(f"trede {escalation.trede}{duration}")
+        lines.append(_wrap(f"[{_citations(data)}]"))
+        if waits:
+            refs = " ".join(f"[{numbers[w]}]" for w in sorted(waits, key=lambda w: numbers.get(w, 0)) if w in numbers)
+            lines.append(_wrap(f"ontbreekt: {refs}"))
+        text = "\n".join(lines)
+        attrs.update(
+            shape="box",
+            style="filled,bold",
+            fillcolor=STATUS_FILL.get(status, "white"),
+            color=STATUS_LINE.get(status, "black"),
+            penwidth="2" if status == "aanbevolen" else "1.2",
+        )
+        if inst is not None:
+            attrs["tooltip"] = _short("\n".join(inst.redenen), 1000)
+    elif kind == "ontbrekend":
+        number = numbers.get(node)
+        text = _wrap(f"[{number}] ontbreekt: {label}" if number else f"ontbreekt: {label}")
+        attrs.update(shape="box", style="rounded,filled,dashed", fillcolor="#fff3e0", color="#e65100")
+    elif kind == "bron":
+        text = _wrap(label)
+        attrs.update(shape="plaintext", fontcolor="#424242")
+    elif kind == "samenvatting":
+        names = list(data.get("namen", []))
+        text = f"Niet beschikbaar alleen door de AVG ({len(names)}):" + "".join("\n· " + _short(n, 60) for n in names)
+        attrs.update(shape="box", style="rounded,filled,dashed", fillcolor="#ffebee", color="#c62828")
+    else:
+        text = _wrap(label)
+        attrs.update(shape="box")
+    if data.get("url"):
+        attrs["URL"] = str(data["url"])
+    attrs["label"] = text
+    return attrs
+
+
+def _summary(graph: nx.DiGraph, hidden: list[str]) -> dict[str, str]:
+    """One box for the instruments left out of the picture, so nothing disappears silently."""
+    undecided = sorted(str(graph.nodes[n].get("label", n)) for n in hidden if graph.nodes[n].get("status") == "onbeslist")
+    possible = sorted(str(graph.nodes[n].get("label", n)) for n in hidden if graph.nodes[n].get("status") == "mogelijk")
+    other = [n for n in hidden if graph.nodes[n].get("status") == "uitgesloten"]
+    parts = []
+    if possible:
+        names = "".join("\n· " + _short(name, 60) for name in possible)
+        parts.append(f"Ook mogelijk, in een ander spoor ({len(possible)}):{names}")
+    if undecided:
+        names = "".join("\n· " + _short(name, 60) for name in undecided)
+        parts.append(f"Ook onbeslist, maar zonder invloed op de aanbeveling ({len(undecided)}):{names}")
+    if other:
+        parts.append(f"Niet van toepassing: {len(other)} instrument(en)")
+    parts.append("(zie --volledig of 'rules explain')")
+    return {
+        "shape": "box",
+        "style": "rounded,dashed",
+        "color": "#bdbdbd",
+        "fontcolor": "#616161",
+        "label": "\n".join(parts),
+    }
+
+
+def _edge_attrs(kind: str, data: dict[str, Any]) -> dict[str, str]:
+    fired = data.get("modus")
+    attrs: dict[str, str] = {}
+    if kind == "supports":
+        attrs.update(color="#2e7d32")
+    elif kind == "derives":
+        attrs.update(color="#1565c0")
+    elif kind == "excludes":
+        attrs.update(color="#c62828", penwidth="2", label="sluit uit", fontcolor="#c62828")
+    elif kind == "requires":
+        attrs.update(color="#6a1b9a", style="dashed", arrowhead="diamond")
+    elif kind == "cites":
+        attrs.update(color="#bdbdbd", style="dotted", arrowhead="none")
+    elif kind == "blocked-by":
+        reason = data.get("reden", "")
+        attrs.update(color="#c62828", style="dashed", arrowtail="tee", dir="back")
+        if reason == "avg":
+            attrs.update(label="AVG", fontcolor="#c62828")
+        elif reason == "ontbreekt":
+            attrs.update(color="#e65100", fontcolor="#e65100")
+    if fired == "mogelijk" and kind != "blocked-by":
+        attrs.update(style="dashed", color="#e65100")
+    elif fired == "niet":
+        attrs.update(style="dotted", color="#9e9e9e")
+    return attrs
+
+
+def _attr_list(attrs: dict[str, str]) -> str:
+    return ", ".join(
+        f"{key}={value if isinstance(value, _Quoted) else _quote(value)}" for key, value in sorted(attrs.items())
+    )
+
+
+def _domain_of(graph: nx.DiGraph, node: str) -> str | None:
+    data = graph.nodes[node]
+    if data.get("soort") == "regel":
+        return str(data.get("domein", ""))
+    if data.get("soort") == "afgeleid":
+        for source in sorted(graph.predecessors(node)):
+            if graph.nodes[source].get("soort") == "regel" and graph.edges[source, node].get("soort") == "derives":
+                return str(graph.nodes[source].get("domein", ""))
+        for target in sorted(graph.successors(node)):
+            if graph.nodes[target].get("soort") == "regel":
+                return str(graph.nodes[target].get("domein", ""))
+    return None
 
 
 def to_dot(decision: Decision, volledig: bool = False) -> str:
-    graph = decision.graph if volledig else relevant(decision.graph)
+    """The decision graph as DOT text; deterministic for the same decision."""
+    full = decision.graph
+    graph = full if volledig else relevant(full)
+    if not volledig:
+        graph = graph.subgraph(n for n, d in graph.nodes(data=True) if d.get("soort") != "bron").copy()
+    names = {node: f"n{i}" for i, node in enumerate(sorted(graph.nodes))}
+    # Missing facts are numbered in the order of the decision's analysis (most decisive first).
+    order = {row.feit: index + 1 for index, row in enumerate(decision.ontbrekende_feiten)}
+    numbers = {
+        node: order[str(data.get("pad"))]
+        for node, data in full.nodes(data=True)
+        if data.get("soort") == "ontbrekend" and str(data.get("pad")) in order
+    }
+    waits = {
+        node: missing_for_instrument(full, node.split(":", 1)[1])
+        for node, data in graph.nodes(data=True)
+        if data.get("soort") == "instrument" and data.get("status") in ("onbeslist", "mogelijk")
+    }
+    # Rules and instruments link to their first legal source, so a click in the SVG opens the article.
+    links: dict[str, str] = {}
+    for node in graph.nodes:
+        if node in full and full.nodes[node].get("soort") in ("regel", "instrument"):
+            for target in sorted(full.successors(node)):
+                if full.nodes[target].get("soort") == "bron" and full.nodes[target].get("url"):
+                    links[node] = str(full.nodes[target]["url"])
+                    break
+
+    title = f"Zaak {decision.zaak_id} — peildatum {decision.peildatum.isoformat()}"
+    if decision.aanbevolen:
+        title += " — aanbevolen: " + ", ".join(decision.instruments[i].naam for i in decision.aanbevolen)
     lines = [
         "digraph besluit {",
-        "  graph [rankdir=LR, fontname=Helvetica, fontsize=11, label=" + _quote(f"Zaak {decision.zaak_id} — peildatum {decision.peildatum}") + "];",
-        "  node [fontname=Helvetica, fontsize=10];",
-        "  edge [fontname=Helvetica, fontsize=9];",
+        "  graph ["
+        + _attr_list(
+            {
+                "rankdir": "LR",
+                "fontname": FONT,
+                "fontsize": "12",
+                "labelloc": "t",
+                "labeljust": "l",
+                "label": _quote_left(_wrap(title, 120) + "\n" + _wrap(LEGEND, 140)),
+                "nodesep": "0.25",
+                "ranksep": "0.6",
+                "newrank": "true",
+                "compound": "true",
+            }
+        )
+        + "];",
+        f"  node [{_attr_list({'fontname': FONT, 'fontsize': '10', 'margin': '0.12,0.06'})}];",
+        f"  edge [{_attr_list({'fontname': FONT, 'fontsize': '9', 'arrowsize': '0.7'})}];",
     ]
+
+    groups: dict[str, list[str]] = {}
     for node in sorted(graph.nodes):
-        data = graph.nodes[node]
-        kind = data.get("soort", "feit")
-        label = _wrap(data.get("label", node))
-        attrs = [f"shape={SHAPES.get(kind, 'box')}", f"label={_quote(label)}"]
-        if kind == "instrument":
-            status = data.get("status", "")
-            colour = STATUS_COLOURS.get(status, "#000000")
-            attrs += [f"color={_quote(colour)}", "penwidth=2", f"xlabel={_quote(status)}"]
-        if kind == "informatie" and not data.get("bruikbaar", True):
-            attrs.append('color="#c62828"')
-        if kind == "bron" and data.get("url"):
-            attrs.append(f"URL={_quote(data['url'])}")
-        if data.get("modus") == "mogelijk":
-            attrs.append("style=dashed")
-        lines.append(f"  {_quote(node)} [{', '.join(attrs)}];")
+        kind = graph.nodes[node].get("soort")
+        if kind in ("feit", "informatie", "ontbrekend"):
+            group = "0 Feiten van de zaak"
+        elif kind in ("instrument", "samenvatting"):
+            group = "8 Instrumenten"
+        elif kind == "bron":
+            group = "9 Bronnen"
+        else:
+            group = "5 " + (_domain_of(graph, node) or "Overig")
+        groups.setdefault(group, []).append(node)
+
+    # Facts first, then what is missing in its numbered order; instruments by status and intrusiveness.
+    kind_order = {"informatie": 0, "feit": 1, "ontbrekend": 2}
+    status_order = {"aanbevolen": 0, "mogelijk": 1, "onbeslist": 2, "uitgesloten": 3}
+    for group, members in groups.items():
+        if group.startswith("0"):
+            members.sort(key=lambda n: (kind_order.get(graph.nodes[n].get("soort", ""), 3), numbers.get(n, 0), n))
+        elif group.startswith("8"):
+            members.sort(
+                key=lambda n: (status_order.get(graph.nodes[n].get("status", ""), 4), graph.nodes[n].get("ingrijpendheid", 0), n)
+            )
+    in_box = set(graph.nodes[AVG_BOX]["instrumenten"]) if AVG_BOX in graph else set()
+    hidden = sorted(
+        n for n, d in full.nodes(data=True) if d.get("soort") == "instrument" and n not in graph and n not in in_box
+    )
+    for index, group in enumerate(sorted(groups)):
+        title_text = group.split(" ", 1)[1]
+        style = {"style": "rounded,filled", "fillcolor": "#f7f7f7", "color": "#bdbdbd", "label": title_text, "fontsize": "11"}
+        if group.startswith("8"):
+            style.update(fillcolor="#fcfcfc", color="#9e9e9e")
+        lines.append(f"  subgraph cluster_{index} {{")
+        lines.append(f"    graph [{_attr_list(style)}];")
+        for node in groups[group]:
+            attrs = _node_attrs(node, graph.nodes[node], decision, numbers, waits.get(node, []))
+            if node in links:
+                attrs["URL"] = links[node]
+            lines.append(f"    {names[node]} [{_attr_list(attrs)}];")
+        members = [names[n] for n in groups[group]]
+        if group.startswith("8") and hidden:
+            lines.append(f"    rest [{_attr_list(_summary(full, hidden))}];")
+            members.append("rest")
+        # Columns: information, then facts (and what is missing), rules in between, instruments last.
+        if group.startswith("0"):
+            info = [names[n] for n in groups[group] if graph.nodes[n].get("soort") == "informatie"]
+            facts = [names[n] for n in groups[group] if graph.nodes[n].get("soort") != "informatie"]
+            if info:
+                lines.append(f"    {{ rank=min; {'; '.join(info)}; }}")
+            if facts:
+                lines.append(f"    {{ rank=same; {'; '.join(facts)}; }}")
+        elif group.startswith("8"):
+            lines.append(f"    {{ rank=max; {'; '.join(members)}; }}")
+        lines.append("  }")
+
     for source, target in sorted(graph.edges):
         data = graph.edges[source, target]
-        kind = data.get("soort", "supports")
-        lines.append(f"  {_quote(source)} -> {_quote(target)} [{EDGE_STYLES.get(kind, '')}, tooltip={_quote(kind)}];")
+        kind = str(data.get("soort", "supports"))
+        attrs = _edge_attrs(kind, data)
+        if kind == "blocked-by":
+            # Drawn backwards so facts stay on the left; the tee marks what blocks.
+            lines.append(f"  {names[target]} -> {names[source]} [{_attr_list(attrs)}];")
+        else:
+            lines.append(f"  {names[source]} -> {names[target]} [{_attr_list(attrs)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
 def render(decision: Decision, fmt: str, volledig: bool = False) -> str | bytes:
+    """DOT text, or SVG/PNG drawn by Graphviz's `dot` program."""
     text = to_dot(decision, volledig)
     if fmt == "dot":
         return text

@@ -10,11 +10,10 @@ from typing import Any
 from . import __version__, backend
 from . import conditions as cond
 from .compiler import DEFINITE, DERIVED_TYPE, POSSIBLE, Program, Unit, compile_ruleset, flag_key
-from .decision import Decision, Escalation, FiringRecord, InformationVerdict, InstrumentDecision, Receipt
+from .decision import Decision, Escalation, FiringRecord, InformationVerdict, InstrumentDecision, MissingFact, Receipt
 from .errors import EvaluationError
 from .explain import Explainer, Trace, leaf_value
 from .facts import PROVENANCE, TYPE, CaseFacts, case_facts
-from .graph import build_graph
 from .model import Case
 from .ruleset import Rule, Ruleset, load_ruleset
 
@@ -54,6 +53,7 @@ class Engine:
         self.ruleset = ruleset
         self.program: Program = compile_ruleset(ruleset)
         self.max_firings = max_firings
+        self.citations = {inst.id: tuple(c.as_output() for c in inst.grondslag) for inst in ruleset.instruments}
         # (conclusion kind, instrument) -> indexes of the rules that conclude it; built once, used per case.
         self.concluding: dict[tuple[str, str], list[int]] = {}
         for index, rule in enumerate(ruleset.rules):
@@ -75,12 +75,21 @@ class Engine:
         firings: list[Firing] = []
         derived: dict[str, str] = {}
         asserted: set[str] = set()
+        counted: dict[str, set[str]] = {}  # count unit -> the distinct items it matched so far
 
         def on_match(match: backend.Match) -> list[dict[str, Any]]:
             if match.rule == "__start":
                 return []
             unit = self.program.units[match.rule]
             matched = tuple((alias, fact[PROVENANCE]) for alias, fact in match.facts)
+            if unit.at_least > 1:
+                # Distinct items, not matches: durable_rules matches an item once per $or branch it meets.
+                items = counted.setdefault(unit.name, set())
+                before = len(items)
+                items.update(p for alias, p in matched if alias != "z")
+                if len(items) < unit.at_least or before >= unit.at_least:
+                    return []
+                matched = tuple(("i0", p) for p in sorted(items))
             firings.append(Firing(unit, matched))
             new: list[dict[str, Any]] = []
             for name in unit.derives:
@@ -227,7 +236,8 @@ class _Assembler:
                         weigh.append(c.weigh)  # type: ignore[arg-type]
                         used.append(i)
         escalation = self._escalation(inst.id) if status in ("mogelijk", "onbeslist") else None
-        return InstrumentDecision(
+        # model_construct: every value is built here from validated data, so validating again only costs time.
+        return InstrumentDecision.model_construct(
             escalatie=escalation,
             id=inst.id,
             naam=inst.naam,
@@ -236,7 +246,7 @@ class _Assembler:
             status=status,  # type: ignore[arg-type]
             bevoegd=inst.bevoegd,
             ingrijpendheid=inst.ingrijpendheid,
-            grondslag=[c.as_output() for c in inst.grondslag],
+            grondslag=[dict(c) for c in self.engine.citations[inst.id]],
             regels=sorted({self.rules[i].id for i in used}),
             redenen=reasons,
             onvervulde_voorwaarden=unmet,
@@ -319,7 +329,7 @@ class _Assembler:
         )
         firings = sorted(
             (
-                FiringRecord(
+                FiringRecord.model_construct(
                     regel=self.rules[f.unit.rule_index].id if f.unit.rule_index is not None else f.unit.name,
                     modus=f.unit.mode,
                     laag=f.unit.stratum,
@@ -340,18 +350,15 @@ class _Assembler:
             afgeleide_feiten={k: v for k, v in sorted(self.run.derived.items()) if not k.startswith("__")},
             informatie=self.information(),
             afvuringen=firings,
-            graaf={},
         )
-        graph = build_graph(self.ruleset, self.case, self.run, decision)
-        decision.graaf = graph_to_data(graph)
-        decision._graph = graph
+        ruleset, case, run = self.ruleset, self.case, self.run
+
+        def explain(done: Decision) -> tuple[Any, list[MissingFact]]:
+            from .graph import build_graph
+            from .missing import analyse
+
+            graph = build_graph(ruleset, case, run, done)
+            return graph, [MissingFact(**row) for row in analyse(graph)]
+
+        decision._explainer = explain
         return decision
-
-
-def graph_to_data(graph: Any) -> dict[str, Any]:
-    import networkx as nx
-
-    data = nx.node_link_data(graph, edges="links")
-    data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
-    data["links"] = sorted(data["links"], key=lambda e: (e["source"], e["target"], e.get("soort", "")))
-    return data

@@ -1,10 +1,30 @@
-"""The explained decision graph, built from the recorded firings.
+"""The explained decision graph, built from the recorded firings and the rules that did not fire.
 
-Nodes are the facts of the case, the information items with their AVG verdict,
-derived facts, rules, instruments and legal sources. Edges carry a `soort`:
-supports, derives, excludes, requires, cites, blocked-by. Nothing here
-re-decides anything: every edge comes from a firing the engine recorded or
-from the decision's own lists (blocked facts, cited sources).
+Nodes (attribute ``soort``):
+
+* ``feit`` — a fact of the case: a field of the case (``feit:locatie.type``) or
+  an item of one of its lists (``feit:activiteiten[0]``);
+* ``informatie`` — an information item with its source and AVG basis, and
+  whether it may carry a decision;
+* ``afgeleid`` — a derived fact (``modus`` zeker / mogelijk / niet);
+* ``regel`` — a rule (``modus`` zeker / mogelijk when it fired, ``niet`` when it
+  did not; then ``onvervuld`` says why);
+* ``instrument`` — a catalogued instrument with its ``status``;
+* ``ontbrekend`` — an unknown fact a possibly fired rule waits for;
+* ``bron`` — a legal source, with its link.
+
+Edges (attribute ``soort``): ``supports`` (fact -> rule, information -> fact,
+rule -> instrument it makes available or suitable), ``derives`` (rule ->
+derived fact), ``excludes``, ``requires`` (procedure and weighing points),
+``cites`` (rule or instrument -> legal source) and ``blocked-by`` (a rule that
+did not or only possibly fired -> the fact, missing fact or information that
+stopped it; a fact -> the unlawful information it rests on).
+
+Nothing here re-decides anything. Fired rules and their facts come from the
+engine's firings; the reasons a rule did not fire come from the three-valued
+walk in `explain.py`. Internal helper facts (names starting with ``__``) are
+folded away: the facts behind them are linked straight to the rule that used
+them.
 """
 
 from __future__ import annotations
@@ -13,13 +33,27 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .compiler import DEFINITE
+from . import conditions as cond
+from .compiler import DEFINITE, POSSIBLE, Neg
+from .explain import Explainer, Trace, _get
+from .facts import USABLE, CaseFacts
+from .missing import (
+    BASIS_NAMES,
+    ITEM_FIELDS,
+    PRIVATE_FIELDS,
+    SOURCE_NAMES,
+    Namer,
+    classify_unmet,
+    humanise_name,
+    missing_target,
+    split_item,
+)
 
 if TYPE_CHECKING:
     from .decision import Decision
-    from .evaluation import Run
+    from .evaluation import Firing, Run
     from .model import Case
-    from .ruleset import Citation, Ruleset
+    from .ruleset import Citation, Rule, Ruleset
 
 SUPPORTS, DERIVES, EXCLUDES, REQUIRES, CITES, BLOCKED_BY = (
     "supports",
@@ -29,100 +63,453 @@ SUPPORTS, DERIVES, EXCLUDES, REQUIRES, CITES, BLOCKED_BY = (
     "cites",
     "blocked-by",
 )
+NOT_FIRED = "niet"
+_RANK = {DEFINITE: 2, POSSIBLE: 1, NOT_FIRED: 0}
+# Conclusion kind -> edge kind; a kind added to the language later shows as "supports" until named here.
+_EDGE_FOR = {
+    "available": SUPPORTS,
+    "suitable": SUPPORTS,
+    "escalate": SUPPORTS,
+    "exclude": EXCLUDES,
+    "require": REQUIRES,
+    "weigh": REQUIRES,
+}
+
+# Rule id prefix -> legal domain, for grouping in pictures. Unknown prefixes show as they are.
+DOMAINS = {
+    "opiumwet": "Opiumwet",
+    "damocles": "Beleid Damocles (art. 4:81 Awb)",
+    "zacht": "Zachte maatregelen",
+    "avg": "AVG en informatie",
+    "gemeentewet": "Gemeentewet",
+    "woningwet": "Woningwet",
+    "bibob": "Wet Bibob",
+    "apv": "APV",
+    "awb": "Algemene wet bestuursrecht",
+    "alcoholwet": "Alcoholwet",
+    "wbmgp": "Wbmgp (Rotterdamwet)",
+    "huisverbod": "Wet tijdelijk huisverbod",
+    "onteigening": "Onteigening",
+}
 
 
-def _fact_node(provenance: str) -> str:
-    if provenance.startswith("afgeleid:"):
-        return "afgeleid:" + provenance.split(":")[1]
-    return f"feit:{provenance}"
+def rule_domain(rule: "Rule") -> str:
+    """The legal domain a rule belongs to: its profile, or the first part of its id."""
+    if rule.origin.startswith("profiel:"):
+        return f"Gemeentelijk beleid ({rule.origin.split(':', 1)[1]})"
+    prefix = rule.id.split(".", 1)[0]
+    return DOMAINS.get(prefix, prefix)
 
 
-def _fact_label(case: "Case", provenance: str) -> str:
-    if provenance == "zaak":
-        return f"zaak {case.zaak_id}: {case.locatie.type}"
-    list_name, index = provenance.rstrip("]").split("[")
-    item: Any = getattr(case, list_name)[int(index)]
-    if list_name == "activiteiten":
-        parts = [item.type, item.vorm, f"lijst {item.opiumwet_lijst}" if item.opiumwet_lijst else None, item.hoeveelheid]
-    elif list_name == "vergunningen":
-        parts = [item.soort, item.status]
-    elif list_name == "voorgeschiedenis":
-        parts = [item.instrument, str(item.datum)]
-    else:
-        parts = [item.id, item.bron]
-    return f"{provenance}: " + ", ".join(p for p in parts if p)
+def _flat(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.extend(_flat(value, f"{prefix}{key}."))
+        else:
+            out.append((f"{prefix}{key}", value))
+    return out
 
 
-def _cite(graph: nx.DiGraph, source: str, citation: "Citation") -> None:
-    node = f"bron:{citation.label}"
-    graph.add_node(node, soort="bron", label=citation.label, url=citation.link)
-    graph.add_edge(source, node, soort=CITES)
+def _format_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if value is None:
+        return "onbekend"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
-def build_graph(ruleset: "Ruleset", case: "Case", run: "Run", decision: "Decision") -> nx.DiGraph:
-    graph = nx.DiGraph()
-    for verdict in decision.informatie:
-        graph.add_node(
-            f"informatie:{verdict.id}",
-            soort="informatie",
-            label=f"{verdict.id} ({verdict.bron}, {verdict.grondslag})",
-            bruikbaar=verdict.bruikbaar,
-            toelichting=verdict.toelichting,
-        )
-    usable = {v.id: v.bruikbaar for v in decision.informatie}
+_INDEXES: dict[int, tuple[Any, dict[tuple[str, str], list[int]], dict[str, list[int]]]] = {}
 
-    def add_fact(provenance: str) -> str:
-        node = _fact_node(provenance)
-        if node in graph:
-            return node
-        if provenance.startswith("afgeleid:"):
-            name = provenance.split(":")[1]
-            graph.add_node(node, soort="afgeleid", label=name, modus=run.derived.get(name, ""))
-            return node
-        graph.add_node(node, soort="feit", label=_fact_label(case, provenance))
-        if provenance != "zaak":
-            list_name, index = provenance.rstrip("]").split("[")
-            item: Any = getattr(case, list_name)[int(index)]
-            for ref in getattr(item, "informatie", []) or []:
-                if usable.get(ref):
-                    graph.add_edge(f"informatie:{ref}", node, soort=SUPPORTS)
-                else:
-                    graph.add_edge(node, f"informatie:{ref}", soort=BLOCKED_BY)
-        return node
 
-    status = {inst.id: inst.status for inst in decision.instrumenten}
-    for inst in ruleset.instruments:
-        node = f"instrument:{inst.id}"
-        graph.add_node(node, soort="instrument", label=inst.naam, status=status[inst.id], bevoegd=inst.bevoegd, spoor=inst.spoor)
-        for citation in inst.grondslag:
-            _cite(graph, node, citation)
-
-    for firing in run.firings:
-        unit = firing.unit
-        if unit.rule_index is None:
-            continue
-        rule = ruleset.rules[unit.rule_index]
-        rule_node = f"regel:{rule.id}"
-        if rule_node in graph and graph.nodes[rule_node]["modus"] == DEFINITE:
-            if unit.mode != DEFINITE:
-                continue
-        graph.add_node(rule_node, soort="regel", label=rule.title, modus=unit.mode, bron=rule.source)
-        for citation in rule.grondslag:
-            _cite(graph, rule_node, citation)
-        for provenance in firing.facts:
-            if provenance.startswith("afgeleid:") and provenance.split(":")[1].startswith("__"):
-                continue
-            graph.add_edge(add_fact(provenance), rule_node, soort=SUPPORTS, modus=unit.mode)
+def _indexes(ruleset: "Ruleset") -> tuple[dict[tuple[str, str], list[int]], dict[str, list[int]]]:
+    """(conclusion kind, instrument) -> rules, and derived fact -> rules; built once per ruleset, not per case."""
+    cached = _INDEXES.get(id(ruleset))
+    if cached is not None and cached[0] is ruleset:
+        return cached[1], cached[2]
+    concluding: dict[tuple[str, str], list[int]] = {}
+    deriving: dict[str, list[int]] = {}
+    for index, rule in enumerate(ruleset.rules):
         for conclusion in rule.then:
             kind = conclusion.kind
             if kind == "derive":
-                graph.add_edge(rule_node, add_fact(f"afgeleid:{conclusion.derive}:"), soort=DERIVES, modus=unit.mode)
-                continue
-            edge = {"available": SUPPORTS, "suitable": SUPPORTS, "exclude": EXCLUDES, "require": REQUIRES, "weigh": REQUIRES, "escalate": SUPPORTS}[kind]
+                deriving.setdefault(conclusion.derive, []).append(index)  # type: ignore[arg-type]
             for target in conclusion.targets:
-                graph.add_edge(rule_node, f"instrument:{target}", soort=edge, modus=unit.mode, conclusie=kind)
+                bucket = concluding.setdefault((kind, target), [])
+                if index not in bucket:
+                    bucket.append(index)
+    if len(_INDEXES) > 64:  # engines are few and long-lived; never let this grow without bound
+        _INDEXES.clear()
+    _INDEXES[id(ruleset)] = (ruleset, concluding, deriving)
+    return concluding, deriving
 
-    for inst in decision.instrumenten:
-        for provenance in inst.geblokkeerde_feiten:
-            graph.add_edge(f"instrument:{inst.id}", add_fact(provenance), soort=BLOCKED_BY)
-    return graph
+
+class _Builder:
+    def __init__(self, ruleset: "Ruleset", case: "Case", run: "Run", decision: "Decision") -> None:
+        self.ruleset = ruleset
+        self.case = case
+        self.run = run
+        self.decision = decision
+        self.graph = nx.DiGraph()
+        self.namer = Namer(case, ruleset.parameters)
+        self.explainer = Explainer(run.facts, run.derived)
+        self.usable = {v.id: v.bruikbaar for v in decision.informatie}
+        self.by_rule: dict[int, str] = {}  # rule index -> best mode it fired in
+        for firing in run.firings:
+            index = firing.unit.rule_index
+            if index is not None and _RANK[firing.unit.mode] > _RANK.get(self.by_rule.get(index, NOT_FIRED), 0):
+                self.by_rule[index] = firing.unit.mode
+        self.concluding, self.deriving = _indexes(ruleset)
+        # For "is the AVG the only reason?": derived facts as they would be if unusable information counted.
+        self.counterfactual_derived: dict[str, str] = dict(run.derived)
+        self._counterfactual: Explainer | None = None
+        # Helper facts (`__hulp0`) -> the facts behind them, per mode of the rule that uses them.
+        self.helpers: dict[str, dict[str, list[str]]] = {}
+        for firing in run.firings:
+            if firing.unit.rule_index is not None:
+                continue
+            for name in firing.unit.derives:
+                modes = (DEFINITE, POSSIBLE) if firing.unit.mode == DEFINITE else (POSSIBLE,)
+                for mode in modes:
+                    bucket = self.helpers.setdefault(name, {}).setdefault(mode, [])
+                    bucket.extend(p for p in firing.facts if p not in bucket)
+
+    # -- nodes ---------------------------------------------------------------
+
+    def edge(self, source: str, target: str, soort: str, **attrs: Any) -> None:
+        """Add an edge; a definite firing is never downgraded by a later possible one."""
+        if self.graph.has_edge(source, target):
+            data = self.graph.edges[source, target]
+            old = data.get("modus")
+            new = attrs.get("modus")
+            if old is not None and new is not None and _RANK[new] < _RANK[old]:
+                attrs["modus"] = old
+            conclusions = list(data.get("conclusies", []))
+            for c in attrs.pop("conclusies", []):
+                if c not in conclusions:
+                    conclusions.append(c)
+            if conclusions:
+                attrs["conclusies"] = sorted(conclusions)
+            if data.get("soort") == EXCLUDES or (data.get("soort") == SUPPORTS and soort == REQUIRES):
+                soort = data["soort"]
+            data.update(attrs, soort=soort)
+            return
+        if "conclusies" in attrs:
+            attrs["conclusies"] = sorted(attrs["conclusies"])
+        self.graph.add_edge(source, target, soort=soort, **attrs)
+
+    def cite(self, source: str, citation: "Citation") -> None:
+        node = f"bron:{citation.label}"
+        if node not in self.graph:
+            self.graph.add_node(node, soort="bron", label=citation.label, url=citation.link)
+        if not self.graph.has_edge(source, node):
+            self.graph.add_edge(source, node, soort=CITES)
+
+    def information(self) -> None:
+        for verdict in self.decision.informatie:
+            self.graph.add_node(
+                f"informatie:{verdict.id}",
+                soort="informatie",
+                label=f"informatie {verdict.id}: {SOURCE_NAMES.get(verdict.bron, verdict.bron)}, "
+                f"{BASIS_NAMES.get(verdict.grondslag, verdict.grondslag)}",
+                bron=verdict.bron,
+                grondslag=verdict.grondslag,
+                bruikbaar=verdict.bruikbaar,
+                toelichting=verdict.toelichting,
+            )
+
+    def item(self, provenance: str) -> str:
+        """A list item of the case, linked to the information it rests on."""
+        parts = split_item(provenance)
+        if parts is not None and parts[0] == "informatie":
+            return f"informatie:{self.case.informatie[parts[1]].id}"
+        node = f"feit:{provenance}"
+        if node in self.graph:
+            return node
+        self.graph.add_node(
+            node, soort="feit", label=self._item_label(provenance), pad=provenance, details=self._details(provenance)
+        )
+        if parts is not None and parts[0] != "informatie":
+            item: Any = getattr(self.case, parts[0])[parts[1]]
+            blocked = provenance in self.run.facts.unusable
+            for ref in getattr(item, "informatie", []) or []:
+                if self.usable.get(ref):
+                    self.edge(f"informatie:{ref}", node, SUPPORTS)
+                elif blocked:
+                    # Only when nothing else carries the fact: then this information is why it does not count.
+                    self.edge(node, f"informatie:{ref}", BLOCKED_BY, reden="avg")
+        return node
+
+    def _item_label(self, provenance: str) -> str:
+        parts = split_item(provenance)
+        if parts is None:
+            return provenance
+        list_name, index = parts
+        item: Any = getattr(self.case, list_name)[index]
+        if list_name == "activiteiten":
+            words = [
+                item.vorm,
+                f"lijst {item.opiumwet_lijst}" if item.opiumwet_lijst else None,
+                humanise_name(item.hoeveelheid) if item.hoeveelheid else None,
+                f"{item.gewicht_gram:g} gram" if item.gewicht_gram is not None else None,
+                f"{item.aantal_planten} planten" if item.aantal_planten is not None else None,
+                f"{item.aantal_eenheden} eenheden" if item.aantal_eenheden is not None else None,
+                str(item.datum) if item.datum else None,
+            ]
+        elif list_name == "vergunningen":
+            words = [item.status, str(item.datum) if item.datum else None]
+        elif list_name == "voorgeschiedenis":
+            words = [str(item.datum), humanise_name(item.reden) if item.reden else None]
+        else:
+            words = [item.bron, item.grondslag]
+        name = self.namer.item(provenance)
+        shown = [w for w in words if w]
+        return f"{name}: {', '.join(shown)}" if shown else name
+
+    def _details(self, provenance: str) -> list[str]:
+        """Every known field of an item as "name: value", for reports that list the facts in full."""
+        parts = split_item(provenance)
+        if parts is None:
+            return []
+        list_name, index = parts
+        item: Any = getattr(self.case, list_name)[index]
+        names = ITEM_FIELDS.get(list_name, {})
+        out = []
+        for key, value in _flat(item.model_dump(mode="json", exclude_none=True)):
+            if key == "informatie":
+                continue
+            out.append(f"{names.get(key, humanise_name(key))}: {humanise_name(_format_value(value))}")
+        refs = getattr(item, "informatie", None)
+        if refs:
+            out.append("informatie: " + ", ".join(refs))
+        return out
+
+    def case_facts(self) -> None:
+        """Every known fact of the case is a node, used or not, so the graph carries the whole case (minus personal data)."""
+        for section in ("locatie", "openbare_orde"):
+            values = getattr(self.case, section).model_dump(mode="json", exclude_none=True)
+            for key, _ in _flat(values):
+                path = f"{section}.{key}"
+                if path not in PRIVATE_FIELDS:
+                    self.field(path)
+        for list_name in ("activiteiten", "vergunningen", "voorgeschiedenis"):
+            for index in range(len(getattr(self.case, list_name))):
+                self.item(f"{list_name}[{index}]")
+
+    def field(self, path: str) -> str:
+        """A field of the case, with its value as the engine saw it (never personal data)."""
+        node = f"feit:{path}"
+        if node not in self.graph:
+            if path in PRIVATE_FIELDS:
+                value = "(persoonsgegeven)"
+            else:
+                value = humanise_name(_format_value(_get(self.run.facts.zaak, path)))
+            self.graph.add_node(node, soort="feit", label=f"{self.namer.field(path)}: {value}", pad=path, waarde=value)
+        return node
+
+    def derived(self, name: str) -> str:
+        node = f"afgeleid:{name}"
+        if node not in self.graph:
+            self.graph.add_node(
+                node, soort="afgeleid", naam=name, label=humanise_name(name), modus=self.run.derived.get(name, NOT_FIRED)
+            )
+        return node
+
+    def missing(self, path: str) -> str:
+        node = f"ontbreekt:{path}"
+        if node not in self.graph:
+            owner, name = self.namer.split(path)
+            self.graph.add_node(node, soort="ontbrekend", label=self.namer.path(path), pad=path, eigenaar=owner, veld=name)
+        return node
+
+    def rule(self, index: int, mode: str) -> str:
+        rule = self.ruleset.rules[index]
+        node = f"regel:{rule.id}"
+        if node in self.graph and _RANK[self.graph.nodes[node]["modus"]] >= _RANK[mode]:
+            return node
+        self.graph.add_node(
+            node,
+            soort="regel",
+            regel=rule.id,
+            label=rule.title,
+            modus=mode,
+            domein=rule_domain(rule),
+            grondslag=[c.label for c in rule.grondslag],
+            definitie=f"{rule.source.replace(chr(92), '/').rsplit('/', 1)[-1]}",
+            onvervuld=[],
+        )
+        for citation in rule.grondslag:
+            self.cite(node, citation)
+        return node
+
+    def instruments(self) -> None:
+        status = {inst.id: inst.status for inst in self.decision.instrumenten}
+        for inst in self.ruleset.instruments:
+            node = f"instrument:{inst.id}"
+            self.graph.add_node(
+                node,
+                soort="instrument",
+                label=inst.naam,
+                status=status[inst.id],
+                bevoegd=inst.bevoegd,
+                spoor=inst.spoor,
+                categorie=inst.categorie,
+                ingrijpendheid=inst.ingrijpendheid,
+                grondslag=[c.label for c in inst.grondslag],
+                # Whether any rule can judge it suitable: without one it can never be the recommendation.
+                kan_passend=bool(self.concluding.get(("suitable", inst.id))),
+            )
+            for citation in inst.grondslag:
+                self.cite(node, citation)
+
+    # -- what fired ------------------------------------------------------------
+
+    def firing(self, firing: "Firing") -> None:
+        unit = firing.unit
+        assert unit.rule_index is not None
+        rule = self.ruleset.rules[unit.rule_index]
+        node = self.rule(unit.rule_index, unit.mode)
+        for provenance in firing.facts:
+            if provenance == "zaak":
+                continue  # the case-level fields it tested are linked one by one below
+            if provenance.startswith("afgeleid:"):
+                name = provenance.split(":")[1]
+                if name.startswith("__"):
+                    for hidden in self.helpers.get(name, {}).get(unit.mode, []):
+                        if hidden != "zaak" and not hidden.startswith("afgeleid:"):
+                            self.edge(self.item(hidden), node, SUPPORTS, modus=unit.mode)
+                    continue
+                self.edge(self.derived(name), node, SUPPORTS, modus=unit.mode)
+            else:
+                self.edge(self.item(provenance), node, SUPPORTS, modus=unit.mode)
+        for atom in unit.body:
+            leaf = atom.leaf if isinstance(atom, Neg) else atom
+            if not isinstance(leaf, cond.Leaf):
+                continue
+            known = _get(self.run.facts.zaak, leaf.field) is not None
+            if known or leaf.op == "known":
+                self.edge(self.field(leaf.field), node, SUPPORTS, modus=unit.mode)
+        for conclusion in rule.then:
+            if conclusion.kind == "derive":
+                self.edge(node, self.derived(conclusion.derive), DERIVES, modus=unit.mode)  # type: ignore[arg-type]
+                continue
+            for target in conclusion.targets:
+                kind = _EDGE_FOR.get(conclusion.kind, SUPPORTS)
+                self.edge(node, f"instrument:{target}", kind, modus=unit.mode, conclusies=[conclusion.kind])
+
+    def possible(self, index: int) -> None:
+        """A rule that fired only possibly: link it to the unknown facts it waits for."""
+        rule = self.ruleset.rules[index]
+        trace = Trace()
+        self.explainer.evaluate(rule.when, trace)
+        node = f"regel:{rule.id}"
+        waits: list[str] = []
+        for text in trace.missing:
+            kind, target = missing_target(text)
+            if kind == "afgeleid":
+                continue  # already linked: the possibly derived fact supports this rule
+            path = f"parameter:{target}" if kind == "parameter" else target
+            waits.append(path)
+            self.edge(node, self.missing(path), BLOCKED_BY, reden="ontbreekt")
+        self.graph.nodes[node]["ontbreekt"] = waits
+
+    # -- what did not fire -----------------------------------------------------
+
+    def not_fired(self, index: int, seen: set[int]) -> str:
+        """A rule that did not fire: its unmet conditions, and edges to what blocked it (recursively)."""
+        rule = self.ruleset.rules[index]
+        node = self.rule(index, NOT_FIRED)
+        if index in seen or self.graph.nodes[node]["modus"] != NOT_FIRED:
+            return node
+        seen.add(index)
+        day = self.run.facts.peildatum
+        data = self.graph.nodes[node]
+        if not rule.in_force(day):
+            if data["onvervuld"]:
+                return node  # another version of this rule explains it better
+            van = rule.geldig_van.isoformat() if rule.geldig_van else "…"
+            tot = rule.geldig_tot.isoformat() if rule.geldig_tot else "…"
+            data["onvervuld"] = [f"geldt niet op peildatum {day.isoformat()} (geldig {van} t/m {tot})"]
+            return node
+        trace = Trace()
+        self.explainer.evaluate(rule.when, trace)
+        # The AVG reason first: it is why the facts that would have met the condition do not count.
+        data["onvervuld"] = [
+            f"{self.namer.item(p)} rust alleen op informatie die geen besluit kan dragen (AVG)" for p in trace.blocked
+        ] + [self.namer.text(u) for u in trace.unmet]
+        for provenance in trace.blocked:
+            self.edge(node, self.item(provenance), BLOCKED_BY, reden="avg")
+        any_avg = bool(trace.blocked)
+        for text in trace.unmet:
+            kind, target = classify_unmet(text)
+            if kind == "afgeleid":
+                derived = self.derived(target)
+                self.edge(node, derived, BLOCKED_BY, reden="onvervuld")
+                explained = False
+                for deriver in self.deriving.get(target, []):
+                    if deriver not in self.by_rule:
+                        deriver_node = self.not_fired(deriver, seen)
+                        self.edge(deriver_node, derived, DERIVES, modus=NOT_FIRED)
+                        explained |= bool(self.graph.nodes[deriver_node].get("alleen_avg"))
+                if explained and target not in self.run.derived:
+                    self.counterfactual_derived[target] = DEFINITE
+                any_avg |= explained
+                continue
+            if kind == "afgeleid_geldt":
+                self.edge(node, self.derived(target), BLOCKED_BY, reden="onvervuld")
+            elif kind == "veld":
+                self.edge(node, self.field(target), BLOCKED_BY, reden="onvervuld")
+            elif kind == "lijst":
+                for fact in self.explainer.items.get(target, []):
+                    provenance = fact["_p"]
+                    if provenance not in trace.blocked:
+                        self.edge(node, self.item(provenance), BLOCKED_BY, reden="onvervuld")
+        # Would the rule hold if the information that may not carry a decision were lawful? Asked of the
+        # same three-valued walk, over the same facts with only that information counted as usable.
+        data["alleen_avg"] = any_avg and self.counterfactual().evaluate(rule.when, Trace()) is not False
+        return node
+
+    def counterfactual(self) -> Explainer:
+        if self._counterfactual is None:
+            items = tuple({**fact, USABLE: True} for fact in self.run.facts.items)
+            facts = CaseFacts(zaak=self.run.facts.zaak, items=items, peildatum=self.run.facts.peildatum, unusable={})
+            self._counterfactual = Explainer(facts, self.counterfactual_derived)
+        return self._counterfactual
+
+    def why_not(self) -> None:
+        """For every instrument that is not available for sure: the availability rules that did not fire."""
+        seen: set[int] = set()
+        for inst in self.decision.instrumenten:
+            if inst.status not in ("uitgesloten", "onbeslist"):
+                continue
+            for index in self.concluding.get(("available", inst.id), []):
+                if index in self.by_rule:
+                    continue
+                node = self.not_fired(index, seen)
+                self.edge(node, f"instrument:{inst.id}", SUPPORTS, modus=NOT_FIRED, conclusies=["available"])
+        for inst in self.decision.instrumenten:
+            for provenance in inst.geblokkeerde_feiten:
+                self.edge(f"instrument:{inst.id}", self.item(provenance), BLOCKED_BY, reden="avg")
+
+    def build(self) -> nx.DiGraph:
+        # What would make unusable information usable: said wherever the AVG blocks a fact.
+        self.graph.graph["informatie_nodig"] = self.ruleset.information.nodig
+        self.information()
+        self.case_facts()
+        self.instruments()
+        firings = [f for f in self.run.firings if f.unit.rule_index is not None]
+        firings.sort(key=lambda f: f.unit.mode != DEFINITE)  # stable: definite first, engine order within
+        for firing in firings:
+            self.firing(firing)
+        for index, mode in sorted(self.by_rule.items()):
+            if mode == POSSIBLE:
+                self.possible(index)
+        self.why_not()
+        return self.graph
+
+
+def build_graph(ruleset: "Ruleset", case: "Case", run: "Run", decision: "Decision") -> nx.DiGraph:
+    """The decision graph of one evaluated case (see the module docstring for its vocabulary)."""
+    return _Builder(ruleset, case, run, decision).build()

@@ -179,6 +179,10 @@ class RawRule(_Strict):
     geldig_tot: dt.date | None = None
     onzeker: str | None = Field(None, description="Wat nog geverifieerd moet worden.")
     toelichting: str | None = None
+    overrides: list[str] = Field(
+        default_factory=list,
+        description="Regels waarvan deze regel bewust afwijkt (bijv. een uitsluiting die een beschikbaarheid opzij zet).",
+    )
 
     @model_validator(mode="after")
     def _period(self) -> "RawRule":
@@ -252,6 +256,7 @@ class Rule:
     toelichting: str | None
     source: str  # "file:line"
     origin: str  # "nationaal" or "profiel:<naam>"
+    overrides: tuple[str, ...] = ()  # rule ids whose opposite conclusion this rule knowingly sets aside
 
     def in_force(self, day: dt.date) -> bool:
         return (self.geldig_van is None or self.geldig_van <= day) and (self.geldig_tot is None or day <= self.geldig_tot)
@@ -367,6 +372,7 @@ def _parse_rules(
                 toelichting=raw.toelichting,
                 source=source,
                 origin=origin,
+                overrides=tuple(raw.overrides),
             )
         )
     return rules
@@ -375,7 +381,11 @@ def _parse_rules(
 def _check_references(rules: list[Rule], instruments: dict[str, Instrument], error: type[RulesetError]) -> None:
     """Every instrument a rule names exists, and every derived fact it tests is derived somewhere."""
     derivable = {name for rule in rules for name in rule.derives}
+    ids = {rule.id for rule in rules}
     for rule in rules:
+        for other in rule.overrides:
+            if other not in ids:
+                raise error(f"{rule.source}: regel {rule.id}: overrides noemt onbekende regel '{other}'")
         for conclusion in rule.then:
             for target in conclusion.targets:
                 if target not in instruments:
@@ -385,12 +395,15 @@ def _check_references(rules: list[Rule], instruments: dict[str, Instrument], err
                 raise error(f"{rule.source}: regel {rule.id}: afgeleid feit '{name}' wordt door geen enkele regel afgeleid")
 
 
-def _check_periods(rules: list[Rule], error: type[RulesetError]) -> list[str]:
-    """Versions of one rule share an id and must tile time: no overlap, and gaps are reported."""
+def period_findings(rules: list[Rule] | tuple[Rule, ...]) -> list[tuple[bool, str]]:
+    """Versions of one rule share an id and must tile time: (is_error, message) for each overlap and gap.
+
+    Shared by the loader (which stops at the first overlap) and `rules check` (which reports them all).
+    """
     by_id: dict[str, list[Rule]] = {}
     for rule in rules:
         by_id.setdefault(rule.id, []).append(rule)
-    warnings = []
+    findings: list[tuple[bool, str]] = []
     for rule_id, versions in by_id.items():
         if len(versions) == 1:
             continue
@@ -399,10 +412,28 @@ def _check_periods(rules: list[Rule], error: type[RulesetError]) -> list[str]:
             end = earlier.geldig_tot or dt.date.max
             start = later.geldig_van or dt.date.min
             if start <= end:
-                raise error(f"{later.source}: regel {rule_id}: geldigheid overlapt met de versie op {earlier.source}")
-            if (start - end).days > 1:
-                warnings.append(f"{later.source}: regel {rule_id}: gat in de geldigheid tussen {end} en {start}")
-    return warnings
+                findings.append((True, f"{later.source}: regel {rule_id}: geldigheid overlapt met de versie op {earlier.source}"))
+            elif (start - end).days > 1:
+                findings.append((False, f"{later.source}: regel {rule_id}: gat in de geldigheid tussen {end} en {start}"))
+    return findings
+
+
+def _check_periods(rules: list[Rule], error: type[RulesetError]) -> list[str]:
+    findings = period_findings(rules)
+    for is_error, message in findings:
+        if is_error:
+            raise error(message)
+    return [message for is_error, message in findings if not is_error]
+
+
+SCENARIO_DIRS = frozenset({"scenarios", "scenario"})
+
+
+def ruleset_files(directory: Path) -> list[Path]:
+    """The YAML files of a ruleset; scenario tests kept next to the rules (scenarios/) are not rules."""
+    return sorted(
+        p for p in directory.rglob("*.yaml") if p.is_file() and not SCENARIO_DIRS & set(p.relative_to(directory).parts[:-1])
+    )
 
 
 def load_ruleset(directory: str | Path, profile: str | Path | None = None) -> Ruleset:
@@ -410,7 +441,7 @@ def load_ruleset(directory: str | Path, profile: str | Path | None = None) -> Ru
     directory = Path(directory)
     if not directory.is_dir():
         raise RulesetError(f"{directory}: map met regels bestaat niet")
-    files = sorted(p for p in directory.rglob("*.yaml") if p.is_file())
+    files = ruleset_files(directory)
     if not files:
         raise RulesetError(f"{directory}: bevat geen .yaml-bestanden")
     meta: RulesetMeta | None = None

@@ -19,6 +19,7 @@ from .caseio import load_case, validate
 from .decision import Decision, Status
 from .errors import CaseError
 from .model import Case
+from .ruleset import SCENARIO_DIRS, Ruleset
 from .yamlio import load
 
 SUFFIX = ".verwacht.yaml"
@@ -50,6 +51,7 @@ class Result:
     scenario: Scenario
     decision: Decision
     problems: list[str] = field(default_factory=list)
+    ruleset: Ruleset | None = None  # the rules (with profile) the scenario ran on, for coverage and explanations
 
     @property
     def ok(self) -> bool:
@@ -61,7 +63,63 @@ class Result:
         lines = [f"FOUT  {self.scenario.name} ({self.scenario.source})"]
         lines += [f"      - {p}" for p in self.problems]
         lines.append(f"      verklaring: {'; '.join(self.decision.toelichting_aanbeveling) or 'geen aanbeveling'}")
+        lines += [f"      {line}" for line in explain_failure(self)]
         return "\n".join(lines)
+
+
+def explain_failure(result: Result) -> list[str]:
+    """The explanation path behind a failed expectation, so a maintainer sees *why* without running explain.
+
+    For every instrument the expectation disagrees about: expected vs actual
+    status, the rules about it that fired (and how), the reasons, the unmet
+    conditions and the missing or blocked facts.
+    """
+    expected = result.scenario.expected
+    decision = result.decision
+    actual = decision.instruments
+    involved = set(expected.aanbevolen) ^ set(decision.aanbevolen)
+    involved |= {i for i, status in expected.status.items() if i in actual and actual[i].status != status}
+    involved |= {i for i in (*expected.escalatie, *expected.ontbrekende_feiten) if i in actual}
+    fired: dict[str, set[str]] = {}
+    for firing in decision.afvuringen:
+        fired.setdefault(firing.regel, set()).add(firing.modus)
+    lines: list[str] = []
+    for inst_id in sorted(involved & set(actual)):
+        inst = actual[inst_id]
+        want = expected.status.get(inst_id) or ("aanbevolen" if inst_id in expected.aanbevolen else "niet aanbevolen")
+        lines.append(f"{inst_id}: verwacht {want}, kreeg {inst.status}")
+        if result.ruleset is None:
+            lines += [f"  regel {rule_id}: {'vuurde ' + '/'.join(sorted(fired.get(rule_id, ())))}" for rule_id in inst.regels]
+        else:
+            lines += _rules_about(result, inst_id, fired)
+        lines += [f"  reden: {r}" for r in inst.redenen]
+        lines += [f"  niet vervuld: {u}" for u in inst.onvervulde_voorwaarden]
+        lines += [f"  ontbreekt: {m}" for m in inst.ontbrekende_feiten]
+        lines += [f"  geblokkeerd (geen rechtmatige grondslag): {b}" for b in inst.geblokkeerde_feiten]
+    return lines
+
+
+def _rules_about(result: Result, inst_id: str, fired: dict[str, set[str]]) -> list[str]:
+    """Each rule that concludes something about the instrument: whether it fired, and if not, why not."""
+    from .explain import Explainer, Trace
+    from .facts import case_facts
+
+    assert result.ruleset is not None
+    day = result.decision.peildatum
+    explainer = Explainer(case_facts(result.scenario.case, day, result.ruleset.information), dict(result.decision.afgeleide_feiten))
+    lines = []
+    for rule in result.ruleset.rules:
+        if not any(inst_id in c.targets for c in rule.then) or not rule.in_force(day):
+            continue
+        kinds = "/".join(sorted({c.kind for c in rule.then if inst_id in c.targets}))
+        modes = fired.get(rule.id)
+        lines.append(f"  regel {rule.id} ({kinds}): {'vuurde ' + '/'.join(sorted(modes)) if modes else 'vuurde niet'}")
+        if "zeker" not in (modes or ()):
+            trace = Trace()
+            explainer.evaluate(rule.when, trace)
+            lines += [f"    niet vervuld: {u}" for u in trace.unmet[:3]]
+            lines += [f"    onbekend: {m}" for m in trace.missing[:3]]
+    return lines
 
 
 def load_scenario(path: Path) -> Scenario:
@@ -88,7 +146,12 @@ def load_scenario(path: Path) -> Scenario:
 def find(directory: Path) -> list[Path]:
     if not directory.is_dir():
         raise CaseError(f"{directory}: map met scenario's bestaat niet")
-    return sorted(p for p in directory.rglob("*.yaml") if p.name.endswith(SUFFIX) or "scenario" in p.parts)
+    # NAME.verwacht.yaml anywhere; any YAML in a scenarios/ directory (inline `zaak:`).
+    return sorted(
+        p
+        for p in directory.rglob("*.yaml")
+        if p.name.endswith(SUFFIX) or SCENARIO_DIRS & {directory.resolve().name, *p.relative_to(directory).parts[:-1]}
+    )
 
 
 def check(scenario: Scenario, decision: Decision) -> list[str]:
@@ -116,19 +179,22 @@ def check(scenario: Scenario, decision: Decision) -> list[str]:
     return problems
 
 
-def run_directory(directory: Path, rules: Path) -> list[Result]:
+def run_scenario(scenario: Scenario, rules: Path, engines: dict[tuple[str, str | None], Any]) -> Result:
+    """Evaluate one scenario on `rules` (plus its profile from rules/../gemeenten/), reusing compiled engines."""
     from .evaluation import Engine
 
-    engines: dict[str | None, Engine] = {}
-    results = []
-    for path in find(directory):
-        scenario = load_scenario(path)
-        profile_name = scenario.expected.profiel
-        if profile_name not in engines:
-            profile = rules.parent / "gemeenten" / f"{profile_name}.yaml" if profile_name else None
-            if profile is not None and not profile.is_file():
-                raise CaseError(f"{path}: onbekend profiel '{profile_name}'")
-            engines[profile_name] = Engine.from_directory(rules, profile=profile)
-        decision = engines[profile_name].evaluate(scenario.case, peildatum=scenario.expected.peildatum)
-        results.append(Result(scenario, decision, check(scenario, decision)))
-    return results
+    profile_name = scenario.expected.profiel
+    key = (str(rules), profile_name)
+    if key not in engines:
+        profile = rules.parent / "gemeenten" / f"{profile_name}.yaml" if profile_name else None
+        if profile is not None and not profile.is_file():
+            raise CaseError(f"{scenario.source}: onbekend profiel '{profile_name}'")
+        engines[key] = Engine.from_directory(rules, profile=profile)
+    engine = engines[key]
+    decision = engine.evaluate(scenario.case, peildatum=scenario.expected.peildatum)
+    return Result(scenario, decision, check(scenario, decision), engine.ruleset)
+
+
+def run_directory(directory: Path, rules: Path) -> list[Result]:
+    engines: dict[tuple[str, str | None], Any] = {}
+    return [run_scenario(load_scenario(path), rules, engines) for path in find(directory)]

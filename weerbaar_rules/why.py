@@ -1,43 +1,264 @@
-"""`rules explain`: a short Dutch answer to "why (not) this instrument?"."""
+"""`rules explain`: a short Dutch answer to "why (not) this instrument?".
+
+The answer is read from the decision graph, not recomputed: the rules that
+fired for the instrument and the facts under them; for an instrument that is
+not available, the rules that did not fire and what stopped them, followed
+down through derived facts to the case facts; for an undecided one, the
+unknown facts that would decide it. The same helpers feed the Markdown report,
+so the report and `rules explain` always say the same thing.
+"""
 
 from __future__ import annotations
 
-from .decision import Decision
+import unicodedata
+from typing import Any
+
+import networkx as nx
+
+from .decision import Decision, InstrumentDecision
 from .errors import CaseError
+from .missing import missing_for_instrument
+
+STATUS_TITLE = {
+    "aanbevolen": "AANBEVOLEN",
+    "mogelijk": "mogelijk (niet aanbevolen)",
+    "onbeslist": "ONBESLIST",
+    "uitgesloten": "UITGESLOTEN",
+}
+MAX_DEPTH = 4
+_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)}
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal: case data may hold escape sequences or bidi overrides that would fake output."""
+    return "".join(
+        ch if ch == "\n" or not (unicodedata.category(ch) == "Cc" or ch in _BIDI) else " " for ch in text
+    )
+
+
+def _citations(graph: nx.DiGraph, node: str) -> str:
+    sources = graph.nodes[node].get("grondslag", [])
+    return f" [{'; '.join(sources)}]" if sources else ""
+
+
+def _fired(data: dict[str, Any]) -> bool:
+    return data.get("modus") != "niet"
+
+
+def _rules_into(graph: nx.DiGraph, instrument: str, conclusions: set[str], modes: set[str]) -> list[str]:
+    """Rule nodes that conclude one of `conclusions` about the instrument and fired in one of `modes`."""
+    node = f"instrument:{instrument}"
+    return sorted(
+        source
+        for source, _, data in graph.in_edges(node, data=True)
+        if graph.nodes[source].get("soort") == "regel"
+        and graph.nodes[source].get("modus") in modes
+        and set(data.get("conclusies", [])) & conclusions
+    )
+
+
+def support_facts(graph: nx.DiGraph, rules: list[str]) -> list[str]:
+    """The case facts and information under these rules, following only what fired."""
+    seen: set[str] = set(rules)
+    stack = list(rules)
+    found: set[str] = set()
+    while stack:
+        node = stack.pop()
+        for source, _, data in graph.in_edges(node, data=True):
+            if source in seen or data.get("soort") not in ("supports", "derives") or not _fired(data):
+                continue
+            seen.add(source)
+            if graph.nodes[source].get("soort") in ("feit", "informatie"):
+                found.add(source)
+            stack.append(source)
+    order = {"feit": 0, "informatie": 1}
+    return [
+        str(graph.nodes[n]["label"])
+        for n in sorted(found, key=lambda n: (order.get(graph.nodes[n].get("soort", ""), 2), n))
+    ]
+
+
+def missing_phrases(graph: nx.DiGraph, nodes: list[str]) -> list[str]:
+    """Missing facts named per item: "activiteit 1 (drugshandel): Opiumwet-lijst, hoeveelheid"."""
+    groups: dict[str, list[str]] = {}
+    for node in nodes:
+        data = graph.nodes[node]
+        owner = str(data.get("eigenaar", ""))
+        groups.setdefault(owner, []).append(str(data.get("veld") or data.get("label", node)))
+    phrases = []
+    for owner in sorted(groups, key=lambda o: (o == "", o)):
+        fields = ", ".join(groups[owner])
+        phrases.append(f"{owner}: {fields}" if owner else fields)
+    return phrases
+
+
+def missing_for(decision: Decision, instrument: str) -> list[str]:
+    """The unknown facts that decide this instrument, in Dutch."""
+    graph = decision.graph
+    return missing_phrases(graph, missing_for_instrument(graph, instrument))
+
+
+def why_not_lines(graph: nx.DiGraph, instrument: str, indent: str = "  ") -> list[str]:
+    """The availability rules that did not fire, with their unmet conditions, down to the facts."""
+    lines: list[str] = []
+    explained: set[str] = set()
+
+    def rule(node: str, depth: int, prefix: str) -> None:
+        data = graph.nodes[node]
+        unmet = list(data.get("onvervuld", []))
+        lines.append(f"{prefix}- {data.get('label', node)}{_citations(graph, node)} — niet vervuld:")
+        inner = prefix + "    "
+        for text in unmet:
+            lines.append(f"{inner}· {text}")
+        if depth >= MAX_DEPTH:
+            return
+        for _, target, edge in sorted(graph.out_edges(node, data=True)):
+            target_data = graph.nodes[target]
+            if edge.get("soort") != "blocked-by" or target_data.get("soort") != "afgeleid" or target_data.get("modus") != "niet":
+                continue
+            derivers = sorted(
+                s for s, _, e in graph.in_edges(target, data=True) if e.get("soort") == "derives" and not _fired(e)
+            )
+            if not derivers:
+                continue
+            name = target_data.get("label", target)
+            if target in explained:
+                lines.append(f"{inner}  ('{name}': zie hierboven)")
+                continue
+            explained.add(target)
+            lines.append(f"{inner}  '{name}' geldt niet, omdat geen van deze regels is vervuld:")
+            for deriver in derivers:
+                rule(deriver, depth + 1, inner + "  ")
+
+    for node in _rules_into(graph, instrument, {"available"}, {"niet"}):
+        rule(node, 1, indent)
+    return lines
+
+
+def _avg_blocked(graph: nx.DiGraph, instrument: str) -> list[str]:
+    """Information that is the only thing keeping this instrument out (see `alleen_avg` in graph.py)."""
+    from .dot import why_not_nodes
+
+    nodes = why_not_nodes(graph, f"instrument:{instrument}", only_avg=True)
+    found = sorted(n for n in nodes if graph.nodes[n].get("soort") == "informatie")
+    return [f"{graph.nodes[n]['label']} ({graph.nodes[n].get('toelichting', '')})" for n in found]
+
+
+def exclusion_lines(graph: nx.DiGraph, inst: InstrumentDecision) -> list[str]:
+    """Why an instrument is excluded: the exclusion with its legal reason, or what was not met."""
+    rules = _rules_into(graph, inst.id, {"exclude"}, {"zeker"})
+    lines: list[str] = []
+    if rules:
+        for reason in inst.redenen:
+            lines.append(f"  - uitgesloten: {reason}")
+        for node in rules:
+            facts = support_facts(graph, [node])
+            lines.append(f"    regel: {graph.nodes[node].get('label', node)}{_citations(graph, node)}")
+            if facts:
+                lines.append(f"    op grond van: {'; '.join(facts)}")
+        return lines
+    lines.append("  - geen regel maakt dit instrument beschikbaar op deze feiten.")
+    blocked = _avg_blocked(graph, inst.id)
+    if blocked:
+        # The AVG is the decisive reason when it applies: say it before the rule-by-rule detail.
+        lines.append(
+            "  - niet beschikbaar: de feiten waarop het zou (kunnen) steunen rusten alleen op informatie"
+            " die geen besluit kan dragen (AVG): " + "; ".join(blocked)
+        )
+        needed = graph.graph.get("informatie_nodig")
+        if needed:
+            lines.append(f"    nodig: {needed}")
+    elif inst.geblokkeerde_feiten:
+        names = ", ".join(str(graph.nodes[f"feit:{p}"].get("label", p)) for p in inst.geblokkeerde_feiten if f"feit:{p}" in graph)
+        lines.append(
+            f"  - niet gebruikt (AVG): {names or ', '.join(inst.geblokkeerde_feiten)} — rust alleen op informatie die geen"
+            " besluit kan dragen; ook andere voorwaarden zijn niet vervuld"
+        )
+    detail = why_not_lines(graph, inst.id, indent="    ")
+    if detail:
+        lines.append("  Per regel:")
+        lines += detail
+    return lines
 
 
 def explain_instrument(decision: Decision, instrument: str) -> str:
+    """The Dutch answer to "why (not) this instrument?" for one evaluated case."""
     instruments = decision.instruments
     if instrument not in instruments:
         raise CaseError(f"onbekend instrument '{instrument}' (bekend: {', '.join(sorted(instruments))})")
     inst = instruments[instrument]
-    lines = [f"{inst.naam} — {inst.status} (bevoegd: {inst.bevoegd})"]
-    if inst.status == "aanbevolen":
-        lines.append("Waarom aanbevolen:")
+    graph = decision.graph
+    citations = "; ".join(_source_label(s) for s in inst.grondslag)
+    lines = [
+        f"{inst.naam}: {STATUS_TITLE[inst.status]}",
+        f"Bevoegd: {inst.bevoegd}. Grondslag: {citations}.",
+    ]
+    receipt = decision.ontvangstbewijs
+    if receipt.profiel:
+        # Municipal policy can change the answer; say whose policy was applied.
+        lines.append(f"Gemeentelijk profiel: {receipt.profiel} {receipt.profiel_versie or ''}".rstrip() + ".")
+    lines.append("")
+    available = _rules_into(graph, inst.id, {"available"}, {"zeker"})
+    suitable = _rules_into(graph, inst.id, {"suitable"}, {"zeker"})
+    if inst.status in ("aanbevolen", "mogelijk"):
+        lines.append("Waarom aanbevolen:" if inst.status == "aanbevolen" else "Waarom mogelijk:")
         lines += [f"  - {r}" for r in inst.redenen]
-        lines += [f"  - {n}" for n in decision.toelichting_aanbeveling if n.startswith(inst.naam)]
-    elif inst.status == "mogelijk":
-        lines.append("Waarom mogelijk (maar niet aanbevolen):")
-        lines += [f"  - {r}" for r in inst.redenen]
-        better = [n for n in decision.toelichting_aanbeveling]
-        if better:
-            lines.append("  Aanbevolen is:")
-            lines += [f"    * {n}" for n in better]
+        note = [n for n in decision.toelichting_aanbeveling if n.startswith(inst.naam + ":")]
+        if inst.status == "aanbevolen":
+            lines += [f"  - subsidiariteit: {n.split(': ', 1)[1]}" for n in note]
+        else:
+            lines += _not_recommended(decision, inst, bool(suitable))
+        escalation = getattr(inst, "escalatie", None)
+        if escalation is not None:
+            duration = f", {escalation.duur_maanden} maanden" if escalation.duur_maanden else ""
+            lines.append(f"  - escalatie: trede {escalation.trede}{duration}: {escalation.reden}")
+        rules = available + suitable
+        if rules:
+            lines.append("Regels:")
+            lines += [f"  - {graph.nodes[r].get('label', r)}{_citations(graph, r)}" for r in rules]
+        facts = support_facts(graph, rules)
+        if facts:
+            lines.append("Steunt op: " + "; ".join(facts))
     elif inst.status == "onbeslist":
         lines.append("Waarom onbeslist:")
         lines += [f"  - {r}" for r in inst.redenen]
-        if inst.ontbrekende_feiten:
-            lines.append(f"Om {inst.naam} te beoordelen ontbreekt: {', '.join(inst.ontbrekende_feiten)}")
+        missing = missing_for(decision, inst.id)
+        if missing:
+            lines.append(f"Om {inst.naam} te beoordelen ontbreekt: {'; '.join(missing)}")
     else:
         lines.append("Waarom niet:")
-        lines += [f"  - {r}" for r in inst.redenen]
-        lines += [f"  - niet vervuld: {u}" for u in inst.onvervulde_voorwaarden]
-        if inst.geblokkeerde_feiten:
-            lines.append(f"  - niet gebruikt (informatie zonder rechtmatige grondslag): {', '.join(inst.geblokkeerde_feiten)}")
-    for step in inst.procedure:
-        lines.append(f"Procedure: {step}")
-    for point in inst.afwegingspunten:
-        lines.append(f"Afweging: {point}")
-    for source in inst.grondslag:
-        lines.append(f"Bron: {source['url']}")
-    return "\n".join(lines)
+        lines += exclusion_lines(graph, inst)
+    if inst.procedure:
+        lines.append("Procedure:")
+        lines += [f"  - {step}" for step in inst.procedure]
+    if inst.afwegingspunten:
+        lines.append("Afwegen:")
+        lines += [f"  - {point}" for point in inst.afwegingspunten]
+    lines.append("Bronnen:")
+    lines += [f"  - {_source_label(s)}: {s['url']}" for s in inst.grondslag]
+    return printable("\n".join(lines))
+
+
+def _not_recommended(decision: Decision, inst: InstrumentDecision, suitable: bool) -> list[str]:
+    lines: list[str] = []
+    if suitable:
+        chosen = [i for i in decision.instrumenten if i.status == "aanbevolen" and i.spoor == inst.spoor]
+        names = ", ".join(i.naam for i in chosen) or "een ander instrument"
+        lines.append(f"  - niet aanbevolen: passend, maar in spoor '{inst.spoor}' is {names} minder ingrijpend en ook passend")
+    else:
+        lines.append("  - niet aanbevolen: geen (beleids)regel beoordeelt dit instrument als passend voor deze feiten")
+        missing = missing_for(decision, inst.id)
+        if missing:
+            lines.append(f"  - of het passend is hangt af van: {'; '.join(missing)}")
+    return lines
+
+
+def _source_label(source: dict[str, Any]) -> str:
+    if "ecli" in source:
+        return str(source["ecli"])
+    text = f"art. {source.get('artikel', '')}"
+    if source.get("lid"):
+        text += f" lid {source['lid']}"
+    if source.get("onder"):
+        text += f" onder {source['onder']}"
+    return f"{text} {source.get('wet', '')}".strip()

@@ -1,0 +1,419 @@
+"""Missing facts: Dutch names for case fields, and which unknown facts decide which instruments.
+
+Explanations are read by municipal lawyers, so a field path such as
+``activiteiten[0].opiumwet_lijst`` is shown as "activiteit 1 (drugshandel):
+Opiumwet-lijst"; the machine path stays next to it in JSON so software can act
+on it. The analysis at the end reads the decision graph only (the possibly
+fired rules and the facts they miss), so it can never disagree with the
+explanation drawn from the same graph.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+if TYPE_CHECKING:
+    from .model import Case
+
+# -- names --------------------------------------------------------------------
+
+CASE_FIELDS: dict[str, str] = {
+    "zaak_id": "zaaknummer",
+    "gemeente": "gemeente",
+    "peildatum": "peildatum",
+    "locatie.type": "soort locatie",
+    "locatie.openbaar_toegankelijk": "lokaal openbaar toegankelijk",
+    "locatie.erf_bij": "erf bij woning of lokaal",
+    "locatie.eigendom": "eigendom of huur van de locatie",
+    "locatie.minderjarigen": "minderjarigen in de woning",
+    "locatie.beroepsgebruik": "beroepsgebruik (art. 13b lid 2 Opiumwet)",
+    "locatie.horeca": "horecagelegenheid",
+    "locatie.wbmgp_gebied": "ligt in een aangewezen Wbmgp-gebied",
+    "locatie.adres": "adres",
+    "openbare_orde.verstoring": "verstoring van de openbare orde",
+    "openbare_orde.ernstige_vrees": "ernstige vrees voor verstoring van de openbare orde",
+    "openbare_orde.acuut_gevaar": "acuut gevaar",
+    "openbare_orde.herhaald": "herhaalde verstoring",
+    "openbare_orde.gebiedsgericht": "gebiedsgerichte problematiek",
+}
+
+SECTION_NAMES = {"locatie": "locatie", "openbare_orde": "openbare orde"}
+
+ITEM_NAMES = {
+    "activiteiten": "activiteit",
+    "vergunningen": "vergunning",
+    "voorgeschiedenis": "eerdere maatregel",
+    "informatie": "informatie-item",
+}
+
+PLURAL_NAMES = {
+    "activiteiten": "activiteiten",
+    "vergunningen": "vergunningen",
+    "voorgeschiedenis": "eerdere maatregelen",
+    "informatie": "informatie-items",
+}
+
+ITEM_FIELDS: dict[str, dict[str, str]] = {
+    "activiteiten": {
+        "type": "soort activiteit",
+        "vorm": "vorm",
+        "opiumwet_lijst": "Opiumwet-lijst",
+        "hoeveelheid": "hoeveelheid (gebruikers- of handelshoeveelheid)",
+        "gewicht_gram": "gewicht in gram",
+        "aantal_planten": "aantal planten",
+        "aantal_eenheden": "aantal eenheden (pillen, bolletjes, wikkels)",
+        "plek": "plek (in, bij of buiten het pand)",
+        "wapen_aangetroffen": "wapen aangetroffen",
+        "wetenschap_betrokkene": "wetenschap van de betrokkene",
+        "ernstige_vrees_herhaling": "ernstige vrees voor herhaling",
+        "datum": "datum",
+    },
+    "vergunningen": {
+        "soort": "soort vergunning",
+        "status": "status",
+        "datum": "datum",
+        "bibob.eigen_onderzoek": "Bibob: eigen onderzoek",
+        "bibob.lbb_advies": "Bibob: advies LBB",
+        "bibob.grond": "Bibob: grond (art. 3 Wet Bibob)",
+        "bibob.eigen_bevinding": "Bibob: eigen bevinding",
+    },
+    "voorgeschiedenis": {
+        "instrument": "maatregel",
+        "datum": "datum",
+        "reden": "reden",
+        "grond": "grond",
+        "duur_maanden": "duur in maanden",
+        "zelfde_locatie": "op dezelfde locatie",
+    },
+    "informatie": {
+        "id": "kenmerk",
+        "bron": "bron",
+        "grondslag": "grondslag voor gebruik (AVG)",
+        "datum": "datum",
+    },
+}
+
+# How information sources and legal bases (AVG) are named in reports.
+SOURCE_NAMES = {
+    "eigen_toezicht": "eigen toezicht",
+    "politie": "politie",
+    "om": "OM",
+    "riec": "RIEC",
+    "belastingdienst": "Belastingdienst",
+    "lbb": "Landelijk Bureau Bibob",
+    "melding_burger": "melding van een burger",
+    "anonieme_melding": "anonieme melding",
+}
+BASIS_NAMES = {
+    "avg_6_1_e": "art. 6 lid 1 onder e AVG",
+    "wpg_16": "art. 16 Wpg",
+    "wpg_19": "art. 19 Wpg",
+    "wpg_20": "art. 20 Wpg",
+    "riec_convenant": "RIEC-convenant",
+    "wgs": "Wgs",
+    "bibob_28": "art. 28 Wet Bibob",
+    "geen": "geen grondslag",
+}
+
+# Free text and personal data: never copied into labels, logs or reports.
+PRIVATE_FIELDS = frozenset({"locatie.adres"})
+
+_ITEM_PATH = re.compile(r"^(?P<list>[a-z_]+)\[(?P<index>\d+)\](?:\.(?P<field>[a-z_.]+))?$")
+_ITEM_FIELD_IN_TEXT = re.compile(r"\b([a-z_]+\[\d+\]\.[a-z_.]+)(?= )")
+_PARAMETER = re.compile(r"^parameter (?P<name>\S+) \(gemeenteprofiel\)$")
+_DERIVED_UNKNOWN = re.compile(r"^afgeleid feit '(?P<name>[^']+)' \(onbeslist\)$")
+
+
+def humanise_name(name: str) -> str:
+    """A derived fact or enum value in words: underscores are for machines."""
+    return name.replace("_", " ")
+
+
+def _humanise_field(name: str) -> str:
+    return name.replace(".", ": ").replace("_", " ")
+
+
+def split_item(provenance: str) -> tuple[str, int] | None:
+    """`activiteiten[0]` -> ("activiteiten", 0)."""
+    match = _ITEM_PATH.match(provenance)
+    if not match or match.group("field"):
+        return None
+    return match.group("list"), int(match.group("index"))
+
+
+class Namer:
+    """Dutch names for the places in one case file; knows the case so an item can say what it is."""
+
+    def __init__(self, case: "Case", parameters: dict[str, Any] | None = None) -> None:
+        self.case = case
+        self.parameters = parameters or {}
+
+    def item(self, provenance: str) -> str:
+        """`activiteiten[0]` -> "activiteit 1 (drugshandel)": numbered from 1, as people count."""
+        parts = split_item(provenance)
+        if parts is None:
+            return provenance
+        list_name, index = parts
+        noun = ITEM_NAMES.get(list_name, list_name)
+        items = getattr(self.case, list_name, None)
+        if items is None or index >= len(items):
+            return f"{noun} {index + 1}"
+        item = items[index]
+        kind = {
+            "activiteiten": lambda: item.type,
+            "vergunningen": lambda: item.soort,
+            "voorgeschiedenis": lambda: humanise_name(item.instrument),
+            "informatie": lambda: item.id,
+        }.get(list_name, lambda: None)()
+        return f"{noun} {index + 1} ({kind})" if kind else f"{noun} {index + 1}"
+
+    def field(self, path: str) -> str:
+        """A field of the case: `locatie.eigendom` -> "locatie: eigendom of huur"."""
+        name = CASE_FIELDS.get(path)
+        if name is None:
+            section, _, rest = path.partition(".")
+            return f"{SECTION_NAMES.get(section, section)}: {_humanise_field(rest)}" if rest else _humanise_field(path)
+        return name
+
+    def path(self, path: str) -> str:
+        """Any place the explainer names as missing: a case field, an item field, a parameter or a derived fact."""
+        match = _ITEM_PATH.match(path)
+        if match and match.group("field"):
+            list_name = match.group("list")
+            field = match.group("field")
+            name = ITEM_FIELDS.get(list_name, {}).get(field, _humanise_field(field))
+            owner = self.item(f"{list_name}[{match.group('index')}]")
+            return f"{owner}: {name}"
+        if match:
+            return self.item(path)
+        parameter = _PARAMETER.match(path)
+        if parameter:
+            return f"gemeenteprofiel: parameter {parameter.group('name')}"
+        derived = _DERIVED_UNKNOWN.match(path)
+        if derived:
+            return f"onbeslist: {humanise_name(derived.group('name'))}"
+        if path.startswith("parameter:"):
+            return f"gemeenteprofiel: parameter {path.split(':', 1)[1]}"
+        return self.field(path)
+
+    def split(self, path: str) -> tuple[str, str]:
+        """(owner, field name) of a missing fact, so several fields of one item can be named together."""
+        match = _ITEM_PATH.match(path)
+        if match and match.group("field"):
+            list_name, field = match.group("list"), match.group("field")
+            owner = self.item(f"{list_name}[{match.group('index')}]")
+            return owner, ITEM_FIELDS.get(list_name, {}).get(field, _humanise_field(field))
+        return "", self.path(path)
+
+    def text(self, text: str) -> str:
+        """An unmet condition as the explainer words it, with field paths replaced by Dutch names."""
+        if _ITEM_FIELD_IN_TEXT.search(text):
+            return _humanise_text(_ITEM_FIELD_IN_TEXT.sub(lambda m: self.path(m.group(1)), text))
+        return _humanise_text(text)
+
+
+@lru_cache(maxsize=4096)
+def _humanise_text(text: str) -> str:
+    """The case-independent part of `Namer.text`; the same conditions recur in every case, so it is cached."""
+    text = re.sub(
+        r"^niet: afgeleid feit '([^']+)'$",
+        lambda m: f"'{humanise_name(m.group(1))}' geldt, en de regel vereist dat het niet geldt",
+        text,
+    )
+    text = re.sub(
+        r"afgeleid feit '([^']+)'",
+        lambda m: f"'{humanise_name(m.group(1))}'",
+        text,
+    )
+    text = re.sub(
+        r"ligt (minder dan|minstens) zoveel maanden voor de peildatum: (\d+)",
+        lambda m: f"ligt {m.group(1)} {m.group(2)} maanden vóór de peildatum",
+        text,
+    )
+    text = text.replace("is bekend: nee", "is onbekend").replace("is bekend: ja", "is bekend")
+    text = re.sub(
+        r"^niet: (een|minstens \d+) (item in [a-z_]+.*)$",
+        lambda m: f"er {'is' if m.group(1) == 'een' else 'zijn'} {m.group(1)} {m.group(2)}"
+        " — de regel vereist dat dat er niet is",
+        text,
+    )
+    some = re.search(r"item in ([a-z_]+)( waarvoor geldt: )?", text)
+    if some:
+        list_name = some.group(1)
+        plural = re.search(r"(minstens|minder dan) \d+ $", text[: some.start()])
+        noun = PLURAL_NAMES.get(list_name, list_name) if plural else ITEM_NAMES.get(list_name, list_name)
+        head = text[: some.start()] + noun + (some.group(2) or "")
+        tail = text[some.end() :]
+        fields = ITEM_FIELDS.get(list_name, {})
+        tail = re.sub(
+            r"\b([a-z_]+(?:\.[a-z_]+)?)(?= (?:is|>=?|<=?|ligt|op of na|voor) )",
+            lambda m: fields.get(m.group(1), humanise_name(m.group(1))),
+            tail,
+        )
+        return head + tail
+    return re.sub(
+        r"\b((?:locatie|openbare_orde)\.[a-z_]+)\b",
+        lambda m: CASE_FIELDS.get(m.group(1), _humanise_field(m.group(1))),
+        text,
+    )
+
+
+# -- reading the explainer's words -------------------------------------------
+
+
+def classify_unmet(text: str) -> tuple[str, str]:
+    """What an unmet condition is about, so the graph can point at it.
+
+    Returns (kind, target): ("afgeleid", name) a derived fact that does not hold;
+    ("afgeleid_geldt", name) a derived fact that holds but must not; ("lijst",
+    list name) no item of that list qualifies; ("veld", path) a field of the case
+    has another value; ("parameter", name); or ("", "") when it names nothing.
+    """
+    match = re.match(r"^afgeleid feit '([^']+)' geldt niet$", text)
+    if match:
+        return "afgeleid", match.group(1)
+    match = re.match(r"^niet: afgeleid feit '([^']+)'$", text)
+    if match:
+        return "afgeleid_geldt", match.group(1)
+    match = re.match(r"^(?:er is geen|geen|minder dan \d+) items? in ([a-z_]+)\b", text)
+    if match:
+        return "lijst", match.group(1)
+    match = re.match(r"^(?:niet: )?parameter (\S+) ", text)
+    if match:
+        return "parameter", match.group(1)
+    match = re.match(r"^(?:niet: )?((?:locatie|openbare_orde)\.[a-z_]+|gemeente|zaak_id) ", text)
+    if match:
+        return "veld", match.group(1)
+    return "", ""
+
+
+def missing_target(text: str) -> tuple[str, str]:
+    """What a missing-fact entry of the explainer names: ("afgeleid", name), ("parameter", name) or ("feit", path)."""
+    derived = _DERIVED_UNKNOWN.match(text)
+    if derived:
+        return "afgeleid", derived.group("name")
+    parameter = _PARAMETER.match(text)
+    if parameter:
+        return "parameter", parameter.group("name")
+    return "feit", text
+
+
+# -- the analysis ---------------------------------------------------------------
+
+DECIDING = {"available", "exclude", "suitable"}
+
+
+def _concluded(data: dict[str, Any]) -> set[str]:
+    return set(data.get("conclusies", []))
+
+
+def _missing_behind(graph: nx.DiGraph, rule: str, seen: set[str]) -> set[str]:
+    """The missing-fact nodes a possibly fired rule waits for, through possibly derived facts."""
+    if rule in seen:
+        return set()
+    seen.add(rule)
+    found: set[str] = set()
+    for _, target, data in graph.out_edges(rule, data=True):
+        if data.get("soort") == "blocked-by" and graph.nodes[target].get("soort") == "ontbrekend":
+            found.add(target)
+    for source, _, data in graph.in_edges(rule, data=True):
+        node = graph.nodes[source]
+        if data.get("soort") != "supports" or node.get("soort") != "afgeleid" or node.get("modus") != "mogelijk":
+            continue
+        for deriver, _, edge in graph.in_edges(source, data=True):
+            if edge.get("soort") == "derives" and graph.nodes[deriver].get("modus") == "mogelijk":
+                found |= _missing_behind(graph, deriver, seen)
+    return found
+
+
+def deciding_rules(graph: nx.DiGraph, instrument: str) -> list[tuple[str, set[str]]]:
+    """The possibly fired rules whose outcome would change this instrument's status, with what they conclude.
+
+    An undecided instrument waits for its possible availability or exclusion;
+    an available one that is not yet judged suitable waits for a possible
+    suitability rule (which could make it the recommendation).
+    """
+    node = f"instrument:{instrument}"
+    status = graph.nodes[node].get("status")
+    certainly_suitable = any(
+        "suitable" in _concluded(d) and graph.nodes[s].get("modus") == "zeker" for s, _, d in graph.in_edges(node, data=True)
+    )
+    kinds: set[str] = set()
+    if status == "onbeslist":
+        kinds |= {"available", "exclude"}
+    if status in ("onbeslist", "mogelijk") and not certainly_suitable:
+        kinds.add("suitable")
+    out = []
+    for source, _, data in sorted(graph.in_edges(node, data=True)):
+        if graph.nodes[source].get("soort") != "regel" or graph.nodes[source].get("modus") != "mogelijk":
+            continue
+        relevant = _concluded(data) & kinds
+        if relevant:
+            out.append((source, relevant))
+    return out
+
+
+def missing_for_instrument(graph: nx.DiGraph, instrument: str) -> list[str]:
+    """Missing-fact nodes that decide this instrument."""
+    found: set[str] = set()
+    for rule, _ in deciding_rules(graph, instrument):
+        found |= _missing_behind(graph, rule, set())
+    # The fact more rules wait for first: knowing it settles the most.
+    return sorted(found, key=lambda n: (-graph.in_degree(n), graph.nodes[n].get("pad", n)))
+
+
+def could_become_recommended(graph: nx.DiGraph, instrument: str) -> bool:
+    """Whether learning facts could make this instrument the recommendation of its track.
+
+    It must still be open (undecided, or possible but not yet judged suitable),
+    some rule must be able to judge it suitable, and it must be less intrusive
+    than what its track recommends now (subsidiarity picks the least intrusive).
+    """
+    node = f"instrument:{instrument}"
+    data = graph.nodes[node]
+    if data.get("status") not in ("onbeslist", "mogelijk") or not data.get("kan_passend", True):
+        return False
+    if data.get("status") == "mogelijk" and not deciding_rules(graph, instrument):
+        return False
+    current = [
+        d.get("ingrijpendheid", 0)
+        for _, d in graph.nodes(data=True)
+        if d.get("soort") == "instrument" and d.get("status") == "aanbevolen" and d.get("spoor") == data.get("spoor")
+    ]
+    return not current or data.get("ingrijpendheid", 0) < min(current)
+
+
+def analyse(graph: nx.DiGraph) -> list[dict[str, Any]]:
+    """Unknown facts that decide an instrument; those that could change the recommendation first.
+
+    Each row: the path in the case file (`feit`), its Dutch name, the
+    instruments it decides, and whether one of those could become the
+    recommendation once the fact is known (`kan_aanbeveling_veranderen`).
+    """
+    decides: dict[str, set[str]] = {}
+    instruments = sorted(n for n, d in graph.nodes(data=True) if d.get("soort") == "instrument")
+    changes: set[str] = set()
+    for node in instruments:
+        inst_id = node.split(":", 1)[1]
+        found = missing_for_instrument(graph, inst_id)
+        for missing in found:
+            decides.setdefault(missing, set()).add(inst_id)
+        if found and could_become_recommended(graph, inst_id):
+            changes.add(inst_id)
+    rows = [
+        {
+            "feit": graph.nodes[node].get("pad", node),
+            "omschrijving": graph.nodes[node].get("label", node),
+            "instrumenten": sorted(ids),
+            "kan_aanbeveling_veranderen": bool(ids & changes),
+        }
+        for node, ids in decides.items()
+    ]
+    # What could change the recommendation first; then most instruments; then the fact more rules wait for.
+    order = {graph.nodes[n].get("pad", n): graph.in_degree(n) for n in decides}
+    rows.sort(key=lambda r: (not r["kan_aanbeveling_veranderen"], -len(r["instrumenten"]), -order[r["feit"]], r["feit"]))
+    return rows
