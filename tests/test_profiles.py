@@ -64,3 +64,28 @@ def test_profile_parameter_type_is_checked(tmp_path) -> None:  # type: ignore[no
     bad.write_text("profiel: {naam: x, gemeente: X, versie: '1'}\nparameters: {damocles_duur_tweede_sluiting_maanden: lang}\n")
     with pytest.raises(ProfileError, match="damocles_duur_tweede_sluiting_maanden"):
         Engine.from_directory(RULES, profile=bad)
+
+
+def test_profile_changes_show_in_the_graph(engines: dict[str, Engine]) -> None:
+    decision = engines["strengdam"].evaluate(load("harddrugs_woning_waarschuwing_eerst"))
+    graph = decision.graph
+    node = "profiel:strengdam"
+    assert graph.nodes[node]["soort"] == "profiel"
+    targets = {target: data["wijziging"] for _, target, data in graph.out_edges(node, data=True)}
+    assert targets["regel:strengdam.jeugd_bij_sluiting"] == "regel_erbij"
+    # The closure duration comes from a parameter the profile changed.
+    assert targets["regel:damocles.trede_eerste_sluiting_woning"] == "parameter"
+    national = Engine.from_directory(RULES).evaluate(load("harddrugs_woning_waarschuwing_eerst"))
+    assert not any(d.get("soort") == "profiel" for _, d in national.graph.nodes(data=True))
+
+
+def test_switched_off_rule_shows_in_the_graph(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    profile = tmp_path / "uit.yaml"
+    profile.write_text(
+        "profiel: {naam: uit, gemeente: Uitdorp, versie: '1'}\n"
+        "uitgeschakeld: [{regel: damocles.woning_eerste_keer, reden: one-strike}]\n"
+    )
+    decision = Engine.from_directory(RULES, profile=profile).evaluate(load("softdrugs_woning_eerste_keer"))
+    edge = decision.graph.edges["profiel:uit", "regel:damocles.woning_eerste_keer"]
+    assert edge["soort"] == "excludes" and edge["reden"] == "one-strike"
+    assert "bestuurlijke_waarschuwing" not in decision.aanbevolen

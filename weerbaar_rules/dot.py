@@ -358,6 +358,12 @@ def _node_attrs(node: str, data: dict[str, Any], decision: Decision, numbers: di
     elif kind == "bron":
         text = _wrap(label)
         attrs.update(shape="plaintext", fontcolor="#424242")
+    elif kind == "profiel":
+        changes = list(data.get("wijzigingen", []))
+        text = _wrap(label) + "".join("\n· " + _short(c, 60) for c in changes[:8])
+        if len(changes) > 8:
+            text += f"\n… en {len(changes) - 8} meer"
+        attrs.update(shape="folder", style="filled", fillcolor="#ede7f6", color="#4527a0")
     elif kind == "samenvatting":
         names = list(data.get("namen", []))
         text = f"Niet beschikbaar alleen door de AVG ({len(names)}):" + "".join("\n· " + _short(n, 60) for n in names)

@@ -507,7 +507,44 @@ class _Builder:
             if mode == POSSIBLE:
                 self.possible(index)
         self.why_not()
+        self.profile()
         return self.graph
+
+    def profile(self) -> None:
+        """Every change a municipal profile makes to national law is a visible node and edges, never silent."""
+        info = self.ruleset.profile
+        if info is None:
+            return
+        node = f"profiel:{info.naam}"
+        changes = [f"{c.soort} {c.onderwerp}: {c.nieuw}" + (f" (was {c.oud})" if c.oud is not None else "") for c in info.changes]
+        self.graph.add_node(
+            node,
+            soort="profiel",
+            label=f"Gemeenteprofiel {info.gemeente} ({info.naam} {info.versie})",
+            wijzigingen=changes,
+            hash=info.hash,
+        )
+        changed_params = {c.onderwerp for c in info.changes if c.soort == "parameter"}
+        for index, rule in enumerate(self.ruleset.rules):
+            rule_node = f"regel:{rule.id}"
+            if rule.origin == f"profiel:{info.naam}" and rule_node in self.graph:
+                self.edge(node, rule_node, SUPPORTS, wijziging="regel_erbij")
+            elif rule_node in self.graph and changed_params & _params_of(rule):
+                self.edge(node, rule_node, SUPPORTS, wijziging="parameter", parameters=sorted(changed_params & _params_of(rule)))
+        for change in info.changes:
+            if change.soort == "regel_uit":
+                rule_node = f"regel:{change.onderwerp}"
+                self.graph.add_node(rule_node, soort="regel", label=change.onderwerp, modus="uitgeschakeld", reden=change.nieuw)
+                self.edge(node, rule_node, EXCLUDES, wijziging="regel_uit", reden=change.nieuw)
+
+
+def _params_of(rule: "Rule") -> set[str]:
+    from .conditions import Leaf, ParamTest, walk
+
+    names = {n.param for n in walk(rule.when) if isinstance(n, ParamTest)}
+    names |= {n.param for n in walk(rule.when) if isinstance(n, Leaf) and n.param}
+    names |= {c.duur_parameter for c in rule.then if c.duur_parameter}
+    return {n for n in names if n}
 
 
 def build_graph(ruleset: "Ruleset", case: "Case", run: "Run", decision: "Decision") -> nx.DiGraph:

@@ -128,6 +128,7 @@ class Conclusion(_Strict):
     reason: str | None = None
     trede: int | None = Field(None, ge=1, le=10)
     duur_maanden: int | dict[str, str] | None = Field(None, description="Getal of {param: naam}.")
+    duur_parameter: str | None = Field(None, description="Ingevuld door de lader: de parameter waar duur_maanden vandaan komt.")
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Conclusion":
@@ -357,7 +358,7 @@ def _parse_rules(
                 value = parameters.get(name)
                 if name not in parameters or isinstance(value, bool) or not isinstance(value, int):
                     raise error(f"{source}: regel {raw.id}: duur_maanden verwijst naar '{name}', geen parameter met een aantal maanden")
-                conclusion = conclusion.model_copy(update={"duur_maanden": value})
+                conclusion = conclusion.model_copy(update={"duur_maanden": value, "duur_parameter": name})
             then.append(conclusion)
         rules.append(
             Rule(
@@ -513,6 +514,15 @@ def load_ruleset(directory: str | Path, profile: str | Path | None = None) -> Ru
     )
 
 
+def _show(value: Any) -> str:
+    """A parameter value in the words of the report (ja/nee/onbekend), not Python's."""
+    if value is None:
+        return "onbekend"
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    return str(value)
+
+
 def _load_profile(
     path: Path, values: dict[str, Any]
 ) -> tuple[ProfileInfo, dict[str, str], list[tuple[RawRule, Located, int]], dict[str, Any]]:
@@ -532,8 +542,8 @@ def _load_profile(
             isinstance(value, (int, float)) and isinstance(values[name], (int, float)) and not isinstance(value, bool)
         ):
             raise ProfileError(f"{path}: parameter '{name}' verwacht {type(values[name]).__name__}, niet {value!r}")
-        if value != values[name]:
-            changes.append(ProfileChange("parameter", name, str(values[name]), str(value)))
+        if value != values[name] or type(value) is not type(values[name]):
+            changes.append(ProfileChange("parameter", name, _show(values[name]), _show(value)))
         new_values[name] = value
     disabled = {}
     for item in parsed.uitgeschakeld:
