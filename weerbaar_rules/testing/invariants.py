@@ -1,0 +1,335 @@
+"""Invariants every ruleset must keep, as checks a ruleset maintainer can run on any case.
+
+Each check returns a list of problems in Dutch (empty when the invariant
+holds), so a property test can report all of them at once; `assert_invariants`
+runs them all and raises `InvariantViolation`. They are written against the
+public decision (what a municipality would see), not against engine internals,
+except `check_explanation_consistency`, which exists precisely to compare the
+engine's durable_rules firings with the explanation's own reading of a rule.
+
+Use them with the strategies::
+
+    from hypothesis import given
+    from weerbaar_rules import Engine
+    from weerbaar_rules.testing import cases, invariants
+
+    engine = Engine.from_directory("rulesets/nl")
+
+    @given(cases(engine.ruleset))
+    def test_invariants(case):
+        invariants.assert_invariants(engine, case)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from ..decision import Decision
+from ..evaluation import Engine
+from ..explain import Explainer, Trace
+from ..facts import case_facts
+from ..model import Case, Maatregel
+from ..render import to_json
+
+DRUG_TYPES = ("drugshandel", "drugsopslag", "drugsproductie")
+WARNING_INSTRUMENT = "bestuurlijke_waarschuwing"
+ACTIVE = ("aanbevolen", "mogelijk")
+
+
+class InvariantViolation(AssertionError):
+    """A ruleset broke an invariant on a concrete case; the message names the case and what went wrong."""
+
+
+# -- invariants on one decision ---------------------------------------------------------------
+
+
+def check_legal_basis(decision: Decision) -> list[str]:
+    """A municipality may only use an instrument with a legal basis, by the authority that holds the power."""
+    problems = []
+    for inst in decision.instrumenten:
+        if inst.status not in ACTIVE:
+            continue
+        if not inst.grondslag:
+            problems.append(f"{inst.id} is {inst.status} maar heeft geen grondslag")
+        if not inst.bevoegd:
+            problems.append(f"{inst.id} is {inst.status} maar heeft geen bevoegd gezag")
+        for source in inst.grondslag:
+            if not source.get("url"):
+                problems.append(f"{inst.id}: grondslag zonder vindplaats (url): {source}")
+    return problems
+
+
+def check_recommended_not_excluded(decision: Decision) -> list[str]:
+    """Nothing is both recommended and excluded, and the list of recommendations matches the statuses."""
+    problems = []
+    statuses = {inst.id: inst.status for inst in decision.instrumenten}
+    for inst_id in decision.aanbevolen:
+        if statuses.get(inst_id) != "aanbevolen":
+            problems.append(f"{inst_id} staat in aanbevolen maar heeft status {statuses.get(inst_id)}")
+    marked = sorted(i for i, s in statuses.items() if s == "aanbevolen")
+    if marked != sorted(decision.aanbevolen):
+        problems.append(f"status aanbevolen bij {marked}, maar aanbevolen is {sorted(decision.aanbevolen)}")
+    per_track: dict[str, list[str]] = {}
+    for inst in decision.instrumenten:
+        if inst.status == "aanbevolen":
+            per_track.setdefault(inst.spoor, []).append(inst.id)
+    for track, ids in sorted(per_track.items()):
+        if len(ids) > 1:
+            problems.append(f"spoor {track} heeft meer dan een aanbeveling: {ids}")
+    return problems
+
+
+def check_exclusions_respected(engine: Engine, decision: Decision) -> list[str]:
+    """An instrument a rule definitely excludes is never recommended (nor merely 'mogelijk')."""
+    problems = []
+    fired = {(f.regel, f.modus) for f in decision.afvuringen}
+    statuses = {inst.id: inst.status for inst in decision.instrumenten}
+    for rule in engine.ruleset.rules:
+        if (rule.id, "zeker") not in fired or not rule.in_force(decision.peildatum):
+            continue
+        for conclusion in rule.then:
+            if conclusion.kind == "exclude" and statuses.get(conclusion.exclude) in ACTIVE:  # type: ignore[arg-type]
+                problems.append(
+                    f"{conclusion.exclude} is {statuses[conclusion.exclude]} terwijl regel {rule.id} het zeker uitsluit"  # type: ignore[index]
+                )
+    return problems
+
+
+def check_validity(engine: Engine, decision: Decision) -> list[str]:
+    """A rule never fires on a peildatum outside its validity period (in either mode)."""
+    problems = []
+    versions: dict[str, list[tuple[dt.date | None, dt.date | None]]] = {}
+    for rule in engine.ruleset.rules:
+        versions.setdefault(rule.id, []).append((rule.geldig_van, rule.geldig_tot))
+    day = decision.peildatum
+    for firing in decision.afvuringen:
+        periods = versions.get(firing.regel)
+        if periods is None:
+            continue  # a compiler helper, not a rule of the ruleset
+        if not any((van is None or van <= day) and (tot is None or day <= tot) for van, tot in periods):
+            problems.append(f"regel {firing.regel} vuurde ({firing.modus}) op peildatum {day} buiten zijn geldigheid {periods}")
+    return problems
+
+
+def check_explanation_consistency(engine: Engine, case: Case, decision: Decision) -> list[str]:
+    """The explanation reads every rule in force the way the engine ran it.
+
+    For each rule in force on the peildatum, the explainer's three-valued
+    reading of `when` (over the same facts and the derived facts the engine
+    recorded) must be True exactly when the engine recorded a definite
+    ('zeker') firing, None exactly when it recorded only a possible
+    ('mogelijk') firing, and False when the rule did not fire at all. A
+    mismatch means the durable_rules compilation and the explanation disagree,
+    so one of them tells the user something untrue.
+    """
+    ruleset = engine.ruleset
+    facts = case_facts(case, decision.peildatum, ruleset.information)
+    explainer = Explainer(facts, dict(decision.afgeleide_feiten))
+    modes: dict[str, set[str]] = {}
+    for firing in decision.afvuringen:
+        modes.setdefault(firing.regel, set()).add(firing.modus)
+    problems = []
+    for rule in ruleset.rules:
+        if not rule.in_force(decision.peildatum):
+            continue
+        value = explainer.evaluate(rule.when, Trace())
+        fired = modes.get(rule.id, set())
+        engine_value = True if "zeker" in fired else None if "mogelijk" in fired else False
+        if value is not engine_value:
+            word = {True: "zeker", None: "alleen mogelijk", False: "niet"}
+            problems.append(
+                f"regel {rule.id} ({rule.source}): de uitleg zegt {word[value]}, de engine vuurde {word[engine_value]}"
+            )
+    return problems
+
+
+# -- invariants that compare evaluations -------------------------------------------------------
+
+
+def check_deterministic(engine: Engine, case: Case, decision: Decision | None = None, other: Case | None = None) -> list[str]:
+    """The same case always gives byte-identical JSON, also after another case was evaluated in between."""
+    first = to_json(decision if decision is not None else engine.evaluate(case))
+    if other is not None:
+        engine.evaluate(other)
+    second = to_json(engine.evaluate(case))
+    if first != second:
+        diff = next((f"regel {n}: {a!r} != {b!r}" for n, (a, b) in enumerate(zip(first.splitlines(), second.splitlines())) if a != b), "")
+        return [f"hetzelfde besluit gaf verschillende JSON ({diff})"]
+    return []
+
+
+def without_unusable_facts(engine: Engine, case: Case) -> Case:
+    """The case without the activities and permits that rest only on information without a lawful basis."""
+    facts = case_facts(case, case.peildatum or dt.date.today(), engine.ruleset.information)
+    blocked = set(facts.unusable)
+    return case.model_copy(
+        update={
+            "activiteiten": [a for i, a in enumerate(case.activiteiten) if f"activiteiten[{i}]" not in blocked],
+            "vergunningen": [v for i, v in enumerate(case.vergunningen) if f"vergunningen[{i}]" not in blocked],
+        }
+    )
+
+
+def outcome(decision: Decision) -> dict[str, object]:
+    """What a municipality acts on: the recommendation and every instrument's status."""
+    return {"aanbevolen": sorted(decision.aanbevolen), **{i.id: i.status for i in decision.instrumenten}}
+
+
+def check_lawful_information(engine: Engine, case: Case, decision: Decision | None = None) -> list[str]:
+    """No decision rests only on information without a lawful basis.
+
+    Precisely: removing every activity and permit that rests only on unusable
+    information (no lawful basis, or only an insufficient source such as an
+    anonymous tip) leaves the recommendation and every instrument status
+    unchanged. The information items themselves stay: that there *is*
+    unusable information may lead to further inquiry (nader onderzoek).
+    """
+    stripped = without_unusable_facts(engine, case)
+    if stripped == case:
+        return []
+    before = outcome(decision if decision is not None else engine.evaluate(case))
+    after = outcome(engine.evaluate(stripped))
+    if before == after:
+        return []
+    changed = sorted(k for k in before if before[k] != after.get(k))
+    return [
+        "het besluit verandert als de feiten zonder rechtmatige grondslag worden weggelaten: "
+        + "; ".join(f"{k}: {before[k]} -> {after.get(k)}" for k in changed)
+    ]
+
+
+# -- aggravation ------------------------------------------------------------------------------
+
+
+def _more(value: float | int | None) -> float | int | None:
+    return None if value is None else value * 2 + 1
+
+
+def aggravations(engine: Engine, case: Case) -> Iterator[tuple[str, Case]]:
+    """Variants of the case that are strictly worse for the person concerned, each with a Dutch label.
+
+    * more drugs: every known quantity of one drug activity goes up (weight, plants,
+      units) and a gebruikershoeveelheid becomes a handelshoeveelheid;
+    * one drug activity moves from lijst II (softdrugs) to lijst I (harddrugs);
+    * a recent prior warning (one month before the peildatum) is added to the
+      voorgeschiedenis, if the catalogue has a warning instrument.
+    """
+    for index, act in enumerate(case.activiteiten):
+        if act.type not in DRUG_TYPES:
+            continue
+        update = {
+            "gewicht_gram": _more(act.gewicht_gram),
+            "aantal_planten": _more(act.aantal_planten),
+            "aantal_eenheden": _more(act.aantal_eenheden),
+            "hoeveelheid": "handelshoeveelheid" if act.hoeveelheid is not None else None,
+        }
+        more = act.model_copy(update=update)
+        if more != act:
+            yield f"meer drugs in activiteiten[{index}]", _replace_activity(case, index, more)
+        if act.opiumwet_lijst == "II":
+            yield f"activiteiten[{index}] lijst II -> I", _replace_activity(case, index, act.model_copy(update={"opiumwet_lijst": "I"}))
+    if any(inst.id == WARNING_INSTRUMENT for inst in engine.ruleset.instruments):
+        day = case.peildatum or dt.date.today()
+        month_before = day - dt.timedelta(days=31)
+        reason = case.activiteiten[0].type if case.activiteiten else None
+        warning = Maatregel(instrument=WARNING_INSTRUMENT, datum=month_before, reden=reason)
+        yield "eerdere waarschuwing", case.model_copy(update={"voorgeschiedenis": [*case.voorgeschiedenis, warning]})
+
+
+def _replace_activity(case: Case, index: int, act: object) -> Case:
+    acts = list(case.activiteiten)
+    acts[index] = act  # type: ignore[call-overload]
+    return case.model_copy(update={"activiteiten": acts})
+
+
+def intrusiveness(decision: Decision) -> dict[str, int]:
+    """Per spoor, the highest ingrijpendheid among the recommended instruments (a spoor without one is absent)."""
+    levels: dict[str, int] = {}
+    for inst in decision.instrumenten:
+        if inst.status == "aanbevolen":
+            levels[inst.spoor] = max(levels.get(inst.spoor, -1), inst.ingrijpendheid)
+    return levels
+
+
+def check_aggravation_monotone(engine: Engine, case: Case, decision: Decision | None = None) -> list[str]:
+    """Adding an aggravating fact never lowers the intrusiveness of the recommendation.
+
+    Precisely: for every spoor in which the original case has a recommendation,
+    the aggravated case has a recommendation in the same spoor whose
+    ingrijpendheid is at least as high, or a recommendation in another spoor
+    that is more intrusive than it (a soft measure such as a stopgesprek may
+    give way to a closure). A spoor that loses its recommendation without such
+    a replacement counts as going down: the municipality would be advised to do
+    less. A spoor that gains one is fine.
+    """
+    base = intrusiveness(decision if decision is not None else engine.evaluate(case))
+    problems = []
+    for label, worse in aggravations(engine, case):
+        after = intrusiveness(engine.evaluate(worse))
+        highest = max(after.values(), default=-1)
+        for track, level in sorted(base.items()):
+            if after.get(track, -1) < level and highest <= level:
+                now = "geen aanbeveling" if track not in after else f"ingrijpendheid {after[track]}"
+                problems.append(f"{label}: spoor {track} gaat van ingrijpendheid {level} naar {now}")
+    return problems
+
+
+# -- all together -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Invariant:
+    name: str
+    check: Callable[[Engine, Case, Decision], list[str]]
+
+
+INVARIANTS: tuple[Invariant, ...] = (
+    Invariant("grondslag_en_bevoegdheid", lambda e, c, d: check_legal_basis(d)),
+    Invariant("niet_aanbevolen_en_uitgesloten", lambda e, c, d: check_recommended_not_excluded(d) + check_exclusions_respected(e, d)),
+    Invariant("rechtmatige_informatie", lambda e, c, d: check_lawful_information(e, c, d)),
+    Invariant("verzwaring_verlaagt_niet", lambda e, c, d: check_aggravation_monotone(e, c, d)),
+    Invariant("deterministisch", lambda e, c, d: check_deterministic(e, c, d)),
+    Invariant("geldigheid", lambda e, c, d: check_validity(e, d)),
+    Invariant("uitleg_gelijk_aan_engine", lambda e, c, d: check_explanation_consistency(e, c, d)),
+)
+
+
+def violations(engine: Engine, case: Case, skip: tuple[str, ...] = ()) -> list[str]:
+    """Every broken invariant on this case, as 'name: problem' lines."""
+    decision = engine.evaluate(case)
+    unknown = set(skip) - {inv.name for inv in INVARIANTS}
+    if unknown:
+        raise ValueError(f"onbekende invariant(en): {', '.join(sorted(unknown))}")
+    return [f"{inv.name}: {problem}" for inv in INVARIANTS if inv.name not in skip for problem in inv.check(engine, case, decision)]
+
+
+def assert_invariants(engine: Engine, case: Case, skip: tuple[str, ...] = ()) -> None:
+    """Raise `InvariantViolation` naming the case and every broken invariant."""
+    problems = violations(engine, case, skip)
+    if problems:
+        raise InvariantViolation(
+            f"zaak {case.model_dump_json(exclude_defaults=True)}\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+__all__ = [
+    "INVARIANTS",
+    "Invariant",
+    "InvariantViolation",
+    "aggravations",
+    "assert_invariants",
+    "check_aggravation_monotone",
+    "check_deterministic",
+    "check_exclusions_respected",
+    "check_explanation_consistency",
+    "check_lawful_information",
+    "check_legal_basis",
+    "check_recommended_not_excluded",
+    "check_validity",
+    "intrusiveness",
+    "outcome",
+    "violations",
+    "without_unusable_facts",
+]

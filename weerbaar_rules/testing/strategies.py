@@ -1,0 +1,356 @@
+"""Hypothesis strategies that generate valid cases from the case model.
+
+The strategies are derived from the pydantic model by introspection (enums,
+optional facts, numeric bounds, nested models, lists), so a field added to the
+case model is generated without touching this module; a field of a type it
+does not know is an error, not a silent gap. Only what the model cannot say is
+written down here:
+
+* the references from activities and permits to `informatie` items must
+  resolve, and the ids must be unique;
+* the peildatum is always set (otherwise the law of *today* applies and a test
+  run would depend on the calendar);
+* values land on both sides of what the rules test: peildata near every
+  `geldig_van`/`geldig_tot` and fixed date test of a ruleset (and the legal
+  dates every Dutch ruleset turns on), item dates near every month threshold
+  before the peildatum, numbers near every comparison value, and the values
+  the rules compare a field with come up half of the time.
+
+Minimal examples are small: optional facts shrink to unknown (None), lists to
+empty, numbers to zero. The strategy objects are built once per `cases()`
+call; dates relative to the peildatum and references to information items are
+drawn as placeholders and resolved per case, which keeps generation fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Callable, Iterable, Union
+
+import annotated_types
+from hypothesis import strategies as st
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from .. import conditions as cond
+from ..model import Case
+from ..ruleset import Rule, Ruleset
+
+# Dates on which Dutch law against ondermijning changed (see the legal reference): 13b for
+# woningen, voorbereidingshandelingen, Alcoholwet, Wet Bibob amendment, 174a three grounds /
+# Omgevingswet. Generated peildata cluster around them even without a ruleset.
+LEGAL_DATES: tuple[dt.date, ...] = (
+    dt.date(2007, 11, 1),
+    dt.date(2019, 1, 1),
+    dt.date(2021, 7, 1),
+    dt.date(2022, 10, 1),
+    dt.date(2024, 1, 1),
+)
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2035, 12, 31)
+MAX_TEXT = 8
+TEXT_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789-_ ëé"
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What a ruleset tests, so that generated values fall on both sides of it."""
+
+    peildata: tuple[dt.date, ...] = LEGAL_DATES
+    months: tuple[int, ...] = (0, 1, 12)
+    numbers: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    values: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError(day)
+
+
+def hints(rulesets: Ruleset | Iterable[Ruleset] | None = None, focus: Iterable[Rule] | None = None) -> Hints:
+    """Collect boundaries from the rules: validity dates, date tests, month thresholds, values and numbers compared.
+
+    With `focus`, the values that come up half of the time are those *these*
+    rules compare with (e.g. the rules a change touched, for `rules diff`);
+    boundaries still come from all rules.
+    """
+    if rulesets is None:
+        rulesets = ()
+    elif isinstance(rulesets, Ruleset):
+        rulesets = (rulesets,)
+    days: set[dt.date] = set(LEGAL_DATES)
+    months: set[int] = {0, 1, 12}
+    numbers: dict[str, set[float]] = {}
+    values: dict[str, set[Any]] = {}
+    for ruleset in rulesets:
+        values.setdefault("instrument", set()).update(inst.id for inst in ruleset.instruments)
+        for rule in ruleset.rules:
+            _rule_hints(rule, days, months, numbers, values)
+    focused: dict[str, set[Any]] = {}
+    for rule in focus or ():
+        _rule_hints(rule, days, months, numbers, focused)
+    if focused:
+        values = focused
+    return Hints(
+        peildata=tuple(sorted(days)),
+        months=tuple(sorted(months)),
+        numbers={k: tuple(sorted(v)) for k, v in sorted(numbers.items())},
+        values={k: tuple(sorted(v, key=repr)) for k, v in sorted(values.items())},
+    )
+
+
+def _rule_hints(rule: Rule, days: set[dt.date], months: set[int], numbers: dict[str, set[float]], values: dict[str, set[Any]]) -> None:
+    if rule.geldig_van:
+        days.add(rule.geldig_van)
+    if rule.geldig_tot:
+        days.add(rule.geldig_tot + dt.timedelta(days=1))  # the first day it no longer holds
+    for node in cond.walk(rule.when):
+        if not isinstance(node, cond.Leaf):
+            continue
+        name = node.field.rsplit(".", 1)[-1]
+        if node.op in ("on_or_after", "before"):
+            days.add(node.value)
+        elif node.op in ("within_months", "older_than_months"):
+            months.add(int(node.value))
+        elif node.op in ("gt", "gte", "lt", "lte"):
+            numbers.setdefault(name, set()).add(float(node.value))
+        elif node.op in ("equals", "not_equals", "in", "not_in"):
+            tested = node.value if isinstance(node.value, tuple) else (node.value,)
+            values.setdefault(name, set()).update(tested)
+
+
+# -- placeholders, resolved once the peildatum and the information items of a case are known -------
+
+
+@dataclass(frozen=True)
+class _Relative:
+    """A date `months` calendar months (and `days` days) before the peildatum."""
+
+    months: int
+    days: int
+
+
+@dataclass(frozen=True)
+class _Refs:
+    """Indexes into the case's information items; `minimum` is how many the model requires."""
+
+    indexes: tuple[int, ...]
+    minimum: int
+
+
+_DROP = object()
+
+
+def _resolve(value: Any, peildatum: dt.date, ids: tuple[str, ...]) -> Any:
+    if isinstance(value, _Relative):
+        return _add_months(peildatum, -value.months) + dt.timedelta(days=value.days)
+    if isinstance(value, _Refs):
+        refs = list(dict.fromkeys(ids[i % len(ids)] for i in value.indexes)) if ids else []
+        return _DROP if len(refs) < value.minimum else refs
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            resolved = _resolve(item, peildatum, ids)
+            if resolved is _DROP:
+                return _DROP  # an item whose required references cannot resolve does not exist
+            out[key] = resolved
+        return out
+    if isinstance(value, list):
+        return [r for r in (_resolve(item, peildatum, ids) for item in value) if r is not _DROP]
+    return value
+
+
+# -- strategies per field, from the model ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Plan:
+    hints: Hints
+    max_items: int
+    # Lists that are never empty in generated cases: facts rest on information, and a case without
+    # any reaches few rules. (A list without items is still tested: its items can all be irrelevant.)
+    min_items: dict[str, int] = field(default_factory=lambda: {"informatie": 1})
+
+
+def _peildata(h: Hints) -> st.SearchStrategy[dt.date]:
+    # A boundary is the first day something holds (or no longer holds): that day and the day before.
+    near = sorted({day + dt.timedelta(days=d) for day in h.peildata for d in (-1, 0)})
+    return st.one_of(st.sampled_from(near), st.dates(min_value=EARLIEST, max_value=LATEST))
+
+
+def peildata(rulesets: Ruleset | Iterable[Ruleset] | None = None) -> st.SearchStrategy[dt.date]:
+    """Peildata: half of them on either side of a boundary of the rules (or a legal date), half anywhere."""
+    return _peildata(hints(rulesets))
+
+
+def _item_dates(plan: _Plan) -> st.SearchStrategy[Any]:
+    """Dates of facts and measures: around every month threshold before the peildatum, and around fixed boundaries."""
+    back = sorted({m + step for m in plan.hints.months for step in (-1, 0, 1)} | {-1})
+    relative = st.builds(_Relative, st.sampled_from(back), st.sampled_from((0, -1, 1)))
+    fixed = st.sampled_from(sorted({day + dt.timedelta(days=d) for day in plan.hints.peildata for d in (-1, 0)}))
+    return st.one_of(relative, fixed, st.dates(min_value=EARLIEST, max_value=LATEST))
+
+
+def _bounds(info: FieldInfo) -> tuple[float | None, float | None, int | None, int | None]:
+    low = high = None
+    min_len = max_len = None
+    for meta in info.metadata:
+        if isinstance(meta, annotated_types.Ge):
+            low = meta.ge  # type: ignore[assignment]
+        elif isinstance(meta, annotated_types.Gt):
+            low = meta.gt  # type: ignore[assignment]
+        elif isinstance(meta, annotated_types.Le):
+            high = meta.le  # type: ignore[assignment]
+        elif isinstance(meta, annotated_types.Lt):
+            high = meta.lt  # type: ignore[assignment]
+        elif isinstance(meta, annotated_types.MinLen):
+            min_len = meta.min_length
+        elif isinstance(meta, annotated_types.MaxLen):
+            max_len = meta.max_length
+    return low, high, min_len, max_len
+
+
+def _with_tested(tested: list[Any], every: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Values the rules test come up half of the time, so deep rule chains are reached; any value stays possible."""
+    return st.one_of(st.sampled_from(tested), every) if tested else every
+
+
+def _numbers(kind: type, name: str, info: FieldInfo, plan: _Plan) -> st.SearchStrategy[Any]:
+    low, high, _, _ = _bounds(info)
+    lo = 0 if low is None else low
+    hi = (lo + 1000) if high is None else high
+    near: set[float] = set()
+    for t in plan.hints.numbers.get(name, ()):
+        steps = (-1, 0, 1) if kind is int else (-0.01, 0, 0.01)
+        near.update(t + s for s in steps)
+        near.add(t * 2 + 1)
+    if kind is int:
+        candidates = sorted({int(v) for v in near if float(v).is_integer() and lo <= v <= hi})
+        general: st.SearchStrategy[Any] = st.integers(min_value=int(lo), max_value=int(hi))
+    else:
+        candidates = sorted({round(v, 4) for v in near if lo <= v <= hi})
+        general = st.floats(min_value=float(lo), max_value=float(hi), allow_nan=False, allow_infinity=False, allow_subnormal=False)
+    return _with_tested(candidates, general)
+
+
+def _text(name: str, info: FieldInfo, plan: _Plan) -> st.SearchStrategy[str]:
+    _, _, min_len, max_len = _bounds(info)
+    size = max(min(max_len or MAX_TEXT, MAX_TEXT), min_len or 0)
+    general = st.text(alphabet=TEXT_ALPHABET, min_size=min_len or 0, max_size=size)
+    tested = [v for v in plan.hints.values.get(name, ()) if isinstance(v, str) and len(v) <= (max_len or len(v))]
+    return _with_tested(tested, general)
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """The real type of a field and whether it may be None (unknown)."""
+    origin = typing.get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1 and len(typing.get_args(annotation)) == 2:
+            return args[0], True
+    return annotation, False
+
+
+def _references(info: FieldInfo, plan: _Plan) -> st.SearchStrategy[_Refs]:
+    _, _, min_len, max_len = _bounds(info)
+    need = min_len or 0
+    # Not unique=True: rejection sampling would stop the shrinker from deleting list items; _resolve dedupes.
+    indexes = st.lists(st.integers(0, max(plan.max_items - 1, 0)), min_size=need, max_size=max(need, min(max_len or 3, 3)))
+    return indexes.map(lambda found: _Refs(tuple(found), need))
+
+
+# Fields whose values the model cannot describe: (model, field) -> strategy.
+OVERRIDES: dict[tuple[str, str], Callable[[FieldInfo, _Plan], st.SearchStrategy[Any]]] = {
+    ("Case", "peildatum"): lambda info, plan: st.none(),  # drawn first, set after resolving
+    ("Case", "zaak_id"): lambda info, plan: st.just("gegenereerd"),
+    ("Informatie", "id"): lambda info, plan: st.just("i0"),  # numbered after drawing, so ids are unique
+    ("Activiteit", "informatie"): _references,
+    ("Vergunning", "informatie"): _references,
+}
+
+
+def _strategy(owner: type[BaseModel], name: str, info: FieldInfo, plan: _Plan) -> st.SearchStrategy[Any]:
+    override = OVERRIDES.get((owner.__name__, name))
+    if override is not None:
+        return override(info, plan)
+    kind, optional = _unwrap(info.annotation)
+    inner = _type_strategy(kind, name, info, plan)
+    return st.one_of(st.none(), inner) if optional else inner
+
+
+def _type_strategy(kind: Any, name: str, info: FieldInfo, plan: _Plan) -> st.SearchStrategy[Any]:
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        values = [member.value for member in kind]
+        return _with_tested([v for v in plan.hints.values.get(name, ()) if v in values], st.sampled_from(values))
+    if kind is bool:
+        return _with_tested([v for v in plan.hints.values.get(name, ()) if isinstance(v, bool)], st.booleans())
+    if kind in (int, float):
+        return _numbers(kind, name, info, plan)
+    if kind is str:
+        return _text(name, info, plan)
+    if kind is dt.date:
+        return _item_dates(plan)
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return model_dicts(kind, plan)
+    if typing.get_origin(kind) is list:
+        (item,) = typing.get_args(kind)
+        _, _, min_len, max_len = _bounds(info)
+        items = _type_strategy(item, name, FieldInfo(annotation=item), plan)
+        size = min(max_len or plan.max_items, plan.max_items)
+        return st.lists(items, min_size=min(max(min_len or 0, plan.min_items.get(name, 0)), size), max_size=size)
+    raise TypeError(f"de testkit kan geen waarden maken voor veld '{name}' van type {kind!r}; voeg een override toe")
+
+
+def model_dicts(model_cls: type[BaseModel], plan: _Plan) -> st.SearchStrategy[dict[str, Any]]:
+    """A dict of field values (with placeholders) for `model_cls`, field by field from the model."""
+    return st.fixed_dictionaries({name: _strategy(model_cls, name, info, plan) for name, info in model_cls.model_fields.items()})
+
+
+def _build(day: dt.date, body: dict[str, Any]) -> Case:
+    ids = tuple(f"i{index}" for index in range(len(body["informatie"])))
+    data = _resolve(body, day, ids)
+    for item, info_id in zip(data["informatie"], ids):
+        item["id"] = info_id
+    data["peildatum"] = day
+    return Case.model_validate(data)
+
+
+def cases(
+    rulesets: Ruleset | Iterable[Ruleset] | None = None, *, max_items: int = 3, focus: Iterable[Rule] | None = None
+) -> st.SearchStrategy[Case]:
+    """A strategy of valid `Case` objects, with values near what the given ruleset(s) test.
+
+    Pass the ruleset(s) under test so peildata near their `geldig_van`/`geldig_tot`
+    and date tests, numbers near their thresholds, and the values their
+    conditions compare with are likely. `max_items` bounds each list
+    (activiteiten, informatie, …): small cases shrink well and evaluate fast.
+    `focus` favours the values some rules test (see `hints`).
+    """
+    plan = _Plan(hints(rulesets, focus), max_items)
+    return st.builds(_build, _peildata(plan.hints), model_dicts(Case, plan))
+
+
+def models(
+    model_cls: type[BaseModel], rulesets: Ruleset | Iterable[Ruleset] | None = None, *, peildatum: dt.date = LEGAL_DATES[-1], max_items: int = 3
+) -> st.SearchStrategy[BaseModel]:
+    """Valid instances of any pydantic model, derived field by field like `cases()`.
+
+    For a municipality that extends the case model, or a test of one part of it.
+    Dates relative to a peildatum use `peildatum`; references to information
+    items resolve to the id "i0".
+    """
+    plan = _Plan(hints(rulesets), max_items)
+    return model_dicts(model_cls, plan).map(lambda data: model_cls.model_validate(_resolve(data, peildatum, ("i0",))))
+
+
+__all__ = ["Hints", "LEGAL_DATES", "cases", "hints", "model_dicts", "models", "peildata"]
