@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -23,3 +24,18 @@ CASES = ROOT / "cases"
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     return Engine.from_directory(RULES)
+
+
+def drug_case_data(default_id: str = "T", **changes: Any) -> dict[str, Any]:
+    """Hard-drug dealing from a rented corporation home on police information; parts replaced by `changes`."""
+    data: dict[str, Any] = {
+        "zaak_id": default_id,
+        "peildatum": "2026-11-01",
+        "locatie": {"type": "woning", "eigendom": "huurder_woningcorporatie", "minderjarigen": False},
+        "activiteiten": [
+            {"type": "drugshandel", "opiumwet_lijst": "I", "hoeveelheid": "handelshoeveelheid", "datum": "2026-10-01", "informatie": ["pol1"]}
+        ],
+        "informatie": [{"id": "pol1", "bron": "politie", "grondslag": "wpg_16"}],
+    }
+    data.update(changes)
+    return data

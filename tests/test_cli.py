@@ -58,3 +58,13 @@ def test_profile_is_named_in_the_receipt_and_report() -> None:
     assert len(receipt["profiel_hash"]) == 64 and len(receipt["ruleset_hash"]) == 64
     assert any(c["onderwerp"] == "damocles_softdrugs_woning_eerst_waarschuwen" for c in receipt["profiel_wijzigingen"])
     assert "Afwijkingen van het landelijke recht door profiel strengdam" in invoke("evaluate", path, "--gemeente", "strengdam")
+
+
+def test_case_gemeente_field_selects_the_profile(tmp_path: Path) -> None:
+    data = json.loads((CASES / "softdrugs_woning_eerste_keer.json").read_text())
+    data["gemeente"] = "Strengdam"
+    path = tmp_path / "zaak.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    decision = json.loads(invoke("evaluate", str(path), "--format", "json"))
+    assert decision["ontvangstbewijs"]["profiel"] == "strengdam"
+    assert "sluiting_13b_opiumwet" in decision["aanbevolen"]

@@ -27,7 +27,7 @@ from weerbaar_rules.missing import (
 from weerbaar_rules.model import Case
 from weerbaar_rules.render import to_json
 
-from .conftest import CASES
+from .conftest import CASES, drug_case_data
 
 EXAMPLE = CASES / "drugshandel_woning_harddrugs.json"
 CLOSURE = "instrument:sluiting_13b_opiumwet"
@@ -37,23 +37,7 @@ EDGE_KINDS = {SUPPORTS, DERIVES, EXCLUDES, REQUIRES, CITES, BLOCKED_BY}
 
 def make_case(**changes: Any) -> Case:
     """A drug-dealing case from a rented home, with the given parts replaced."""
-    data: dict[str, Any] = {
-        "zaak_id": "T-GRAAF",
-        "peildatum": "2026-11-01",
-        "locatie": {"type": "woning", "eigendom": "huurder_woningcorporatie", "minderjarigen": False},
-        "activiteiten": [
-            {
-                "type": "drugshandel",
-                "opiumwet_lijst": "I",
-                "hoeveelheid": "handelshoeveelheid",
-                "datum": "2026-10-01",
-                "informatie": ["pol1"],
-            }
-        ],
-        "informatie": [{"id": "pol1", "bron": "politie", "grondslag": "wpg_16"}],
-    }
-    data.update(changes)
-    return Case.model_validate(data)
+    return Case.model_validate(drug_case_data("T-GRAAF", **changes))
 
 
 def fired_paths(graph: nx.DiGraph) -> nx.DiGraph:

@@ -22,7 +22,7 @@ from weerbaar_rules.model import Case
 from weerbaar_rules.render import to_json, to_markdown, to_text
 from weerbaar_rules.why import explain_instrument
 
-from .conftest import CASES, PROFILES, RULES
+from .conftest import CASES, PROFILES, RULES, drug_case_data
 
 EXAMPLE = CASES / "drugshandel_woning_harddrugs.json"
 CASE_FILES = sorted(Path(CASES).glob("*.json"))
@@ -33,23 +33,7 @@ HOSTILE_ID = 'a"]; evil -> x [\\<b>\n🚀'
 
 
 def base_case(**changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "zaak_id": "T-RENDER",
-        "peildatum": "2026-11-01",
-        "locatie": {"type": "woning", "eigendom": "huurder_woningcorporatie", "minderjarigen": False},
-        "activiteiten": [
-            {
-                "type": "drugshandel",
-                "opiumwet_lijst": "I",
-                "hoeveelheid": "handelshoeveelheid",
-                "datum": "2026-10-01",
-                "informatie": ["pol1"],
-            }
-        ],
-        "informatie": [{"id": "pol1", "bron": "politie", "grondslag": "wpg_16"}],
-    }
-    data.update(changes)
-    return data
+    return drug_case_data("T-RENDER", **changes)
 
 
 def hostile_case() -> Case:

@@ -40,6 +40,8 @@ def profile_path(rules: Path, gemeente: str | None, profiel: Path | None) -> Pat
         return None
     directory = rules.parent / "gemeenten"
     path = directory / f"{gemeente}.yaml"
+    if not path.is_file():  # the case may spell the municipality as people write it: "Strengdam", "Den Haag"
+        path = directory / f"{'_'.join(gemeente.lower().replace('-', ' ').split())}.yaml"
     if not path.is_file():
         known = sorted(p.stem for p in directory.glob("*.yaml")) if directory.is_dir() else []
         raise ProfileError(f"onbekend gemeenteprofiel '{gemeente}' (beschikbaar: {', '.join(known) or 'geen'})")
@@ -218,9 +220,15 @@ def batch(path: Path, rules: Path, gemeente: str | None, profiel: Path | None, d
 
 
 @main.command()
+@click.option("--besluit", is_flag=True, help="Het schema van het besluit (uitvoer) in plaats van de zaak (invoer).")
 @guarded
-def schema() -> None:
-    """Print het JSON Schema van een zaakbestand."""
+def schema(besluit: bool) -> None:
+    """Print het JSON Schema van een zaakbestand (of met --besluit: van het besluit)."""
+    if besluit:
+        from .decision import Decision
+
+        click.echo(json.dumps(Decision.model_json_schema(mode="serialization"), ensure_ascii=False, indent=2))
+        return
     from .model import Case
 
     click.echo(json.dumps(Case.model_json_schema(), ensure_ascii=False, indent=2))

@@ -286,26 +286,20 @@ def to_markdown(decision: Decision) -> str:
             out.append(f"- {_md(change['soort'])} `{_md(change['onderwerp'])}`: {_md(change['nieuw'])}{old}")
         out.append("")
 
-    alternatives = [i for i in instruments if i.status == "mogelijk"]
-    if alternatives:
-        out += ["## Alternatieven (mogelijk, niet aanbevolen)", ""]
-        for inst in alternatives:
+    for status, heading, depends in (
+        ("mogelijk", "Alternatieven (mogelijk, niet aanbevolen)", "Of dit passend is, hangt af van"),
+        ("onbeslist", "Onbeslist", "Om dit te beoordelen ontbreekt"),
+    ):
+        members = [i for i in instruments if i.status == status]
+        if not members:
+            continue
+        out += [f"## {heading}", ""]
+        for inst in members:
             reasons = "; ".join(_md(x) for x in inst.redenen)
             out.append(f"- **{_md(inst.naam)}** ({_md_sources(inst)}): {reasons}")
             missing = missing_for(decision, inst.id)
             if missing:
-                out.append(f"  - Of dit passend is, hangt af van: {_md('; '.join(missing))}")
-        out.append("")
-
-    undecided = [i for i in instruments if i.status == "onbeslist"]
-    if undecided:
-        out += ["## Onbeslist", ""]
-        for inst in undecided:
-            reasons = "; ".join(_md(x) for x in inst.redenen)
-            out.append(f"- **{_md(inst.naam)}** ({_md_sources(inst)}): {reasons}")
-            missing = missing_for(decision, inst.id)
-            if missing:
-                out.append(f"  - Om dit te beoordelen ontbreekt: {_md('; '.join(missing))}")
+                out.append(f"  - {depends}: {_md('; '.join(missing))}")
         out.append("")
 
     if decision.ontbrekende_feiten:
