@@ -42,6 +42,14 @@ class Leaf:
     param: str | None = None  # the value came from this parameter
 
     def describe(self) -> str:
+        # Explanations describe the same leaves for every case: compute the text once per leaf.
+        cached = self.__dict__.get("_text")
+        if cached is None:
+            cached = self._describe()
+            object.__setattr__(self, "_text", cached)
+        return cached
+
+    def _describe(self) -> str:
         words = {
             "equals": "is",
             "not_equals": "is niet",

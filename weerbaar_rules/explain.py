@@ -181,6 +181,14 @@ class Explainer:
         return False
 
     def describe(self, condition: cond.Condition) -> str:
+        """Dutch text of a condition; computed once per condition object (they live as long as the ruleset)."""
+        cached = condition.__dict__.get("_text")
+        if cached is None:
+            cached = self._describe(condition)
+            object.__setattr__(condition, "_text", cached)
+        return cached
+
+    def _describe(self, condition: cond.Condition) -> str:
         if isinstance(condition, (cond.Leaf, cond.ParamTest)):
             return condition.describe()
         if isinstance(condition, cond.Derived):
