@@ -20,7 +20,7 @@ def _place(loc: tuple[Any, ...]) -> str:
     return out or "(hele bestand)"
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: Any) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return "onbekend veld (een typefout laat een feit stilletjes wegvallen)"

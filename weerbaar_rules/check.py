@@ -52,9 +52,9 @@ from .ruleset import (
 )
 from .yamlio import Located, load
 
-ERROR = "fout"
-WARNING = "waarschuwing"
 Level = Literal["fout", "waarschuwing"]
+ERROR: Level = "fout"
+WARNING: Level = "waarschuwing"
 
 # BWB ids of the laws the national rules cite, as checked against wetten.overheid.nl (docs/regeltaal.md).
 KNOWN_BWB: dict[str, str] = {

@@ -65,12 +65,12 @@ def write_output(data: str | bytes, output: Path | None) -> None:
         else:
             sys.stdout.write(data)
         return
-    mode = "wb" if isinstance(data, bytes) else "w"
     directory = output.parent if str(output.parent) else Path(".")
     handle, tmp = tempfile.mkstemp(dir=directory, prefix=".rules-", suffix=".tmp")
     try:
-        with os.fdopen(handle, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as stream:
-            stream.write(data)
+        payload = data if isinstance(data, bytes) else data.encode("utf-8")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

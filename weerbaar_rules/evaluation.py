@@ -11,11 +11,10 @@ from . import __version__, backend
 from . import conditions as cond
 from .compiler import DEFINITE, DERIVED_TYPE, POSSIBLE, Program, Unit, compile_ruleset, flag_key
 from .decision import Decision, Escalation, FiringRecord, InformationVerdict, InstrumentDecision, MissingFact, Receipt
-from .errors import EvaluationError
-from .explain import Explainer, Trace, leaf_value
+from .explain import Explainer, Trace
 from .facts import PROVENANCE, TYPE, CaseFacts, case_facts
 from .model import Case
-from .ruleset import Rule, Ruleset, load_ruleset
+from .ruleset import Ruleset, load_ruleset
 
 DEFAULT_MAX_FIRINGS = 20_000
 

@@ -197,13 +197,13 @@ def _fact_sections(graph: nx.DiGraph) -> list[str]:
     fields = []
     items: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     order = list(CASE_FIELDS)
-    for node, data in graph.nodes(data=True):
+    for _, data in graph.nodes(data=True):
         if data.get("soort") != "feit":
             continue
         path = str(data.get("pad", ""))
         if "[" in path:
-            list_name, index = path.rstrip("]").split("[")
-            items.setdefault(list_name, []).append((int(index), data))
+            list_name, position = path.rstrip("]").split("[")
+            items.setdefault(list_name, []).append((int(position), data))
         else:
             fields.append((order.index(path) if path in order else len(order), path, data))
     out: list[str] = []
@@ -217,9 +217,9 @@ def _fact_sections(graph: nx.DiGraph) -> list[str]:
         if not members:
             continue
         out += [f"### {titles[list_name]}", ""]
-        for index, data in members:
-            details = "; ".join(data.get("details") or [])
-            out.append(f"- {_md(ITEM_NAMES.get(list_name, list_name))} {index + 1}: {_md(details)}")
+        for number, item in members:
+            details = "; ".join(item.get("details") or [])
+            out.append(f"- {_md(ITEM_NAMES.get(list_name, list_name))} {number + 1}: {_md(details)}")
         out.append("")
     return out
 
@@ -297,23 +297,23 @@ def to_markdown(decision: Decision) -> str:
         for inst in members:
             reasons = "; ".join(_md(x) for x in inst.redenen)
             out.append(f"- **{_md(inst.naam)}** ({_md_sources(inst)}): {reasons}")
-            missing = missing_for(decision, inst.id)
-            if missing:
-                out.append(f"  - {depends}: {_md('; '.join(missing))}")
+            needed = missing_for(decision, inst.id)
+            if needed:
+                out.append(f"  - {depends}: {_md('; '.join(needed))}")
         out.append("")
 
     if decision.ontbrekende_feiten:
         out += ["## Ontbrekende feiten", ""]
         changing = [f for f in decision.ontbrekende_feiten if f.kan_aanbeveling_veranderen]
         other = [f for f in decision.ontbrekende_feiten if not f.kan_aanbeveling_veranderen]
-        for title, facts in (
+        for title, group in (
             ("Deze feiten kunnen de aanbeveling nog veranderen (meest beslissend eerst):", changing),
             ("Deze feiten beslissen alleen over instrumenten die hier niet aanbevolen kunnen worden:", other),
         ):
-            if not facts:
+            if not group:
                 continue
             out += [title, ""]
-            for fact in facts:
+            for fact in group:
                 names = ", ".join(decision.instruments[i].naam for i in fact.instrumenten if i in decision.instruments)
                 out.append(f"- {_md(fact.omschrijving)} (`{_md(fact.feit)}`) — beslist over: {_md(names)}")
             out.append("")

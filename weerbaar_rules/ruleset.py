@@ -164,9 +164,11 @@ class Conclusion(_Strict):
         """The instruments this conclusion is about (none for derive)."""
         kind = self.kind
         if kind in ("available", "exclude", "suitable", "escalate"):
-            return (getattr(self, kind),)
+            return (str(getattr(self, kind)),)
         if kind in ("require", "weigh"):
-            return tuple(self.instrument) if isinstance(self.instrument, list) else (self.instrument,)  # type: ignore[arg-type]
+            if isinstance(self.instrument, list):
+                return tuple(self.instrument)
+            return (self.instrument,) if self.instrument else ()
         return ()
 
 
@@ -483,7 +485,9 @@ def load_ruleset(directory: str | Path, profile: str | Path | None = None) -> Ru
     if information is None:
         raise RulesetError(f"{directory}: geen 'information:'-beleid (welke informatie een besluit mag dragen)")
     values = {name: p.waarde for name, p in parameters.items()}
-    profile_info, disabled, profile_rules = (None, {}, [])
+    profile_info: ProfileInfo | None = None
+    disabled: dict[str, str] = {}
+    profile_rules: list[tuple[RawRule, Located, int]] = []
     if profile is not None:
         profile_info, disabled, profile_raw, new_values = _load_profile(Path(profile), values)
         values = new_values
@@ -545,7 +549,7 @@ def _load_profile(
         if value != values[name] or type(value) is not type(values[name]):
             changes.append(ProfileChange("parameter", name, _show(values[name]), _show(value)))
         new_values[name] = value
-    disabled = {}
+    disabled: dict[str, str] = {}
     for item in parsed.uitgeschakeld:
         disabled[item.regel] = item.reden
         changes.append(ProfileChange("regel_uit", item.regel, None, item.reden))

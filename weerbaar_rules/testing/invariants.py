@@ -90,10 +90,9 @@ def check_exclusions_respected(engine: Engine, decision: Decision) -> list[str]:
         if (rule.id, "zeker") not in fired or not rule.in_force(decision.peildatum):
             continue
         for conclusion in rule.then:
-            if conclusion.kind == "exclude" and statuses.get(conclusion.exclude) in ACTIVE:  # type: ignore[arg-type]
-                problems.append(
-                    f"{conclusion.exclude} is {statuses[conclusion.exclude]} terwijl regel {rule.id} het zeker uitsluit"  # type: ignore[index]
-                )
+            excluded = conclusion.exclude
+            if conclusion.kind == "exclude" and excluded is not None and statuses.get(excluded) in ACTIVE:
+                problems.append(f"{excluded} is {statuses[excluded]} terwijl regel {rule.id} het zeker uitsluit")
     return problems
 
 
@@ -234,7 +233,7 @@ def aggravations(engine: Engine, case: Case) -> Iterator[tuple[str, Case]]:
         day = case.peildatum or dt.date.today()
         month_before = day - dt.timedelta(days=31)
         reason = case.activiteiten[0].type if case.activiteiten else None
-        warning = Maatregel(instrument=WARNING_INSTRUMENT, datum=month_before, reden=reason)
+        warning = Maatregel.model_validate({"instrument": WARNING_INSTRUMENT, "datum": month_before, "reden": reason})
         yield "eerdere waarschuwing", case.model_copy(update={"voorgeschiedenis": [*case.voorgeschiedenis, warning]})
 
 

@@ -217,7 +217,7 @@ def _bounds(info: FieldInfo) -> tuple[float | None, float | None, int | None, in
             min_len = meta.min_length
         elif isinstance(meta, annotated_types.MaxLen):
             max_len = meta.max_length
-    return low, high, min_len, max_len
+    return low, high, min_len, max_len  # type: ignore[return-value]
 
 
 def _with_tested(tested: list[Any], every: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -235,7 +235,7 @@ def _numbers(kind: type, name: str, info: FieldInfo, plan: _Plan) -> st.SearchSt
         near.update(t + s for s in steps)
         near.add(t * 2 + 1)
     if kind is int:
-        candidates = sorted({int(v) for v in near if float(v).is_integer() and lo <= v <= hi})
+        candidates: list[Any] = sorted({int(v) for v in near if float(v).is_integer() and lo <= v <= hi})
         general: st.SearchStrategy[Any] = st.integers(min_value=int(lo), max_value=int(hi))
     else:
         candidates = sorted({round(v, 4) for v in near if lo <= v <= hi})
