@@ -89,6 +89,11 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo("afgebroken", err=True)
             sys.exit(130)
+        except Exception as exc:  # a bug of ours: still one line, and set WEERBAAR_DEBUG=1 for the traceback
+            if os.environ.get("WEERBAAR_DEBUG"):
+                raise
+            click.echo(f"interne fout ({type(exc).__name__}): {exc} — meld dit; WEERBAAR_DEBUG=1 toont de details", err=True)
+            sys.exit(1)
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
