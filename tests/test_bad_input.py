@@ -169,3 +169,10 @@ def test_console_script_has_no_traceback(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "weerbaar_rules.cli", "evaluate", str(path)], capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.startswith("fout: ") and "Traceback" not in result.stderr
+
+
+def test_infinite_number_is_bad_input(tmp_path: Path) -> None:
+    data = with_change(("activiteiten", 0, "gewicht_gram"), 1.0)
+    text = json.dumps(data).replace('"gewicht_gram": 1.0', '"gewicht_gram": Infinity')
+    code, output = run("evaluate", str(write(tmp_path, "oneindig.json", text)))
+    assert code == 2 and "activiteiten[0].gewicht_gram" in output

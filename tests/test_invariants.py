@@ -240,7 +240,14 @@ def test_numbers_in_exponent_notation_reach_the_engine_intact(number: float) -> 
 
 
 def test_infinite_numbers_are_refused_instead_of_crashing_the_engine() -> None:
-    case = _case(activiteiten=[{"type": "drugshandel", "gewicht_gram": float("inf"), "informatie": ["p"]}], informatie=POLITIE)
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        _case(activiteiten=[{"type": "drugshandel", "gewicht_gram": float("inf"), "informatie": ["p"]}], informatie=POLITIE)
+    # A case built without validation (model_copy) still cannot crash the engine.
+    valid = _case(activiteiten=[{"type": "drugshandel", "gewicht_gram": 1.0, "informatie": ["p"]}], informatie=POLITIE)
+    act = valid.activiteiten[0].model_copy(update={"gewicht_gram": float("inf")})
+    case = valid.model_copy(update={"activiteiten": [act]})
     with pytest.raises(EvaluationError, match="niet eindig"):
         _engine(STRESS).evaluate(case)
 
