@@ -431,28 +431,20 @@ def _drop_redundant_possible(units: list[Unit]) -> list[Unit]:
     so the twin only costs firings (about half of them on the national rules).
     """
     undecided_flags: set[str] = set()
+
+    def decided(unit: Unit) -> bool:
+        return all(_atom_decided(a) for a in unit.body) and not (set(unit.positive) | set(unit.negative)) & undecided_flags
+
     changed = True
     while changed:
         changed = False
         for unit in units:
-            if unit.mode != DEFINITE:
-                continue
-            decided = all(_atom_decided(a) for a in unit.body) and not (
-                set(unit.positive) | set(unit.negative)
-            ) & undecided_flags
-            if not decided:
+            if unit.mode == DEFINITE and not decided(unit):
                 for name in unit.derives:
                     if name not in undecided_flags:
                         undecided_flags.add(name)
                         changed = True
-    keep = []
-    for unit in units:
-        if unit.mode == POSSIBLE:
-            decided = all(_atom_decided(a) for a in unit.body) and not (set(unit.positive) | set(unit.negative)) & undecided_flags
-            if decided:
-                continue
-        keep.append(unit)
-    return keep
+    return [unit for unit in units if unit.mode != POSSIBLE or not decided(unit)]
 
 
 def compile_ruleset(ruleset: Ruleset) -> Program:

@@ -143,30 +143,31 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def field_type(root: type[BaseModel], path: str) -> Any:
-    """The annotation a dotted path points at, or None when the case model has no such field."""
+def _resolve(root: type[BaseModel], path: str) -> tuple[Any, bool] | None:
+    """The annotation a dotted path points at and whether every step is required; None if there is no such field."""
     current: Any = root
+    required = True
     for part in path.split("."):
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return None
         info = current.model_fields.get(part)
         if info is None:
             return None
+        required = required and info.is_required()
         current = _unwrap(info.annotation)
-    return current
+    return current, required
+
+
+def field_type(root: type[BaseModel], path: str) -> Any:
+    """The annotation a dotted path points at, or None when the case model has no such field."""
+    resolved = _resolve(root, path)
+    return None if resolved is None else resolved[0]
 
 
 def always_known(root: type[BaseModel], path: str) -> bool:
     """True when the case model requires the field, so a test on it is never unknown."""
-    current: Any = root
-    for part in path.split("."):
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return False
-        info = current.model_fields.get(part)
-        if info is None or not info.is_required():
-            return False
-        current = _unwrap(info.annotation)
-    return True
+    resolved = _resolve(root, path)
+    return resolved is not None and resolved[1]
 
 
 def _check_value(path: str, field: str, kind: Any, value: Any) -> Any:

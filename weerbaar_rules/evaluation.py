@@ -53,14 +53,6 @@ class Engine:
         self.program: Program = compile_ruleset(ruleset)
         self.max_firings = max_firings
         self.citations = {inst.id: tuple(c.as_output() for c in inst.grondslag) for inst in ruleset.instruments}
-        # (conclusion kind, instrument) -> indexes of the rules that conclude it; built once, used per case.
-        self.concluding: dict[tuple[str, str], list[int]] = {}
-        for index, rule in enumerate(ruleset.rules):
-            for conclusion in rule.then:
-                for target in conclusion.targets:
-                    bucket = self.concluding.setdefault((conclusion.kind, target), [])
-                    if index not in bucket:
-                        bucket.append(index)
 
     @classmethod
     def from_directory(cls, directory: str | Path, profile: str | Path | None = None, **kwargs: Any) -> "Engine":
@@ -134,11 +126,10 @@ class _Assembler:
         self.case = case
         self.run = run
         day = run.facts.peildatum
-        derivers: dict[str, list[cond.Condition]] = {}
-        for rule in engine.ruleset.rules:
-            if rule.in_force(day):
-                for name in rule.derives:
-                    derivers.setdefault(name, []).append(rule.when)
+        rules = engine.ruleset.rules
+        derivers: dict[str, list[cond.Condition]] = {
+            name: [rules[i].when for i in indexes if rules[i].in_force(day)] for name, indexes in engine.ruleset.deriving.items()
+        }
         self.explainer = Explainer(run.facts, run.derived, derivers)
         self.rules = self.ruleset.rules
         # (rule index, mode) -> firings
@@ -151,7 +142,7 @@ class _Assembler:
         return (index, mode) in self.by_rule
 
     def concluding(self, kind: str, instrument: str) -> list[int]:
-        return self.engine.concluding.get((kind, instrument), [])
+        return self.ruleset.concluding.get((kind, instrument), [])
 
     def _missing_for(self, index: int) -> Trace:
         """Why a rule is only possibly true: walk it over the facts, in force on this peildatum."""

@@ -121,31 +121,6 @@ def _format_value(value: Any) -> str:
     return str(value)
 
 
-_INDEXES: dict[int, tuple[Any, dict[tuple[str, str], list[int]], dict[str, list[int]]]] = {}
-
-
-def _indexes(ruleset: "Ruleset") -> tuple[dict[tuple[str, str], list[int]], dict[str, list[int]]]:
-    """(conclusion kind, instrument) -> rules, and derived fact -> rules; built once per ruleset, not per case."""
-    cached = _INDEXES.get(id(ruleset))
-    if cached is not None and cached[0] is ruleset:
-        return cached[1], cached[2]
-    concluding: dict[tuple[str, str], list[int]] = {}
-    deriving: dict[str, list[int]] = {}
-    for index, rule in enumerate(ruleset.rules):
-        for conclusion in rule.then:
-            kind = conclusion.kind
-            if kind == "derive":
-                deriving.setdefault(conclusion.derive, []).append(index)  # type: ignore[arg-type]
-            for target in conclusion.targets:
-                bucket = concluding.setdefault((kind, target), [])
-                if index not in bucket:
-                    bucket.append(index)
-    if len(_INDEXES) > 64:  # engines are few and long-lived; never let this grow without bound
-        _INDEXES.clear()
-    _INDEXES[id(ruleset)] = (ruleset, concluding, deriving)
-    return concluding, deriving
-
-
 class _Builder:
     def __init__(self, ruleset: "Ruleset", case: "Case", run: "Run", decision: "Decision") -> None:
         self.ruleset = ruleset
@@ -161,7 +136,7 @@ class _Builder:
             index = firing.unit.rule_index
             if index is not None and _RANK[firing.unit.mode] > _RANK.get(self.by_rule.get(index, NOT_FIRED), 0):
                 self.by_rule[index] = firing.unit.mode
-        self.concluding, self.deriving = _indexes(ruleset)
+        self.concluding, self.deriving = ruleset.concluding, ruleset.deriving
         # For "is the AVG the only reason?": derived facts as they would be if unusable information counted.
         self.counterfactual_derived: dict[str, str] = dict(run.derived)
         self._counterfactual: Explainer | None = None

@@ -265,6 +265,15 @@ def _humanise_text(text: str) -> str:
 # -- reading the explainer's words -------------------------------------------
 
 
+_UNMET = (
+    ("afgeleid", re.compile(r"^afgeleid feit '([^']+)' geldt niet$")),
+    ("afgeleid_geldt", re.compile(r"^niet: afgeleid feit '([^']+)'$")),
+    ("lijst", re.compile(r"^(?:er is geen|geen|minder dan \d+) items? in ([a-z_]+)\b")),
+    ("parameter", re.compile(r"^(?:niet: )?parameter (\S+) ")),
+    ("veld", re.compile(r"^(?:niet: )?((?:locatie|openbare_orde)\.[a-z_]+|gemeente|zaak_id) ")),
+)
+
+
 def classify_unmet(text: str) -> tuple[str, str]:
     """What an unmet condition is about, so the graph can point at it.
 
@@ -273,21 +282,10 @@ def classify_unmet(text: str) -> tuple[str, str]:
     list name) no item of that list qualifies; ("veld", path) a field of the case
     has another value; ("parameter", name); or ("", "") when it names nothing.
     """
-    match = re.match(r"^afgeleid feit '([^']+)' geldt niet$", text)
-    if match:
-        return "afgeleid", match.group(1)
-    match = re.match(r"^niet: afgeleid feit '([^']+)'$", text)
-    if match:
-        return "afgeleid_geldt", match.group(1)
-    match = re.match(r"^(?:er is geen|geen|minder dan \d+) items? in ([a-z_]+)\b", text)
-    if match:
-        return "lijst", match.group(1)
-    match = re.match(r"^(?:niet: )?parameter (\S+) ", text)
-    if match:
-        return "parameter", match.group(1)
-    match = re.match(r"^(?:niet: )?((?:locatie|openbare_orde)\.[a-z_]+|gemeente|zaak_id) ", text)
-    if match:
-        return "veld", match.group(1)
+    for kind, pattern in _UNMET:
+        match = pattern.match(text)
+        if match:
+            return kind, match.group(1)
     return "", ""
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -311,6 +312,27 @@ class Ruleset:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+    @cached_property
+    def concluding(self) -> dict[tuple[str, str], list[int]]:
+        """(conclusion kind, instrument) -> indexes of the rules concluding it; built once, used for every case."""
+        index: dict[tuple[str, str], list[int]] = {}
+        for position, rule in enumerate(self.rules):
+            for conclusion in rule.then:
+                for target in conclusion.targets:
+                    bucket = index.setdefault((conclusion.kind, target), [])
+                    if position not in bucket:
+                        bucket.append(position)
+        return index
+
+    @cached_property
+    def deriving(self) -> dict[str, list[int]]:
+        """Derived fact -> indexes of the rules that derive it."""
+        index: dict[str, list[int]] = {}
+        for position, rule in enumerate(self.rules):
+            for name in rule.derives:
+                index.setdefault(name, []).append(position)
+        return index
 
 
 def _format_validation(located: Located, exc: ValidationError, error: type[RulesetError]) -> RulesetError:
