@@ -126,3 +126,40 @@ def test_ten_thousand_evaluations_neither_crash_nor_leak(engine: Engine) -> None
     # Flat memory: a leak of even 1 KB per evaluation would show as ~10 MB.
     assert growth < 5_000, f"geheugen groeide {growth} KB over 10.000 evaluaties"
     assert backend.compiled_count() < 50
+
+
+def test_reused_session_is_empty_between_cases(engine: Engine) -> None:
+    """Sessions are reused (creating one costs the C code a memset per join node); nothing may stay behind."""
+    engine.run(_case())
+    for stratum in engine.program.strata:
+        handle = backend._HANDLES[stratum.name]
+        sid = backend._OPEN[handle]
+        assert backend._dre.get_facts(handle, sid) == "[]"
+
+
+def test_session_is_replaced_after_an_error() -> None:
+    def boom(match: backend.Match) -> list[dict[str, object]]:
+        if match.rule == "grow":
+            raise RuntimeError("fout in actie")
+        return []
+
+    backend.run("test_replace", TINY, [{"_t": "zaak", "_p": "z"}], lambda m: [], 100)
+    handle = backend._HANDLES["test_replace"]
+    first = backend._OPEN[handle]
+    with pytest.raises(RuntimeError):
+        backend.run("test_replace", TINY, [{"_t": "zaak", "_p": "z"}, {"_t": "teller", "_p": "n0"}], boom, 100)
+    assert handle not in backend._OPEN
+    seen: list[backend.Match] = []
+    backend.run("test_replace", TINY, [{"_t": "zaak", "_p": "z"}, {"_t": "teller", "_p": "n1"}], lambda m: seen.append(m) or [], 100)
+    assert backend._OPEN[handle] != first
+    # The fact of the failed case is gone with its session: only this case's counter fires.
+    assert sorted(seen) == [backend.Match("__start", ("z",)), backend.Match("grow", ("n1",))]
+
+
+def test_provenance_is_read_exactly_from_hostile_values() -> None:
+    """Firings are read with a regular expression; values that look like a provenance key must not confuse it."""
+    hostile = 'x","_p":"vals\\\\"_p": "ook vals'
+    seen: list[backend.Match] = []
+    facts = [{"_t": "zaak", "_p": "z", "naam": hostile}, {"_t": "teller", "_p": 'n"\\1', "tekst": '"_p":"nee"'}]
+    backend.run("test_hostile", TINY, facts, lambda m: seen.append(m) or [], 100)
+    assert sorted(seen) == [backend.Match("__start", ("z",)), backend.Match("grow", ('n"\\1',))]

@@ -19,16 +19,30 @@ from .ruleset import Ruleset, load_ruleset
 DEFAULT_MAX_FIRINGS = 20_000
 
 
-@dataclass(frozen=True)
+class _DerivedFacts(dict[tuple[str, str], tuple[dict[str, Any], ...]]):
+    """The engine facts that stand for a derived fact, per (name, mode of the deriving firing).
+
+    A definitely derived fact is also possibly derived, so a definite firing asserts both.
+    Built once per name; the same dicts are shared by every case (they are never mutated).
+    """
+
+    def __missing__(self, key: tuple[str, str]) -> tuple[dict[str, Any], ...]:
+        name, mode = key
+        modes = (DEFINITE, POSSIBLE) if mode == DEFINITE else (POSSIBLE,)
+        value = tuple({TYPE: DERIVED_TYPE, "naam": name, "modus": m, PROVENANCE: f"afgeleid:{name}:{m}"} for m in modes)
+        self[key] = value
+        return value
+
+
+_DERIVED_FACTS = _DerivedFacts()
+
+
+@dataclass(frozen=True, slots=True)
 class Firing:
-    """One rule firing: which rule, in which mode, on which facts (provenance keys)."""
+    """One rule firing: which rule, in which mode, on which facts (provenance keys, in pattern order)."""
 
     unit: Unit
-    matched: tuple[tuple[str, str], ...]  # (alias, provenance)
-
-    @property
-    def facts(self) -> tuple[str, ...]:
-        return tuple(p for _, p in self.matched)
+    facts: tuple[str, ...]
 
 
 @dataclass
@@ -63,52 +77,53 @@ class Engine:
     def run(self, case: Case, peildatum: dt.date | None = None) -> Run:
         day = peildatum or case.peildatum or dt.date.today()
         facts = case_facts(case, day, self.ruleset.information)
+        zaak_provenance = facts.zaak[PROVENANCE]
+        units = self.program.units
         firings: list[Firing] = []
         derived: dict[str, str] = {}
-        asserted: set[str] = set()
+        asserted: dict[str, dict[str, Any]] = {}  # provenance -> derived fact, in the order first derived
         counted: dict[str, set[str]] = {}  # count unit -> the distinct items it matched so far
 
         def on_match(match: backend.Match) -> list[dict[str, Any]]:
-            if match.rule == "__start":
+            unit = units.get(match.rule)
+            if unit is None:  # the sentinel
                 return []
-            unit = self.program.units[match.rule]
-            matched = tuple((alias, fact[PROVENANCE]) for alias, fact in match.facts)
+            matched = match.facts
             if unit.at_least > 1:
                 # Distinct items, not matches: durable_rules matches an item once per $or branch it meets.
                 items = counted.setdefault(unit.name, set())
                 before = len(items)
-                items.update(p for alias, p in matched if alias != "z")
+                items.update(p for p in matched if p != zaak_provenance)
                 if len(items) < unit.at_least or before >= unit.at_least:
                     return []
-                matched = tuple(("i0", p) for p in sorted(items))
+                matched = tuple(sorted(items))
             firings.append(Firing(unit, matched))
+            if not unit.derives:
+                return []
             new: list[dict[str, Any]] = []
             for name in unit.derives:
                 # A definitely derived fact is also possibly derived; a possible one never downgrades a definite one.
-                modes = (DEFINITE, POSSIBLE) if unit.mode == DEFINITE else (POSSIBLE,)
                 if unit.mode == DEFINITE:
                     derived[name] = DEFINITE
                 else:
                     derived.setdefault(name, POSSIBLE)
-                for mode in modes:
-                    key = f"afgeleid:{name}:{mode}"
-                    if key not in asserted:
-                        asserted.add(key)
-                        new.append({TYPE: DERIVED_TYPE, "naam": name, "modus": mode, PROVENANCE: key})
+                for fact in _DERIVED_FACTS[(name, unit.mode)]:
+                    if fact[PROVENANCE] not in asserted:
+                        asserted[fact[PROVENANCE]] = fact
+                        new.append(fact)
             return new
 
         for stratum in self.program.strata:
-            zaak = dict(facts.zaak)
-            for name in stratum.negated_flags:
-                state = derived.get(name)
-                zaak[flag_key(name, DEFINITE)] = state != DEFINITE
-                zaak[flag_key(name, POSSIBLE)] = state is None
-            batch = [zaak] + [f for f in facts.items if f[TYPE] in stratum.fact_types]
-            for name in sorted(stratum.derived_used):
-                for mode in (DEFINITE, POSSIBLE):
-                    key = f"afgeleid:{name}:{mode}"
-                    if key in asserted:
-                        batch.append({TYPE: DERIVED_TYPE, "naam": name, "modus": mode, PROVENANCE: key})
+            zaak = facts.zaak
+            if stratum.negated_flags:
+                zaak = dict(zaak)
+                for name in stratum.negated_flags:
+                    state = derived.get(name)
+                    zaak[flag_key(name, DEFINITE)] = state != DEFINITE
+                    zaak[flag_key(name, POSSIBLE)] = state is None
+            batch = [zaak]
+            batch.extend(f for f in facts.items if f[TYPE] in stratum.fact_types)
+            batch.extend(f for f in asserted.values() if f["naam"] in stratum.derived_used)
             backend.run(stratum.name, stratum.definition, batch, on_match, self.max_firings)
         return Run(facts=facts, firings=firings, derived=derived)
 
