@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, computed_field, model_validator
 
+from .digraph import DiGraph
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -114,7 +116,8 @@ class Decision(_Out):
     # The explanation (graph and missing-fact analysis) is built from the recorded firings on first use:
     # deciding does not need it, and it costs more than the inference itself.
     _explainer: Callable[["Decision"], tuple[Any, list[MissingFact]]] | None = PrivateAttr(default=None)
-    _graph: Any = PrivateAttr(default=None)
+    _graph: DiGraph | None = PrivateAttr(default=None)
+    _networkx: Any = PrivateAttr(default=None)
     _graph_data: dict[str, Any] | None = PrivateAttr(default=None)
     _missing: list[MissingFact] | None = PrivateAttr(default=None)
 
@@ -152,13 +155,19 @@ class Decision(_Out):
             self._explain()
             if self._graph is None:
                 return {"directed": True, "multigraph": False, "graph": {}, "nodes": [], "links": []}
-            import networkx as nx
-
-            data = nx.node_link_data(self._graph, edges="links")
+            data = self._graph.node_link_data()
             data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
             data["links"] = sorted(data["links"], key=lambda e: (e["source"], e["target"], e.get("soort", "")))
             self._graph_data = data
         return self._graph_data
+
+    @property
+    def explanation(self) -> DiGraph:
+        """The decision graph in the light structure the reports read (`graph` gives it as networkx)."""
+        self._explain()
+        if self._graph is None:
+            self._graph = DiGraph.from_node_link(self.graaf)
+        return self._graph
 
     @property
     def recommended(self) -> list[str]:
@@ -170,9 +179,7 @@ class Decision(_Out):
 
     @property
     def graph(self) -> "nx.DiGraph":
-        self._explain()
-        if self._graph is None:
-            import networkx as nx
-
-            self._graph = nx.node_link_graph(self.graaf, directed=True, edges="links")
-        return self._graph
+        """The decision graph as a networkx DiGraph (nodes: facts, information, rules, instruments, sources)."""
+        if self._networkx is None:
+            self._networkx = self.explanation.to_networkx()
+        return self._networkx

@@ -28,7 +28,7 @@ import subprocess
 import unicodedata
 from typing import Any
 
-import networkx as nx
+from .digraph import DiGraph
 
 from .decision import Decision
 from .errors import EvaluationError
@@ -118,7 +118,7 @@ def _fired(data: dict[str, Any]) -> bool:
     return data.get("modus") != "niet"
 
 
-def why_not_nodes(graph: nx.DiGraph, instrument: str, only_avg: bool) -> set[str]:
+def why_not_nodes(graph: DiGraph, instrument: str, only_avg: bool) -> set[str]:
     """The rules that did not fire for an instrument and what blocked them, down to the facts.
 
     With `only_avg`, only rules that fail solely because their facts rest on
@@ -156,11 +156,11 @@ def why_not_nodes(graph: nx.DiGraph, instrument: str, only_avg: bool) -> set[str
     return keep
 
 
-def _blocked_by_avg(graph: nx.DiGraph, instrument: str) -> bool:
+def _blocked_by_avg(graph: DiGraph, instrument: str) -> bool:
     return bool(why_not_nodes(graph, instrument, only_avg=True))
 
 
-def _has_reason(graph: nx.DiGraph, node: str, strict: bool = False) -> bool:
+def _has_reason(graph: DiGraph, node: str, strict: bool = False) -> bool:
     """An exclusion worth telling: a rule excludes it, or the AVG keeps facts for it out.
 
     `strict` (the picture) counts the AVG only when it is the sole reason; otherwise
@@ -173,7 +173,7 @@ def _has_reason(graph: nx.DiGraph, node: str, strict: bool = False) -> bool:
     return _blocked_by_avg(graph, node)
 
 
-def shown_instruments(graph: nx.DiGraph, focus: bool = False) -> list[str]:
+def shown_instruments(graph: DiGraph, focus: bool = False) -> list[str]:
     """Instruments that bear on the outcome.
 
     Without `focus` (the text report): everything except instruments that
@@ -205,7 +205,7 @@ def shown_instruments(graph: nx.DiGraph, focus: bool = False) -> list[str]:
     return sorted(shown)
 
 
-def relevant(graph: nx.DiGraph) -> nx.DiGraph:
+def relevant(graph: DiGraph) -> DiGraph:
     """The part of the graph that explains the outcome; the rest is summarised in one box.
 
     Only what certainly fired is drawn as a chain of reasons. An instrument
@@ -253,7 +253,7 @@ def relevant(graph: nx.DiGraph) -> nx.DiGraph:
                 for item in items:
                     keep.add(item)
                     keep |= {t for _, t, d in graph.out_edges(item, data=True) if d.get("soort") == "blocked-by"}
-    picture = graph.subgraph(keep).copy()
+    picture = graph.subgraph(keep)
     for node, items in avg_blocked.items():
         for item in items:
             picture.add_edge(node, item, soort="blocked-by", reden="avg")
@@ -377,7 +377,7 @@ def _node_attrs(node: str, data: dict[str, Any], decision: Decision, numbers: di
     return attrs
 
 
-def _summary(graph: nx.DiGraph, hidden: list[str]) -> dict[str, str]:
+def _summary(graph: DiGraph, hidden: list[str]) -> dict[str, str]:
     """One box for the instruments left out of the picture, so nothing disappears silently."""
     undecided = sorted(str(graph.nodes[n].get("label", n)) for n in hidden if graph.nodes[n].get("status") == "onbeslist")
     possible = sorted(str(graph.nodes[n].get("label", n)) for n in hidden if graph.nodes[n].get("status") == "mogelijk")
@@ -434,7 +434,7 @@ def _attr_list(attrs: dict[str, str]) -> str:
     )
 
 
-def _domain_of(graph: nx.DiGraph, node: str) -> str | None:
+def _domain_of(graph: DiGraph, node: str) -> str | None:
     data = graph.nodes[node]
     if data.get("soort") == "regel":
         return str(data.get("domein", ""))
@@ -450,10 +450,10 @@ def _domain_of(graph: nx.DiGraph, node: str) -> str | None:
 
 def to_dot(decision: Decision, volledig: bool = False) -> str:
     """The decision graph as DOT text; deterministic for the same decision."""
-    full = decision.graph
+    full = decision.explanation
     graph = full if volledig else relevant(full)
     if not volledig:
-        graph = graph.subgraph(n for n, d in graph.nodes(data=True) if d.get("soort") != "bron").copy()
+        graph = graph.subgraph(n for n, d in graph.nodes(data=True) if d.get("soort") != "bron")
     names = {node: f"n{i}" for i, node in enumerate(sorted(graph.nodes))}
     # Missing facts are numbered in the order of the decision's analysis (most decisive first).
     order = {row.feit: index + 1 for index, row in enumerate(decision.ontbrekende_feiten)}

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+from .digraph import DiGraph
 
 from . import conditions as cond
 from .compiler import DEFINITE, POSSIBLE, Neg
@@ -127,7 +127,7 @@ class _Builder:
         self.case = case
         self.run = run
         self.decision = decision
-        self.graph = nx.DiGraph()
+        self.graph = DiGraph()
         self.namer = Namer(case, ruleset.parameters)
         self.explainer = Explainer(run.facts, run.derived)
         self.usable = {v.id: v.bruikbaar for v in decision.informatie}
@@ -468,7 +468,7 @@ class _Builder:
             for provenance in inst.geblokkeerde_feiten:
                 self.edge(f"instrument:{inst.id}", self.item(provenance), BLOCKED_BY, reden="avg")
 
-    def build(self) -> nx.DiGraph:
+    def build(self) -> DiGraph:
         # What would make unusable information usable: said wherever the AVG blocks a fact.
         self.graph.graph["informatie_nodig"] = self.ruleset.information.nodig
         self.information()
@@ -522,6 +522,6 @@ def _params_of(rule: "Rule") -> set[str]:
     return {n for n in names if n}
 
 
-def build_graph(ruleset: "Ruleset", case: "Case", run: "Run", decision: "Decision") -> nx.DiGraph:
+def build_graph(ruleset: "Ruleset", case: "Case", run: "Run", decision: "Decision") -> DiGraph:
     """The decision graph of one evaluated case (see the module docstring for its vocabulary)."""
     return _Builder(ruleset, case, run, decision).build()

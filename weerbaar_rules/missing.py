@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+from .digraph import DiGraph
 
 if TYPE_CHECKING:
     from .model import Case
@@ -309,7 +309,7 @@ def _concluded(data: dict[str, Any]) -> set[str]:
     return set(data.get("conclusies", []))
 
 
-def _missing_behind(graph: nx.DiGraph, rule: str, seen: set[str]) -> set[str]:
+def _missing_behind(graph: DiGraph, rule: str, seen: set[str]) -> set[str]:
     """The missing-fact nodes a possibly fired rule waits for, through possibly derived facts."""
     if rule in seen:
         return set()
@@ -328,7 +328,7 @@ def _missing_behind(graph: nx.DiGraph, rule: str, seen: set[str]) -> set[str]:
     return found
 
 
-def deciding_rules(graph: nx.DiGraph, instrument: str) -> list[tuple[str, set[str]]]:
+def deciding_rules(graph: DiGraph, instrument: str) -> list[tuple[str, set[str]]]:
     """The possibly fired rules whose outcome would change this instrument's status, with what they conclude.
 
     An undecided instrument waits for its possible availability or exclusion;
@@ -355,7 +355,7 @@ def deciding_rules(graph: nx.DiGraph, instrument: str) -> list[tuple[str, set[st
     return out
 
 
-def missing_for_instrument(graph: nx.DiGraph, instrument: str) -> list[str]:
+def missing_for_instrument(graph: DiGraph, instrument: str) -> list[str]:
     """Missing-fact nodes that decide this instrument."""
     found: set[str] = set()
     for rule, _ in deciding_rules(graph, instrument):
@@ -364,7 +364,7 @@ def missing_for_instrument(graph: nx.DiGraph, instrument: str) -> list[str]:
     return sorted(found, key=lambda n: (-graph.in_degree(n), graph.nodes[n].get("pad", n)))
 
 
-def could_become_recommended(graph: nx.DiGraph, instrument: str) -> bool:
+def could_become_recommended(graph: DiGraph, instrument: str) -> bool:
     """Whether learning facts could make this instrument the recommendation of its track.
 
     It must still be open (undecided, or possible but not yet judged suitable),
@@ -385,7 +385,7 @@ def could_become_recommended(graph: nx.DiGraph, instrument: str) -> bool:
     return not current or data.get("ingrijpendheid", 0) < min(current)
 
 
-def analyse(graph: nx.DiGraph) -> list[dict[str, Any]]:
+def analyse(graph: DiGraph) -> list[dict[str, Any]]:
     """Unknown facts that decide an instrument; those that could change the recommendation first.
 
     Each row: the path in the case file (`feit`), its Dutch name, the

@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-import networkx as nx
+from .digraph import DiGraph
 
 from .decision import Decision, InstrumentDecision
 from .missing import BASIS_NAMES, CASE_FIELDS, ITEM_NAMES, SOURCE_NAMES
@@ -59,7 +59,7 @@ def _shown(decision: Decision) -> set[str]:
     """The instruments worth a lawyer's attention (the same choice as the picture)."""
     from .dot import shown_instruments
 
-    return {n.split(":", 1)[1] for n in shown_instruments(decision.graph)}
+    return {n.split(":", 1)[1] for n in shown_instruments(decision.explanation)}
 
 
 def _escalation(inst: InstrumentDecision) -> str | None:
@@ -118,7 +118,7 @@ def to_text(decision: Decision, volledig: bool = False) -> str:
             names = "; ".join(f.omschrijving for f in other)
             lines.append(f"Overige ontbrekende feiten, zonder invloed op de aanbeveling: {names}")
     shown = _shown(decision)
-    graph = decision.graph
+    graph = decision.explanation
     # Instruments kept out by the same AVG reason are named together, not each with the same paragraph.
     same_reason: dict[tuple[str, ...], list[InstrumentDecision]] = {}
     if not volledig:
@@ -192,7 +192,7 @@ def _md_sources(inst: InstrumentDecision) -> str:
     return "; ".join(_md_link(_citation(c), str(c["url"])) for c in inst.grondslag)
 
 
-def _fact_sections(graph: nx.DiGraph) -> list[str]:
+def _fact_sections(graph: DiGraph) -> list[str]:
     """The facts of the case as the graph holds them (personal data is never in the graph)."""
     fields = []
     items: dict[str, list[tuple[int, dict[str, Any]]]] = {}
@@ -227,7 +227,7 @@ def _fact_sections(graph: nx.DiGraph) -> list[str]:
 def to_markdown(decision: Decision) -> str:
     """A report a lawyer can paste into an advice: facts, recommendation, alternatives, exclusions, sources."""
     r = decision.ontvangstbewijs
-    graph = decision.graph
+    graph = decision.explanation
     instruments = _sorted(decision)
     out = [f"# Advies bestuurlijk instrument — zaak {_md(decision.zaak_id)}", ""]
     meta = f"Peildatum {decision.peildatum.isoformat()}; regelset `{r.ruleset}` {_md(r.ruleset_versie)}"
@@ -366,7 +366,7 @@ def _md_list_line(line: str) -> str:
     return " " * depth + f"- {_md(text)}"
 
 
-def _cited_by_outcome(graph: nx.DiGraph, source: str) -> bool:
+def _cited_by_outcome(graph: DiGraph, source: str) -> bool:
     """A source belongs in the report when an instrument or a rule that fired cites it."""
     for citing in graph.predecessors(source):
         data = graph.nodes[citing]

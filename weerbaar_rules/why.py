@@ -13,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-import networkx as nx
+from .digraph import DiGraph
 
 from .decision import Decision, InstrumentDecision
 from .errors import CaseError
@@ -36,7 +36,7 @@ def printable(text: str) -> str:
     )
 
 
-def _citations(graph: nx.DiGraph, node: str) -> str:
+def _citations(graph: DiGraph, node: str) -> str:
     sources = graph.nodes[node].get("grondslag", [])
     return f" [{'; '.join(sources)}]" if sources else ""
 
@@ -45,7 +45,7 @@ def _fired(data: dict[str, Any]) -> bool:
     return data.get("modus") != "niet"
 
 
-def _rules_into(graph: nx.DiGraph, instrument: str, conclusions: set[str], modes: set[str]) -> list[str]:
+def _rules_into(graph: DiGraph, instrument: str, conclusions: set[str], modes: set[str]) -> list[str]:
     """Rule nodes that conclude one of `conclusions` about the instrument and fired in one of `modes`."""
     node = f"instrument:{instrument}"
     return sorted(
@@ -57,7 +57,7 @@ def _rules_into(graph: nx.DiGraph, instrument: str, conclusions: set[str], modes
     )
 
 
-def support_facts(graph: nx.DiGraph, rules: list[str]) -> list[str]:
+def support_facts(graph: DiGraph, rules: list[str]) -> list[str]:
     """The case facts and information under these rules, following only what fired."""
     seen: set[str] = set(rules)
     stack = list(rules)
@@ -78,7 +78,7 @@ def support_facts(graph: nx.DiGraph, rules: list[str]) -> list[str]:
     ]
 
 
-def missing_phrases(graph: nx.DiGraph, nodes: list[str]) -> list[str]:
+def missing_phrases(graph: DiGraph, nodes: list[str]) -> list[str]:
     """Missing facts named per item: "activiteit 1 (drugshandel): Opiumwet-lijst, hoeveelheid"."""
     groups: dict[str, list[str]] = {}
     for node in nodes:
@@ -94,11 +94,11 @@ def missing_phrases(graph: nx.DiGraph, nodes: list[str]) -> list[str]:
 
 def missing_for(decision: Decision, instrument: str) -> list[str]:
     """The unknown facts that decide this instrument, in Dutch."""
-    graph = decision.graph
+    graph = decision.explanation
     return missing_phrases(graph, missing_for_instrument(graph, instrument))
 
 
-def why_not_lines(graph: nx.DiGraph, instrument: str, indent: str = "  ") -> list[str]:
+def why_not_lines(graph: DiGraph, instrument: str, indent: str = "  ") -> list[str]:
     """The availability rules that did not fire, with their unmet conditions, down to the facts."""
     lines: list[str] = []
     explained: set[str] = set()
@@ -135,7 +135,7 @@ def why_not_lines(graph: nx.DiGraph, instrument: str, indent: str = "  ") -> lis
     return lines
 
 
-def _avg_blocked(graph: nx.DiGraph, instrument: str) -> list[str]:
+def _avg_blocked(graph: DiGraph, instrument: str) -> list[str]:
     """Information that is the only thing keeping this instrument out (see `alleen_avg` in graph.py)."""
     from .dot import why_not_nodes
 
@@ -144,7 +144,7 @@ def _avg_blocked(graph: nx.DiGraph, instrument: str) -> list[str]:
     return [f"{graph.nodes[n]['label']} ({graph.nodes[n].get('toelichting', '')})" for n in found]
 
 
-def exclusion_lines(graph: nx.DiGraph, inst: InstrumentDecision) -> list[str]:
+def exclusion_lines(graph: DiGraph, inst: InstrumentDecision) -> list[str]:
     """Why an instrument is excluded: the exclusion with its legal reason, or what was not met."""
     rules = _rules_into(graph, inst.id, {"exclude"}, {"zeker"})
     lines: list[str] = []
@@ -187,7 +187,7 @@ def explain_instrument(decision: Decision, instrument: str) -> str:
     if instrument not in instruments:
         raise CaseError(f"onbekend instrument '{instrument}' (bekend: {', '.join(sorted(instruments))})")
     inst = instruments[instrument]
-    graph = decision.graph
+    graph = decision.explanation
     citations = "; ".join(_source_label(s) for s in inst.grondslag)
     lines = [
         f"{inst.naam}: {STATUS_TITLE[inst.status]}",

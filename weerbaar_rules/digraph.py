@@ -1,0 +1,170 @@
+"""The small directed graph the explanation is built in.
+
+The decision graph is networkx's to the outside world (`Decision.graph`), but
+the reports (text, Markdown, JSON, `rules explain`) only add nodes and edges
+and walk their neighbours. Importing networkx takes about 60 ms, a sixth of
+the cold start of `rules evaluate`, so they use this structure instead: the
+part of the `networkx.DiGraph` interface they need, with the same semantics
+(insertion order, live attribute dicts, node-link data in networkx's format).
+`to_networkx()` hands the real thing to callers who want its algorithms.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+Attrs = dict[str, Any]
+
+
+class _Nodes:
+    """`graph.nodes`: iterate, test membership, read a node's live attributes, or list them with `data=True`."""
+
+    def __init__(self, nodes: dict[str, Attrs]) -> None:
+        self._nodes = nodes
+
+    def __call__(self, data: bool = False) -> list[Any]:
+        return list(self._nodes.items()) if data else list(self._nodes)
+
+    def __getitem__(self, node: str) -> Attrs:
+        return self._nodes[node]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._nodes)
+
+    def __contains__(self, node: object) -> bool:
+        return node in self._nodes
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+
+class _Edges:
+    """`graph.edges`: iterate `(source, target)` pairs, read an edge's live attributes with `edges[source, target]`."""
+
+    def __init__(self, graph: DiGraph) -> None:
+        self._graph = graph
+
+    def __call__(self, data: bool = False) -> list[Any]:
+        succ = self._graph._succ
+        return [(u, v, d) if data else (u, v) for u, targets in succ.items() for v, d in targets.items()]
+
+    def __getitem__(self, edge: tuple[str, str]) -> Attrs:
+        source, target = edge
+        return self._graph._succ[source][target]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self())
+
+    def __len__(self) -> int:
+        return sum(len(targets) for targets in self._graph._succ.values())
+
+
+class DiGraph:
+    """A directed graph with attributes on nodes, edges and the graph itself (no parallel edges)."""
+
+    def __init__(self) -> None:
+        self.graph: Attrs = {}
+        self._nodes: dict[str, Attrs] = {}
+        self._succ: dict[str, dict[str, Attrs]] = {}
+        self._pred: dict[str, dict[str, Attrs]] = {}
+
+    @property
+    def nodes(self) -> _Nodes:
+        return _Nodes(self._nodes)
+
+    @property
+    def edges(self) -> _Edges:
+        return _Edges(self)
+
+    def __contains__(self, node: object) -> bool:
+        return node in self._nodes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def add_node(self, node: str, **attrs: Any) -> None:
+        if node in self._nodes:
+            self._nodes[node].update(attrs)
+            return
+        self._nodes[node] = attrs
+        self._succ[node] = {}
+        self._pred[node] = {}
+
+    def add_edge(self, source: str, target: str, **attrs: Any) -> None:
+        for node in (source, target):
+            if node not in self._nodes:
+                self.add_node(node)
+        data = self._succ[source].get(target)
+        if data is None:
+            data = self._succ[source][target] = self._pred[target][source] = {}
+        data.update(attrs)
+
+    def has_edge(self, source: str, target: str) -> bool:
+        return target in self._succ.get(source, {})
+
+    def in_edges(self, node: str, data: bool = False) -> list[Any]:
+        return [(u, node, d) if data else (u, node) for u, d in self._pred[node].items()]
+
+    def out_edges(self, node: str, data: bool = False) -> list[Any]:
+        return [(node, v, d) if data else (node, v) for v, d in self._succ[node].items()]
+
+    def predecessors(self, node: str) -> Iterator[str]:
+        return iter(self._pred[node])
+
+    def successors(self, node: str) -> Iterator[str]:
+        return iter(self._succ[node])
+
+    def in_degree(self, node: str) -> int:
+        return len(self._pred[node])
+
+    def subgraph(self, nodes: Iterable[str]) -> DiGraph:
+        """An independent copy of the part on `nodes` (networkx's `subgraph(...).copy()`), in this graph's order."""
+        keep = set(nodes)
+        part = DiGraph()
+        part.graph = dict(self.graph)
+        for node, attrs in self._nodes.items():
+            if node in keep:
+                part.add_node(node, **attrs)
+        for source, targets in self._succ.items():
+            if source in keep:
+                for target, attrs in targets.items():
+                    if target in keep:
+                        part.add_edge(source, target, **attrs)
+        return part
+
+    def node_link_data(self) -> dict[str, Any]:
+        """The same dict as `networkx.node_link_data(graph, edges="links")`."""
+        return {
+            "directed": True,
+            "multigraph": False,
+            "graph": self.graph,
+            "nodes": [{**attrs, "id": node} for node, attrs in self._nodes.items()],
+            "links": [{**attrs, "source": u, "target": v} for u, v, attrs in self.edges(data=True)],
+        }
+
+    @classmethod
+    def from_node_link(cls, data: dict[str, Any]) -> DiGraph:
+        graph = cls()
+        graph.graph = dict(data.get("graph") or {})
+        for node in data.get("nodes", []):
+            attrs = dict(node)
+            graph.add_node(attrs.pop("id"), **attrs)
+        for link in data.get("links", []):
+            attrs = dict(link)
+            graph.add_edge(attrs.pop("source"), attrs.pop("target"), **attrs)
+        return graph
+
+    def to_networkx(self) -> nx.DiGraph:
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.graph.update(self.graph)
+        graph.add_nodes_from((node, dict(attrs)) for node, attrs in self._nodes.items())
+        graph.add_edges_from((u, v, dict(attrs)) for u, v, attrs in self.edges(data=True))
+        return graph
