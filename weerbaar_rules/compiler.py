@@ -33,7 +33,6 @@ DEFINITE = "zeker"
 POSSIBLE = "mogelijk"
 MODES = (DEFINITE, POSSIBLE)
 DERIVED_TYPE = "afgeleid"
-SENTINEL = "__start"
 
 _INVERSE = {
     "equals": "not_equals",
@@ -486,7 +485,9 @@ def compile_ruleset(ruleset: Ruleset) -> Program:
     strata = []
     for level in range(depth):
         members = [u for u in kept.values() if u.stratum == level]
-        definition = {SENTINEL: {"all": [{"z": {TYPE: "zaak"}}]}}
+        if not members:
+            continue  # only when nothing compiled at all: durable_rules cannot hold an empty ruleset
+        definition: dict[str, Any] = {}
         fact_types: set[str] = {"zaak"}
         derived_used: set[str] = set()
         negated: set[str] = set()

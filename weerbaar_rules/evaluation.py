@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__, backend
 from . import conditions as cond
@@ -37,8 +37,7 @@ class _DerivedFacts(dict[tuple[str, str], tuple[dict[str, Any], ...]]):
 _DERIVED_FACTS = _DerivedFacts()
 
 
-@dataclass(frozen=True, slots=True)
-class Firing:
+class Firing(NamedTuple):
     """One rule firing: which rule, in which mode, on which facts (provenance keys, in pattern order)."""
 
     unit: Unit
@@ -67,6 +66,11 @@ class Engine:
         self.program: Program = compile_ruleset(ruleset)
         self.max_firings = max_firings
         self.citations = {inst.id: tuple(c.as_output() for c in inst.grondslag) for inst in ruleset.instruments}
+        # Per stratum: the derived facts whose absence it tests, with the case-fact fields that say so.
+        self._absence_flags = [
+            tuple((name, flag_key(name, DEFINITE), flag_key(name, POSSIBLE)) for name in sorted(s.negated_flags))
+            for s in self.program.strata
+        ]
 
     @classmethod
     def from_directory(cls, directory: str | Path, profile: str | Path | None = None, **kwargs: Any) -> "Engine":
@@ -85,9 +89,7 @@ class Engine:
         counted: dict[str, set[str]] = {}  # count unit -> the distinct items it matched so far
 
         def on_match(match: backend.Match) -> list[dict[str, Any]]:
-            unit = units.get(match.rule)
-            if unit is None:  # the sentinel
-                return []
+            unit = units[match.rule]
             matched = match.facts
             if unit.at_least > 1:
                 # Distinct items, not matches: durable_rules matches an item once per $or branch it meets.
@@ -113,14 +115,14 @@ class Engine:
                         new.append(fact)
             return new
 
-        for stratum in self.program.strata:
+        for stratum, flags in zip(self.program.strata, self._absence_flags):
             zaak = facts.zaak
-            if stratum.negated_flags:
+            if flags:
                 zaak = dict(zaak)
-                for name in stratum.negated_flags:
+                for name, definite_key, possible_key in flags:
                     state = derived.get(name)
-                    zaak[flag_key(name, DEFINITE)] = state != DEFINITE
-                    zaak[flag_key(name, POSSIBLE)] = state is None
+                    zaak[definite_key] = state != DEFINITE
+                    zaak[possible_key] = state is None
             batch = [zaak]
             batch.extend(f for f in facts.items if f[TYPE] in stratum.fact_types)
             batch.extend(f for f in asserted.values() if f["naam"] in stratum.derived_used)
