@@ -37,7 +37,8 @@ import json
 import math
 import re
 import threading
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import durable_rules_engine as _dre
 

@@ -477,9 +477,9 @@ def compile_ruleset(ruleset: Ruleset) -> Program:
     units = _drop_redundant_possible(units)
     kept: dict[str, Unit] = {}
     for unit in units:
-        definition = _build_definition(unit)
-        if definition is not None:
-            unit.definition = definition
+        built = _build_definition(unit)
+        if built is not None:
+            unit.definition = built
             kept[unit.name] = unit
     depth = max((u.stratum for u in kept.values()), default=0) + 1
     strata = []
