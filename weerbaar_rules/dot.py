@@ -28,9 +28,8 @@ import subprocess
 import unicodedata
 from typing import Any
 
-from .digraph import DiGraph
-
 from .decision import Decision
+from .digraph import DiGraph
 from .errors import EvaluationError
 from .missing import could_become_recommended, missing_for_instrument
 

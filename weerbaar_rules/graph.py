@@ -31,10 +31,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .digraph import DiGraph
-
 from . import conditions as cond
 from .compiler import DEFINITE, POSSIBLE, Neg
+from .digraph import DiGraph
 from .explain import Explainer, Trace, _get
 from .facts import USABLE, CaseFacts
 from .missing import (

@@ -12,9 +12,8 @@ import json
 import re
 from typing import Any
 
-from .digraph import DiGraph
-
 from .decision import Decision, InstrumentDecision
+from .digraph import DiGraph
 from .missing import BASIS_NAMES, CASE_FIELDS, ITEM_NAMES, SOURCE_NAMES
 from .why import exclusion_lines, missing_for, printable, support_facts
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from .digraph import DiGraph
-
 from .decision import Decision, InstrumentDecision
+from .digraph import DiGraph
 from .errors import CaseError
 from .missing import missing_for_instrument
 
