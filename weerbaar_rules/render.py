@@ -8,7 +8,6 @@ escaped for Markdown, so it can neither format nor inject HTML into the advice.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -27,12 +26,17 @@ STATUS_WORD = {
 
 
 def to_json(decision: Decision) -> str:
-    """Canonical JSON: same case and ruleset give byte-identical output."""
-    return json.dumps(decision.model_dump(mode="json"), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    """Canonical JSON: same case and ruleset give byte-identical output.
+
+    pydantic's own (Rust) serializer: `json.dumps` with an indent falls back to
+    the pure-Python encoder, which took 5 ms per decision. UTF-8, not escaped.
+    """
+    return decision.model_dump_json(indent=2) + "\n"
 
 
 def to_json_line(decision: Decision) -> str:
-    return json.dumps(decision.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) + "\n"
+    """One decision on one line (the batch mode's JSON lines), the same serializer as `to_json`."""
+    return decision.model_dump_json() + "\n"
 
 
 def _citation(c: dict[str, Any]) -> str:
