@@ -8,6 +8,7 @@ pass vacuously.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 from pathlib import Path
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 
 from weerbaar_rules import Case, Engine, EvaluationError
 from weerbaar_rules.decision import Decision, FiringRecord
+from weerbaar_rules.render import to_json
 from weerbaar_rules.testing import cases, invariants
 from weerbaar_rules.testing.invariants import (
     InvariantViolation,
@@ -262,3 +264,18 @@ def test_a_count_counts_items_not_branches_of_an_or() -> None:
         decision = engine.evaluate(case)
         assert decision.afgeleide_feiten.get("herhaald") == expected
         assert check_explanation_consistency(engine, case, decision) == []
+
+
+@settings(max_examples=40)
+@given(_cases_for(RULES), _cases_for(RULES), _cases_for(STRESS))
+def test_a_case_is_decided_the_same_whatever_came_before(case: Case, before: Case, other_ruleset: Case) -> None:
+    """The engine reuses one durable_rules session per stratum: no fact of an earlier case may stay behind."""
+    engine = _engine(RULES)
+    expected = to_json(engine.evaluate(case))
+    engine.evaluate(before)
+    assert to_json(engine.evaluate(case)) == expected
+    _engine(STRESS).evaluate(other_ruleset)  # another ruleset in between
+    # A run that stops halfway (here: the firing limit) leaves its session behind half full; it must be discarded.
+    with contextlib.suppress(EvaluationError):
+        Engine(engine.ruleset, max_firings=3).evaluate(before)
+    assert to_json(engine.evaluate(case)) == expected
