@@ -12,15 +12,16 @@ import pytest
 from pydantic import BaseModel
 
 from weerbaar_rules import Engine
+from weerbaar_rules import conditions as cond
 from weerbaar_rules.caseio import load_case
 from weerbaar_rules.decision import Decision
 from weerbaar_rules.dot import why_not_nodes
+from weerbaar_rules.explain import Explainer, Trace
 from weerbaar_rules.graph import BLOCKED_BY, CITES, DERIVES, EXCLUDES, REQUIRES, SUPPORTS
 from weerbaar_rules.missing import (
     CASE_FIELDS,
     ITEM_FIELDS,
     Namer,
-    classify_unmet,
     could_become_recommended,
     missing_for_instrument,
 )
@@ -265,13 +266,35 @@ def test_missing_fact_names_are_dutch() -> None:
     assert namer.path("activiteiten[7].type") == "activiteit 8: soort activiteit"  # out of range: still a name
 
 
-def test_unmet_conditions_are_classified() -> None:
-    assert classify_unmet("afgeleid feit 'grond_13b_a' geldt niet") == ("afgeleid", "grond_13b_a")
-    assert classify_unmet("niet: afgeleid feit 'x'") == ("afgeleid_geldt", "x")
-    assert classify_unmet("locatie.type is een van woning, lokaal") == ("veld", "locatie.type")
-    assert classify_unmet("geen item in activiteiten waarvoor geldt: (type is drugshandel)") == ("lijst", "activiteiten")
-    assert classify_unmet("er is geen item in vergunningen") == ("lijst", "vergunningen")
-    assert classify_unmet("iets anders") == ("", "")
+def test_the_explainer_says_what_each_finding_is_about(engine: Engine) -> None:
+    """The graph links unmet and missing conditions to nodes by what the explainer records, not by its words."""
+    case = make_case(locatie={"type": "woning"}, vergunningen=[])
+    run = engine.run(case)
+    explainer = Explainer(run.facts, {"ja": "zeker", "half": "mogelijk"})
+    unmet = [
+        ("afgeleid", "nee", cond.Derived("nee")),
+        ("afgeleid_geldt", "ja", cond.Not(cond.Derived("ja"))),
+        ("veld", "locatie.type", cond.Leaf("locatie.type", "in", ("lokaal", "erf"))),
+        ("veld", "locatie.type", cond.Not(cond.Leaf("locatie.type", "equals", "woning"))),
+        ("lijst", "activiteiten", cond.Some("activiteiten", cond.Leaf("type", "equals", "witwassen"))),
+        ("lijst", "vergunningen", cond.Some("vergunningen", None)),
+        ("parameter", "apv_2_79", cond.ParamTest("apv_2_79", "equals", True, False)),
+        ("", "", cond.Not(cond.Some("activiteiten", None))),
+    ]
+    for kind, target, condition in unmet:
+        trace = Trace()
+        assert explainer.evaluate(condition, trace) is False
+        assert [(f.kind, f.target) for f in trace.unmet] == [(kind, target)], condition
+    missing = {
+        ("feit", "locatie.minderjarigen"): cond.Leaf("locatie.minderjarigen", "equals", True),
+        ("feit", "activiteiten[0].gewicht_gram"): cond.Some("activiteiten", cond.Leaf("gewicht_gram", "gt", 5)),
+        ("parameter", "apv_2_79"): cond.ParamTest("apv_2_79", "equals", True, None),
+        ("afgeleid", "half"): cond.Derived("half"),
+    }
+    for (kind, target), condition in missing.items():
+        trace = Trace()
+        assert explainer.evaluate(condition, trace) is None
+        assert [(f.kind, f.target) for f in trace.missing] == [(kind, target)], condition
 
 
 @pytest.mark.parametrize("path", sorted(Path(CASES).glob("*.json")), ids=lambda p: p.stem)

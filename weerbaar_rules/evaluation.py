@@ -167,22 +167,23 @@ class _Assembler:
         self.explainer.evaluate(self.rules[index].when, trace)
         return trace
 
-    def _why_not(self, indexes: list[int]) -> Trace:
-        trace = Trace()
+    def _why_not(self, indexes: list[int]) -> tuple[list[str], list[str]]:
+        """Why none of these rules fired: their unmet conditions (each named with its rule) and the facts the AVG held back."""
+        unmet: list[str] = []
+        blocked: list[str] = []
         day = self.run.facts.peildatum
         for index in indexes:
             rule = self.rules[index]
             if not rule.in_force(day):
                 van = rule.geldig_van.isoformat() if rule.geldig_van else "…"
                 tot = rule.geldig_tot.isoformat() if rule.geldig_tot else "…"
-                trace.unmet.append(f"{rule.id}: geldt niet op peildatum {day.isoformat()} (geldig {van} t/m {tot})")
+                unmet.append(f"{rule.id}: geldt niet op peildatum {day.isoformat()} (geldig {van} t/m {tot})")
                 continue
             inner = Trace()
             self.explainer.evaluate(rule.when, inner)
-            trace.unmet.extend(f"{rule.id}: {u}" for u in inner.unmet if f"{rule.id}: {u}" not in trace.unmet)
-            trace.missing.extend(m for m in inner.missing if m not in trace.missing)
-            trace.blocked.extend(b for b in inner.blocked if b not in trace.blocked)
-        return trace
+            unmet.extend(f"{rule.id}: {u}" for u in inner.unmet if f"{rule.id}: {u}" not in unmet)
+            blocked.extend(b for b in inner.blocked if b not in blocked)
+        return unmet, blocked
 
     def instrument(self, inst_index: int) -> InstrumentDecision:
         inst = self.ruleset.instruments[inst_index]
@@ -214,15 +215,14 @@ class _Assembler:
             deciding = excl_pos if avail_def else avail_pos
             for i in deciding:
                 trace = self._missing_for(i)
-                missing.extend(m for m in trace.missing if m not in missing)
+                missing.extend(str(m) for m in trace.missing if m not in missing)
             if avail_def:
                 reasons = [f"mogelijk uitgesloten: {self._reason(i, 'exclude', inst.id)}" for i in excl_pos]
             else:
                 reasons = [f"mogelijk beschikbaar: {self.rules[i].title}" for i in avail_pos]
         else:
             status = "uitgesloten"
-            trace = self._why_not(available)
-            unmet, blocked = trace.unmet, trace.blocked
+            unmet, blocked = self._why_not(available)
             reasons = ["geen regel maakt dit instrument beschikbaar op deze feiten"]
             if blocked:
                 reasons.append(

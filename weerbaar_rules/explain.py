@@ -18,19 +18,46 @@ from .facts import PROVENANCE, USABLE, CaseFacts
 Tri = bool | None  # True, False, or None for unknown
 
 
+class Finding(str):
+    """One entry of a walk: the explainer's Dutch words, and what they are about.
+
+    It is a `str` so the decision can carry it as text, but it also says what
+    it names, so the graph links it to a node without parsing the words:
+
+    * unmet: `kind` is "afgeleid" (a derived fact does not hold), "afgeleid_geldt"
+      (it holds but must not), "lijst" (no item of the list `target` qualifies),
+      "veld" (a field of the case, `target` its path), "parameter", or "" (nothing
+      to point at);
+    * missing: `kind` is "feit" (`target` the path of the unknown field),
+      "parameter" or "afgeleid" (a derived fact that is itself undecided).
+    """
+
+    kind: str
+    target: str
+
+    def __new__(cls, text: str, kind: str = "", target: str = "") -> Finding:
+        finding = super().__new__(cls, text)
+        finding.kind = kind
+        finding.target = target
+        return finding
+
+
 @dataclass
 class Trace:
     """What a walk found: leaves that failed, fields that were unknown, facts held back by the AVG policy."""
 
-    unmet: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    blocked: list[str] = field(default_factory=list)
+    unmet: list[Finding] = field(default_factory=list)
+    missing: list[Finding] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)  # provenance of the facts held back
 
-    def add(self, other: "Trace") -> None:
-        for mine, theirs in ((self.unmet, other.unmet), (self.missing, other.missing), (self.blocked, other.blocked)):
-            for item in theirs:
-                if item not in mine:
-                    mine.append(item)
+    def add(self, other: Trace) -> None:
+        _extend(self.unmet, other.unmet)
+        _extend(self.missing, other.missing)
+        _extend(self.blocked, other.blocked)
+
+
+def _extend(mine: list[Any], theirs: list[Any]) -> None:
+    mine.extend(item for item in theirs if item not in mine)
 
 
 def _get(fact: dict[str, Any], path: str) -> Any:
@@ -71,6 +98,15 @@ def leaf_value(leaf: cond.Leaf, fact: dict[str, Any]) -> Tri:
     }[leaf.op]()
 
 
+def _about(condition: cond.Condition, prefix: str) -> tuple[str, str]:
+    """What an unmet leaf or parameter test points at: a field of the case itself, or a parameter."""
+    if isinstance(condition, cond.ParamTest):
+        return "parameter", condition.param
+    if isinstance(condition, cond.Leaf) and not prefix:
+        return "veld", condition.field
+    return "", ""
+
+
 def _and(values: list[Tri]) -> Tri:
     if any(v is False for v in values):
         return False
@@ -101,20 +137,21 @@ class Explainer:
             value = leaf_value(condition, scope)
             label = f"{prefix}{condition.describe()}"
             if value is None:
-                trace.missing.append(f"{prefix}{condition.field}")
+                path = f"{prefix}{condition.field}"
+                trace.missing.append(Finding(path, "feit", path))
             elif value is False:
-                trace.unmet.append(label)
+                trace.unmet.append(Finding(label, *_about(condition, prefix)))
             return value
         if isinstance(condition, cond.ParamTest):
             if condition.outcome is None:
-                trace.missing.append(f"parameter {condition.param} (gemeenteprofiel)")
+                trace.missing.append(Finding(f"parameter {condition.param} (gemeenteprofiel)", "parameter", condition.param))
             elif not condition.outcome:
-                trace.unmet.append(condition.describe())
+                trace.unmet.append(Finding(condition.describe(), "parameter", condition.param))
             return condition.outcome
         if isinstance(condition, cond.Derived):
             state = self.derived.get(condition.name)
             if state is None:
-                trace.unmet.append(f"afgeleid feit '{condition.name}' geldt niet")
+                trace.unmet.append(Finding(f"afgeleid feit '{condition.name}' geldt niet", "afgeleid", condition.name))
                 return False
             if state == "mogelijk":
                 self._missing_behind(condition.name, trace)
@@ -125,7 +162,8 @@ class Explainer:
             value = self.evaluate(condition.item, inner, fact, prefix)
             result = None if value is None else not value
             if result is False:
-                trace.unmet.append(f"niet: {self.describe(condition.item)}")
+                kind, target = ("afgeleid_geldt", condition.item.name) if isinstance(condition.item, cond.Derived) else _about(condition.item, prefix)
+                trace.unmet.append(Finding(f"niet: {self.describe(condition.item)}", kind, target))
             trace.missing.extend(m for m in inner.missing if m not in trace.missing)
             return result
         if isinstance(condition, (cond.All, cond.AnyOf)):
@@ -142,7 +180,7 @@ class Explainer:
     def _missing_behind(self, name: str, trace: Trace) -> None:
         """An undecided derived fact is undecided because of the unknown facts of the rules deriving it."""
         if name in self._expanding or name not in self.derivers:
-            trace.missing.append(f"afgeleid feit '{name}' (onbeslist)")
+            trace.missing.append(Finding(f"afgeleid feit '{name}' (onbeslist)", "afgeleid", name))
             return
         self._expanding.add(name)
         try:
@@ -174,10 +212,10 @@ class Explainer:
             trace.add(Trace(missing=inner.missing))
             return None
         if not candidates:
-            trace.unmet.append(f"er is geen item in {some.list}")
+            trace.unmet.append(Finding(f"er is geen item in {some.list}", "lijst", some.list))
         elif some.where is not None:
             need = "geen" if some.at_least == 1 else f"minder dan {some.at_least}"
-            trace.unmet.append(f"{need} item in {some.list} waarvoor geldt: {self.describe(some.where)}")
+            trace.unmet.append(Finding(f"{need} item in {some.list} waarvoor geldt: {self.describe(some.where)}", "lijst", some.list))
         return False
 
     def describe(self, condition: cond.Condition) -> str:

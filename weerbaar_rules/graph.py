@@ -42,9 +42,7 @@ from .missing import (
     PRIVATE_FIELDS,
     SOURCE_NAMES,
     Namer,
-    classify_unmet,
     humanise_name,
-    missing_target,
     split_item,
 )
 
@@ -380,8 +378,8 @@ class _Builder:
         self.explainer.evaluate(rule.when, trace)
         node = f"regel:{rule.id}"
         waits: list[str] = []
-        for text in trace.missing:
-            kind, target = missing_target(text)
+        for finding in trace.missing:
+            kind, target = finding.kind, finding.target
             if kind == "afgeleid":
                 continue  # already linked: the possibly derived fact supports this rule
             path = f"parameter:{target}" if kind == "parameter" else target
@@ -416,8 +414,8 @@ class _Builder:
         for provenance in trace.blocked:
             self.edge(node, self.item(provenance), BLOCKED_BY, reden="avg")
         any_avg = bool(trace.blocked)
-        for text in trace.unmet:
-            kind, target = classify_unmet(text)
+        for finding in trace.unmet:
+            kind, target = finding.kind, finding.target
             if kind == "afgeleid":
                 derived = self.derived(target)
                 self.edge(node, derived, BLOCKED_BY, reden="onvervuld")

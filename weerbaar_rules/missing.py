@@ -262,44 +262,6 @@ def _humanise_text(text: str) -> str:
     )
 
 
-# -- reading the explainer's words -------------------------------------------
-
-
-_UNMET = (
-    ("afgeleid", re.compile(r"^afgeleid feit '([^']+)' geldt niet$")),
-    ("afgeleid_geldt", re.compile(r"^niet: afgeleid feit '([^']+)'$")),
-    ("lijst", re.compile(r"^(?:er is geen|geen|minder dan \d+) items? in ([a-z_]+)\b")),
-    ("parameter", re.compile(r"^(?:niet: )?parameter (\S+) ")),
-    ("veld", re.compile(r"^(?:niet: )?((?:locatie|openbare_orde)\.[a-z_]+|gemeente|zaak_id) ")),
-)
-
-
-def classify_unmet(text: str) -> tuple[str, str]:
-    """What an unmet condition is about, so the graph can point at it.
-
-    Returns (kind, target): ("afgeleid", name) a derived fact that does not hold;
-    ("afgeleid_geldt", name) a derived fact that holds but must not; ("lijst",
-    list name) no item of that list qualifies; ("veld", path) a field of the case
-    has another value; ("parameter", name); or ("", "") when it names nothing.
-    """
-    for kind, pattern in _UNMET:
-        match = pattern.match(text)
-        if match:
-            return kind, match.group(1)
-    return "", ""
-
-
-def missing_target(text: str) -> tuple[str, str]:
-    """What a missing-fact entry of the explainer names: ("afgeleid", name), ("parameter", name) or ("feit", path)."""
-    derived = _DERIVED_UNKNOWN.match(text)
-    if derived:
-        return "afgeleid", derived.group("name")
-    parameter = _PARAMETER.match(text)
-    if parameter:
-        return "parameter", parameter.group("name")
-    return "feit", text
-
-
 # -- the analysis ---------------------------------------------------------------
 
 DECIDING = {"available", "exclude", "suitable"}
