@@ -10,7 +10,7 @@ firings, so the explanation cannot drift from the decision.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from . import conditions as cond
 from .facts import PROVENANCE, USABLE, CaseFacts
@@ -35,7 +35,7 @@ class Finding(str):
     kind: str
     target: str
 
-    def __new__(cls, text: str, kind: str = "", target: str = "") -> Finding:
+    def __new__(cls, text: str, kind: str = "", target: str = "") -> Self:
         finding = super().__new__(cls, text)
         finding.kind = kind
         finding.target = target
