@@ -9,6 +9,8 @@ firings, so the explanation cannot drift from the decision.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -86,16 +88,19 @@ def leaf_value(leaf: cond.Leaf, fact: dict[str, Any]) -> Tri:
     value = _get(fact, name)
     if value is None:
         return None
-    return {
-        "equals": lambda: value == leaf.value,
-        "not_equals": lambda: value != leaf.value,
-        "in": lambda: value in leaf.value,
-        "not_in": lambda: value not in leaf.value,
-        "gt": lambda: value > leaf.value,
-        "gte": lambda: value >= leaf.value,
-        "lt": lambda: value < leaf.value,
-        "lte": lambda: value <= leaf.value,
-    }[leaf.op]()
+    return bool(_COMPARE[leaf.op](value, leaf.value))
+
+
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "equals": operator.eq,
+    "not_equals": operator.ne,
+    "in": lambda value, options: value in options,
+    "not_in": lambda value, options: value not in options,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
 
 
 def _about(condition: cond.Condition, prefix: str) -> tuple[str, str]:
