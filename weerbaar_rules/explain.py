@@ -59,7 +59,9 @@ class Trace:
 
 
 def _extend(mine: list[Any], theirs: list[Any]) -> None:
-    mine.extend(item for item in theirs if item not in mine)
+    for item in theirs:
+        if item not in mine:
+            mine.append(item)
 
 
 def _get(fact: dict[str, Any], path: str) -> Any:
