@@ -115,7 +115,7 @@ class Decision(_Out):
 
     # The explanation (graph and missing-fact analysis) is built from the recorded firings on first use:
     # deciding does not need it, and it costs more than the inference itself.
-    _explainer: Callable[["Decision"], tuple[Any, list[MissingFact]]] | None = PrivateAttr(default=None)
+    _explainer: Callable[["Decision"], tuple[DiGraph, list[MissingFact]]] | None = PrivateAttr(default=None)
     _graph: DiGraph | None = PrivateAttr(default=None)
     _networkx: Any = PrivateAttr(default=None)
     _graph_data: dict[str, Any] | None = PrivateAttr(default=None)

@@ -11,6 +11,7 @@ from . import __version__, backend
 from . import conditions as cond
 from .compiler import DEFINITE, DERIVED_TYPE, POSSIBLE, Program, Unit, compile_ruleset, flag_key
 from .decision import Decision, Escalation, FiringRecord, InformationVerdict, InstrumentDecision, MissingFact, Receipt
+from .digraph import DiGraph
 from .explain import Explainer, Trace
 from .facts import PROVENANCE, TYPE, CaseFacts, case_facts
 from .model import Case
@@ -360,7 +361,7 @@ class _Assembler:
         )
         ruleset, case, run = self.ruleset, self.case, self.run
 
-        def explain(done: Decision) -> tuple[Any, list[MissingFact]]:
+        def explain(done: Decision) -> tuple[DiGraph, list[MissingFact]]:
             from .graph import build_graph
             from .missing import analyse
 
