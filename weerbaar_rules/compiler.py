@@ -52,6 +52,11 @@ _INVERSE = {
 }
 
 
+def implied_modes(mode: str) -> tuple[str, ...]:
+    """The modes a fact derived in `mode` holds in: a definitely derived fact is also possibly derived."""
+    return MODES if mode == DEFINITE else (POSSIBLE,)
+
+
 def flag_key(name: str, mode: str) -> str:
     """Field on the case fact that says a derived fact is absent in a mode; dots would read as nested paths."""
     return f"_af__{name.replace('.', '__')}__{mode}"
@@ -518,4 +523,4 @@ def compile_ruleset(ruleset: Ruleset) -> Program:
     return Program(ruleset=ruleset, strata=tuple(strata), units=kept, key=key)
 
 
-__all__ = ["Program", "Stratum", "Unit", "compile_ruleset", "flag_key", "DEFINITE", "POSSIBLE", "PROVENANCE"]
+__all__ = ["Program", "Stratum", "Unit", "compile_ruleset", "flag_key", "implied_modes", "DEFINITE", "POSSIBLE", "PROVENANCE"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import __version__, backend
 from . import conditions as cond
-from .compiler import DEFINITE, DERIVED_TYPE, POSSIBLE, Program, Unit, compile_ruleset, flag_key
+from .compiler import DEFINITE, DERIVED_TYPE, POSSIBLE, Program, Unit, compile_ruleset, flag_key, implied_modes
 from .decision import Decision, Escalation, FiringRecord, InformationVerdict, InstrumentDecision, MissingFact, Receipt
 from .digraph import DiGraph
 from .explain import Explainer, Trace
@@ -20,22 +21,13 @@ from .ruleset import Ruleset, load_ruleset
 DEFAULT_MAX_FIRINGS = 20_000
 
 
-class _DerivedFacts(dict[tuple[str, str], tuple[dict[str, Any], ...]]):
-    """The engine facts that stand for a derived fact, per (name, mode of the deriving firing).
+@functools.cache
+def _derived_facts(name: str, mode: str) -> tuple[dict[str, Any], ...]:
+    """The engine facts that stand for a fact derived in `mode` (one per implied mode).
 
-    A definitely derived fact is also possibly derived, so a definite firing asserts both.
-    Built once per name; the same dicts are shared by every case (they are never mutated).
+    Built once per name and mode; the same dicts serve every case (they are never mutated).
     """
-
-    def __missing__(self, key: tuple[str, str]) -> tuple[dict[str, Any], ...]:
-        name, mode = key
-        modes = (DEFINITE, POSSIBLE) if mode == DEFINITE else (POSSIBLE,)
-        value = tuple({TYPE: DERIVED_TYPE, "naam": name, "modus": m, PROVENANCE: f"afgeleid:{name}:{m}"} for m in modes)
-        self[key] = value
-        return value
-
-
-_DERIVED_FACTS = _DerivedFacts()
+    return tuple({TYPE: DERIVED_TYPE, "naam": name, "modus": m, PROVENANCE: f"afgeleid:{name}:{m}"} for m in implied_modes(mode))
 
 
 class Firing(NamedTuple):
@@ -110,7 +102,7 @@ class Engine:
                     derived[name] = DEFINITE
                 else:
                     derived.setdefault(name, POSSIBLE)
-                for fact in _DERIVED_FACTS[(name, unit.mode)]:
+                for fact in _derived_facts(name, unit.mode):
                     if fact[PROVENANCE] not in asserted:
                         asserted[fact[PROVENANCE]] = fact
                         new.append(fact)

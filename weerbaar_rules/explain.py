@@ -171,7 +171,7 @@ class Explainer:
             if result is False:
                 kind, target = ("afgeleid_geldt", condition.item.name) if isinstance(condition.item, cond.Derived) else _about(condition.item, prefix)
                 trace.unmet.append(Finding(f"niet: {self.describe(condition.item)}", kind, target))
-            trace.missing.extend(m for m in inner.missing if m not in trace.missing)
+            _extend(trace.missing, inner.missing)
             return result
         if isinstance(condition, (cond.All, cond.AnyOf)):
             inner = Trace()
@@ -194,7 +194,7 @@ class Explainer:
             for condition in self.derivers[name]:
                 inner = Trace()
                 if self.evaluate(condition, inner) is None:
-                    trace.missing.extend(m for m in inner.missing if m not in trace.missing)
+                    _extend(trace.missing, inner.missing)
         finally:
             self._expanding.discard(name)
 
@@ -216,7 +216,7 @@ class Explainer:
         if definite >= some.at_least:
             return True
         if possible >= some.at_least:
-            trace.add(Trace(missing=inner.missing))
+            _extend(trace.missing, inner.missing)
             return None
         if not candidates:
             trace.unmet.append(Finding(f"er is geen item in {some.list}", "lijst", some.list))

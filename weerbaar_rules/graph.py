@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import conditions as cond
-from .compiler import DEFINITE, POSSIBLE, Neg
+from .compiler import DEFINITE, POSSIBLE, Neg, implied_modes
 from .digraph import DiGraph
 from .explain import Explainer, Trace, _get
 from .facts import USABLE, CaseFacts
@@ -143,8 +143,7 @@ class _Builder:
             if firing.unit.rule_index is not None:
                 continue
             for name in firing.unit.derives:
-                modes = (DEFINITE, POSSIBLE) if firing.unit.mode == DEFINITE else (POSSIBLE,)
-                for mode in modes:
+                for mode in implied_modes(firing.unit.mode):
                     bucket = self.helpers.setdefault(name, {}).setdefault(mode, [])
                     bucket.extend(p for p in firing.facts if p not in bucket)
 
