@@ -71,14 +71,9 @@ class DiGraph:
         self._nodes: dict[str, Attrs] = {}
         self._succ: dict[str, dict[str, Attrs]] = {}
         self._pred: dict[str, dict[str, Attrs]] = {}
-
-    @property
-    def nodes(self) -> _Nodes:
-        return _Nodes(self._nodes)
-
-    @property
-    def edges(self) -> _Edges:
-        return _Edges(self)
+        # Views over the dicts above, made once (the reports read them tens of thousands of times per case).
+        self.nodes = _Nodes(self._nodes)
+        self.edges = _Edges(self)
 
     def __contains__(self, node: object) -> bool:
         return node in self._nodes
