@@ -74,6 +74,16 @@ class DerivedAbsent:
     name: str
 
 
+@dataclass(frozen=True)
+class NotEstablished:
+    """An exception (`unless`) whose condition, compiled as the helper fact `name`, is not definitely derived.
+
+    Two-valued in both modes: an unknown exception never blocks the power.
+    """
+
+    name: str
+
+
 @dataclass
 class Unit:
     """One compiled durable_rules rule: a rule (or a helper), one mode, one branch of its disjunction."""
@@ -85,8 +95,9 @@ class Unit:
     derives: tuple[str, ...]
     positive: tuple[str, ...]
     negative: tuple[str, ...]
-    body: list[Any]  # atoms: Leaf, Neg, cond.Some, cond.Derived, DerivedAbsent
+    body: list[Any]  # atoms: Leaf, Neg, cond.Some, cond.Derived, DerivedAbsent, NotEstablished
     at_least: int = 1
+    established: tuple[str, ...] = ()  # exception helpers this unit needs to be not established (a negative dependency)
     stratum: int = 0
     validity: tuple[int | None, int | None] = (None, None)
     definition: dict[str, Any] = field(default_factory=dict)
@@ -124,6 +135,9 @@ def _dnf(condition: cond.Condition, helpers: "_Helpers", negated: bool = False) 
         return [conj for item in condition.items for conj in _dnf(item, helpers, negated)]
     if isinstance(condition, cond.Not):
         return _dnf(condition.item, helpers, not negated)
+    if isinstance(condition, cond.Unless):
+        assert not negated, "the parser keeps exceptions out of negations"
+        return [[NotEstablished(helpers.exception_for(condition.item))]]
     if isinstance(condition, cond.Leaf):
         return [[Neg(condition) if negated else condition]]
     if isinstance(condition, cond.ParamTest):
@@ -149,6 +163,13 @@ class _Helpers:
 
     def __init__(self) -> None:
         self.flags: dict[cond.Some, str] = {}
+        self.exceptions: dict[cond.Condition, str] = {}
+
+    def exception_for(self, condition: cond.Condition) -> str:
+        """The helper fact an exception's condition derives (definitely only: only establishment matters)."""
+        if condition not in self.exceptions:
+            self.exceptions[condition] = f"__uitz{len(self.exceptions)}"
+        return self.exceptions[condition]
 
     def flag_for(self, some: cond.Some) -> str:
         if some.at_least > 1 and len(_split(some)) > 1:
@@ -236,7 +257,7 @@ def _item_dnf(condition: cond.Condition | None, negated: bool = False) -> list[l
     """Item-level condition -> disjunction of conjunctions of (possibly negated) leaves."""
     if condition is None:
         return [[]] if not negated else []
-    if isinstance(condition, (cond.Leaf, cond.ParamTest)):
+    if isinstance(condition, (cond.Leaf, cond.ParamTest, cond.Unless)):
         return [[cond.Not(condition) if negated else condition]]
     if isinstance(condition, cond.Not):
         return _item_dnf(condition.item, not negated)
@@ -273,6 +294,9 @@ def _item_expr(condition: cond.Condition | None, mode: str, negated: bool = Fals
         return condition.outcome != negated
     if isinstance(condition, cond.Not):
         return _item_expr(condition.item, mode, not negated)
+    if isinstance(condition, cond.Unless):
+        # "Not established" is "possibly not": the same in both modes. (Negated it would be "established".)
+        return _item_expr(condition.item, DEFINITE if negated else POSSIBLE, not negated)
     if isinstance(condition, (cond.All, cond.AnyOf)):
         parts = [_item_expr(item, mode, negated) for item in condition.items]
         conjunctive = isinstance(condition, cond.All) != negated
@@ -305,6 +329,8 @@ def _build_definition(unit: Unit) -> dict[str, Any] | None:
             # Definitely absent: not even possibly derived. Possibly absent: not definitely derived.
             other = POSSIBLE if unit.mode == DEFINITE else DEFINITE
             zaak_parts.append({flag_key(atom.name, other): True})
+        elif isinstance(atom, NotEstablished):
+            zaak_parts.append({flag_key(atom.name, DEFINITE): True})
         elif isinstance(atom, cond.Derived):
             alias = f"d{len(patterns)}"
             patterns.append({alias: _pattern(DERIVED_TYPE, [{"naam": atom.name}, {"modus": unit.mode}])})
@@ -360,6 +386,7 @@ def _units_for(rule: Rule, index: int, helpers: _Helpers) -> list[Unit]:
     for branch, body in enumerate(_distinct_patterns(body, helpers) for body in _dnf(rule.when, helpers)):
         positive = tuple(sorted({a.name for a in body if isinstance(a, cond.Derived)}))
         negative = tuple(sorted({a.name for a in body if isinstance(a, DerivedAbsent)}))
+        established = tuple(sorted({a.name for a in body if isinstance(a, NotEstablished)}))
         for mode in MODES:
             units.append(
                 Unit(
@@ -371,6 +398,7 @@ def _units_for(rule: Rule, index: int, helpers: _Helpers) -> list[Unit]:
                     positive=positive,
                     negative=negative,
                     body=body,
+                    established=established,
                     validity=(
                         rule.geldig_van.toordinal() if rule.geldig_van else None,
                         rule.geldig_tot.toordinal() if rule.geldig_tot else None,
@@ -394,7 +422,7 @@ def _stratify(units: list[Unit]) -> None:
             level = 0
             for name in unit.positive:
                 level = max([level] + [u.stratum for u in derivers.get(name, [])])
-            for name in unit.negative:
+            for name in (*unit.negative, *unit.established):
                 level = max([level] + [u.stratum + 1 for u in derivers.get(name, [])])
             if level != unit.stratum:
                 unit.stratum = level
@@ -413,6 +441,8 @@ def _atom_decided(atom: Any) -> bool:
         return leaf.op == "known" or cond.always_known(cond.model.Case, leaf.field)
     if isinstance(atom, cond.ParamTest):
         return atom.outcome is not None
+    if isinstance(atom, NotEstablished):
+        return True
     if isinstance(atom, cond.Some):
         scope = cond.LISTS[atom.list][0]
         if atom.where is None:
@@ -458,7 +488,7 @@ def compile_ruleset(ruleset: Ruleset) -> Program:
     for index, rule in enumerate(ruleset.rules):
         units.extend(_units_for(rule, index, helpers))
     seen: set[str] = set()
-    while len(seen) < len(helpers.flags):
+    while len(seen) < len(helpers.flags) + len(helpers.exceptions):
         for some, name in list(helpers.flags.items()):
             if name in seen:
                 continue
@@ -476,6 +506,24 @@ def compile_ruleset(ruleset: Ruleset) -> Program:
                         negative=(),
                         body=[plain],
                         at_least=some.at_least,
+                    )
+                )
+        for condition, name in list(helpers.exceptions.items()):
+            if name in seen:
+                continue
+            seen.add(name)
+            # Only establishment counts for an exception, so only the definite version is compiled.
+            for branch, body in enumerate(_distinct_patterns(body, helpers) for body in _dnf(condition, helpers)):
+                units.append(
+                    Unit(
+                        name=f"{name}_{branch}_z",
+                        rule_index=None,
+                        mode=DEFINITE,
+                        branch=branch,
+                        derives=(name,),
+                        positive=tuple(sorted({a.name for a in body if isinstance(a, cond.Derived)})),
+                        negative=tuple(sorted({a.name for a in body if isinstance(a, DerivedAbsent)})),
+                        body=body,
                     )
                 )
     _stratify(units)
@@ -503,7 +551,7 @@ def compile_ruleset(ruleset: Ruleset) -> Program:
                     fact_types.add(cond.LISTS[atom.list][1])
                 elif isinstance(atom, cond.Derived):
                     derived_used.add(atom.name)
-                elif isinstance(atom, DerivedAbsent):
+                elif isinstance(atom, (DerivedAbsent, NotEstablished)):
                     negated.add(atom.name)
         if derived_used:
             fact_types.add(DERIVED_TYPE)

@@ -122,7 +122,23 @@ class Not:
     item: "Condition"
 
 
-Condition = Union[Leaf, ParamTest, Derived, Some, All, AnyOf, Not]
+@dataclass(frozen=True)
+class Unless:
+    """An exception to the `all` it stands in (Catala's default logic, written in the rule).
+
+    A condition of a power must be established: unknown leaves the rule
+    undecided. An exception is the other way round: it takes the power away
+    only when it is established. So `unless` is two-valued: it is false when
+    `item` is definitely true, and true otherwise; when `item` is unknown the
+    power stands and the exception is a point to check (te controleren),
+    named with `title` and the facts that would settle it.
+    """
+
+    item: "Condition"
+    title: str
+
+
+Condition = Union[Leaf, ParamTest, Derived, Some, All, AnyOf, Not, Unless]
 
 
 class ConditionSyntaxError(ValueError):
@@ -200,21 +216,29 @@ class Parser:
     def __init__(self, parameters: dict[str, Any]) -> None:
         self.parameters = parameters
 
-    def parse(self, raw: Any, path: str = "when", scope: type[BaseModel] = model.Case) -> Condition:
+    def parse(self, raw: Any, path: str = "when", scope: type[BaseModel] = model.Case, *, exception_here: bool = False) -> Condition:
+        """Parse one condition; `exception_here` is True only for the direct members of an `all`."""
         if not isinstance(raw, dict) or not raw:
-            raise ConditionSyntaxError(path, "een voorwaarde is een mapping (all, any, not, some, derived, fact of param)")
+            raise ConditionSyntaxError(path, "een voorwaarde is een mapping (all, any, not, unless, some, derived, fact of param)")
         keys = set(raw)
+        if "unless" in keys:
+            return self._parse_unless(raw, path, scope, exception_here)
         if "all" in keys or "any" in keys:
             key = "all" if "all" in keys else "any"
             self._only(raw, {key}, path)
             items = raw[key]
             if not isinstance(items, list) or not items:
                 raise ConditionSyntaxError(f"{path}.{key}", "verwacht een niet-lege lijst van voorwaarden")
-            parsed = tuple(self.parse(item, f"{path}.{key}[{i}]", scope) for i, item in enumerate(items))
+            parsed = tuple(self.parse(item, f"{path}.{key}[{i}]", scope, exception_here=key == "all") for i, item in enumerate(items))
+            if key == "all" and all(isinstance(item, Unless) for item in parsed):
+                raise ConditionSyntaxError(f"{path}.all", "een all-lijst met alleen uitzonderingen (unless) heeft geen voorwaarde om op uit te zonderen")
             return All(parsed) if key == "all" else AnyOf(parsed)
         if "not" in keys:
             self._only(raw, {"not"}, path)
-            return Not(self.parse(raw["not"], f"{path}.not", scope))
+            inner = self.parse(raw["not"], f"{path}.not", scope)
+            if any(isinstance(node, Unless) for node in walk(inner)):
+                raise ConditionSyntaxError(f"{path}.not", "een uitzondering (unless) kan niet binnen not staan")
+            return Not(inner)
         if "derived" in keys:
             self._only(raw, {"derived"}, path)
             if scope is not model.Case:
@@ -230,6 +254,20 @@ class Parser:
         if "fact" in keys:
             return self._parse_leaf(raw, path, scope)
         raise ConditionSyntaxError(path, f"onbekende voorwaarde {sorted(keys)}; verwacht all, any, not, some, count, derived, fact of param")
+
+    def _parse_unless(self, raw: dict[str, Any], path: str, scope: type[BaseModel], exception_here: bool) -> Unless:
+        self._only(raw, {"unless", "title"}, path)
+        if not exception_here:
+            raise ConditionSyntaxError(
+                path, "een uitzondering (unless) staat direct in een all-lijst, naast de voorwaarden waarop zij een uitzondering is"
+            )
+        title = raw.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise ConditionSyntaxError(path, "unless verwacht een title: de uitzondering in gewone taal, met het artikel")
+        item = self.parse(raw["unless"], f"{path}.unless", scope)
+        if any(isinstance(node, Unless) for node in walk(item)):
+            raise ConditionSyntaxError(f"{path}.unless", "een uitzondering kan zelf geen uitzondering (unless) bevatten")
+        return Unless(item, title.strip())
 
     @staticmethod
     def _only(raw: dict[str, Any], allowed: set[str], path: str) -> None:
@@ -324,7 +362,7 @@ def walk(condition: Condition) -> typing.Iterator[Condition]:
     if isinstance(condition, (All, AnyOf)):
         for item in condition.items:
             yield from walk(item)
-    elif isinstance(condition, Not):
+    elif isinstance(condition, (Not, Unless)):
         yield from walk(condition.item)
     elif isinstance(condition, Some) and condition.where is not None:
         yield from walk(condition.where)
@@ -337,5 +375,6 @@ def derived_refs(condition: Condition, negated: bool = False) -> typing.Iterator
     elif isinstance(condition, (All, AnyOf)):
         for item in condition.items:
             yield from derived_refs(item, negated)
-    elif isinstance(condition, Not):
+    elif isinstance(condition, (Not, Unless)):
+        # An exception holds when its condition is *not* established: for stratification that is a negation.
         yield from derived_refs(condition.item, not negated)

@@ -40,6 +40,18 @@ class Escalation(_Out):
     regel: str
 
 
+class OpenCheck(_Out):
+    """An exception that would take the instrument away if established, but whose facts are unknown.
+
+    An exception never blocks a power while it is unknown (instrumenten.md §G);
+    it is a point to check before deciding. ``ontbrekende_feiten`` are the
+    paths in the case file that would settle it.
+    """
+
+    uitzondering: str
+    ontbrekende_feiten: list[str]
+
+
 class InstrumentDecision(_Out):
     id: str
     naam: str
@@ -56,6 +68,7 @@ class InstrumentDecision(_Out):
     geblokkeerde_feiten: list[str]
     procedure: list[str]
     afwegingspunten: list[str]
+    te_controleren: list[OpenCheck] = []
     escalatie: Escalation | None = None
 
 

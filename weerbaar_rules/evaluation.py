@@ -11,9 +11,9 @@ from typing import Any, NamedTuple
 from . import __version__, backend
 from . import conditions as cond
 from .compiler import DEFINITE, DERIVED_TYPE, POSSIBLE, Program, Unit, compile_ruleset, flag_key, implied_modes
-from .decision import Decision, Escalation, FiringRecord, InformationVerdict, InstrumentDecision, MissingFact, Receipt
+from .decision import Decision, Escalation, FiringRecord, InformationVerdict, InstrumentDecision, MissingFact, OpenCheck, Receipt
 from .digraph import DiGraph
-from .explain import Explainer, Trace
+from .explain import Explainer, OpenException, Trace, open_exceptions
 from .facts import PROVENANCE, TYPE, CaseFacts, case_facts
 from .model import Case
 from .ruleset import Ruleset, load_ruleset
@@ -160,6 +160,41 @@ class _Assembler:
         self.explainer.evaluate(self.rules[index].when, trace)
         return trace
 
+    def _open_checks(self, indexes: list[int]) -> list[OpenCheck]:
+        """Exceptions left open under these (definitely or possibly) fired rules; none if one rule has none."""
+        parts = []
+        for index in indexes:
+            trace = Trace()
+            parts.append((self.explainer.evaluate(self.rules[index].when, trace), trace))
+        found: list[OpenException] = open_exceptions(parts)
+        return [
+            OpenCheck(
+                uitzondering=c.title,
+                ontbrekende_feiten=[f"parameter:{m.target}" if m.kind == "parameter" else m.target for m in c.missing if m.kind != "afgeleid"],
+            )
+            for c in found
+        ]
+
+    def _exceptions_applied(self, indexes: list[int]) -> list[str]:
+        """The established exceptions that stopped these rules, also when they stopped a derived fact they need."""
+        found: list[str] = []
+        seen: set[int] = set()
+        day = self.run.facts.peildatum
+        pending = list(indexes)
+        while pending:
+            index = pending.pop(0)
+            if index in seen or not self.rules[index].in_force(day):
+                continue
+            seen.add(index)
+            trace = Trace()
+            self.explainer.evaluate(self.rules[index].when, trace)
+            for finding in trace.unmet:
+                if finding.kind == "uitzondering" and finding.target not in found:
+                    found.append(finding.target)
+                elif finding.kind == "afgeleid":
+                    pending.extend(self.ruleset.deriving.get(finding.target, []))
+        return found
+
     def _why_not(self, indexes: list[int]) -> tuple[list[str], list[str]]:
         """Why none of these rules fired: their unmet conditions (each named with its rule) and the facts the AVG held back."""
         unmet: list[str] = []
@@ -193,18 +228,24 @@ class _Assembler:
         missing: list[str] = []
         blocked: list[str] = []
         used: list[int] = []
+        checks: list[OpenCheck] = []
         if excl_def:
             status = "uitgesloten"
             used = excl_def
             reasons = [self._reason(i, "exclude", inst.id) for i in excl_def]
+            checks = self._open_checks(excl_def)
         elif avail_def and not excl_pos:
             status = "mogelijk"
             used = avail_def + suit_def
             reasons = [f"beschikbaar: {self.rules[i].title}" for i in avail_def]
             reasons += [f"passend: {self._reason(i, 'suitable', inst.id)}" for i in suit_def]
+            checks = self._open_checks(avail_def)
+            if suit_def:
+                checks += [c for c in self._open_checks(suit_def) if c not in checks]
         elif avail_def or avail_pos:
             status = "onbeslist"
             used = avail_def or avail_pos
+            checks = self._open_checks(avail_def or avail_pos)
             deciding = excl_pos if avail_def else avail_pos
             for i in deciding:
                 trace = self._missing_for(i)
@@ -217,6 +258,7 @@ class _Assembler:
             status = "uitgesloten"
             unmet, blocked = self._why_not(available)
             reasons = ["geen regel maakt dit instrument beschikbaar op deze feiten"]
+            reasons += [f"uitzondering: {title}" for title in self._exceptions_applied(available)]
             if blocked:
                 reasons.append(
                     "feiten die alleen op informatie zonder rechtmatige grondslag berusten zijn niet gebruikt; "
@@ -226,7 +268,8 @@ class _Assembler:
         weigh: list[str] = []
         if status in ("mogelijk", "onbeslist"):
             for i in sorted(set(self.concluding("require", inst.id) + self.concluding("weigh", inst.id))):
-                if not self.fired(i):
+                # An undecided power still shows its steps and weighing points: they hold once it is decided.
+                if not (self.fired(i) or (status == "onbeslist" and self.fired(i, POSSIBLE))):
                     continue
                 for c in self.rules[i].then:
                     if c.kind == "require" and inst.id in c.targets and c.require not in procedure:
@@ -254,6 +297,7 @@ class _Assembler:
             geblokkeerde_feiten=blocked,
             procedure=procedure,
             afwegingspunten=weigh,
+            te_controleren=checks,
         )
 
     def _escalation(self, instrument: str) -> Escalation | None:

@@ -44,24 +44,65 @@ class Finding(str):
         return finding
 
 
+@dataclass(frozen=True)
+class OpenException:
+    """An exception (`unless`) that is not established because facts are unknown: a point to check.
+
+    The power stands (an exception only counts when established), but knowing
+    `missing` could take it away, so the decision names it.
+    """
+
+    title: str
+    missing: tuple[Finding, ...]
+
+
 @dataclass
 class Trace:
-    """What a walk found: leaves that failed, fields that were unknown, facts held back by the AVG policy."""
+    """What a walk found: leaves that failed, fields that were unknown, facts held back by the AVG policy,
+    and the exceptions left open on the way to a true (or possibly true) conclusion."""
 
     unmet: list[Finding] = field(default_factory=list)
     missing: list[Finding] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)  # provenance of the facts held back
+    checks: list[OpenException] = field(default_factory=list)
 
     def add(self, other: Trace) -> None:
         _extend(self.unmet, other.unmet)
         _extend(self.missing, other.missing)
         _extend(self.blocked, other.blocked)
+        _extend(self.checks, other.checks)
+
+
+def open_exceptions(traces: list[tuple[Tri, Trace]]) -> list[OpenException]:
+    """The exceptions that matter for a disjunction (`any`, or `some` over items).
+
+    If one definitely true alternative has no open exception, none of them
+    matters. Otherwise every open exception of the alternatives that are true
+    (or, when none is, possibly true) could still decide the outcome.
+    """
+    true = [trace for value, trace in traces if value is True]
+    if true and any(not trace.checks for trace in true):
+        return []
+    chosen = true or [trace for value, trace in traces if value is None]
+    out: list[OpenException] = []
+    for trace in chosen:
+        _extend(out, trace.checks)
+    return out
 
 
 def _extend(mine: list[Any], theirs: list[Any]) -> None:
     for item in theirs:
         if item not in mine:
             mine.append(item)
+
+
+def _all_checks(traces: list[tuple[Tri, Trace]]) -> list[OpenException]:
+    """Every open exception of the items that (possibly) count: for a count or a possible match, each may decide."""
+    out: list[OpenException] = []
+    for value, trace in traces:
+        if value is not False:
+            _extend(out, trace.checks)
+    return out
 
 
 def _get(fact: dict[str, Any], path: str) -> Any:
@@ -134,6 +175,7 @@ class Explainer:
         self.derived = derived  # name -> "zeker" | "mogelijk"
         self.derivers = derivers or {}  # name -> conditions of the rules (in force) that derive it
         self._expanding: set[str] = set()
+        self._behind: dict[str, list[OpenException]] = {}  # derived fact -> exceptions left open in deriving it
         self.items: dict[str, list[dict[str, Any]]] = {}
         for fact in facts.items:
             self.items.setdefault(fact[PROVENANCE].split("[")[0], []).append(fact)
@@ -163,6 +205,16 @@ class Explainer:
             if state == "mogelijk":
                 self._missing_behind(condition.name, trace)
                 return None
+            _extend(trace.checks, self._exceptions_behind(condition.name))
+            return True
+        if isinstance(condition, cond.Unless):
+            inner = Trace()
+            value = self.evaluate(condition.item, inner, fact, prefix)
+            if value is True:
+                trace.unmet.append(Finding(f"uitzondering geldt: {condition.title}", "uitzondering", condition.title))
+                return False
+            if value is None:
+                trace.checks.append(OpenException(f"{prefix}{condition.title}" if prefix else condition.title, tuple(inner.missing)))
             return True
         if isinstance(condition, cond.Not):
             inner = Trace()
@@ -173,12 +225,29 @@ class Explainer:
                 trace.unmet.append(Finding(f"niet: {self.describe(condition.item)}", kind, target))
             _extend(trace.missing, inner.missing)
             return result
-        if isinstance(condition, (cond.All, cond.AnyOf)):
+        if isinstance(condition, cond.All):
             inner = Trace()
             values = [self.evaluate(item, inner, fact, prefix) for item in condition.items]
-            result = _and(values) if isinstance(condition, cond.All) else _or(values)
+            result = _and(values)
+            if result is False:
+                inner.checks.clear()  # a conjunction that fails leaves no exception to check
             if result is not True:
                 trace.add(inner)
+            else:
+                _extend(trace.checks, inner.checks)
+            return result
+        if isinstance(condition, cond.AnyOf):
+            parts: list[tuple[Tri, Trace]] = []
+            for item in condition.items:
+                part = Trace()
+                parts.append((self.evaluate(item, part, fact, prefix), part))
+            result = _or([value for value, _ in parts])
+            if result is not True:
+                for _, part in parts:
+                    _extend(trace.unmet, part.unmet)
+                    _extend(trace.missing, part.missing)
+                    _extend(trace.blocked, part.blocked)
+            _extend(trace.checks, open_exceptions(parts))
             return result
         if isinstance(condition, cond.Some):
             return self._some(condition, trace)
@@ -195,13 +264,33 @@ class Explainer:
                 inner = Trace()
                 if self.evaluate(condition, inner) is None:
                     _extend(trace.missing, inner.missing)
+                    _extend(trace.checks, inner.checks)
         finally:
             self._expanding.discard(name)
+
+    def _exceptions_behind(self, name: str) -> list[OpenException]:
+        """The open exceptions on the way to a definitely derived fact (none if one derivation has none)."""
+        if name in self._behind:
+            return self._behind[name]
+        if name in self._expanding or name not in self.derivers:
+            return []
+        self._expanding.add(name)
+        try:
+            parts = []
+            for condition in self.derivers[name]:
+                inner = Trace()
+                parts.append((self.evaluate(condition, inner), inner))
+        finally:
+            self._expanding.discard(name)
+        found = open_exceptions(parts)
+        self._behind[name] = found
+        return found
 
     def _some(self, some: cond.Some, trace: Trace) -> Tri:
         candidates = self.items.get(some.list, [])
         values: list[Tri] = []
         inner = Trace()
+        parts: list[tuple[Tri, Trace]] = []
         for item in candidates:
             item_trace = Trace()
             prefix = f"{item[PROVENANCE]}."
@@ -210,13 +299,16 @@ class Explainer:
                 trace.blocked.append(item[PROVENANCE])
                 value = False
             values.append(value)
+            parts.append((value, item_trace))
             inner.add(item_trace)
         definite = sum(1 for v in values if v is True)
         possible = sum(1 for v in values if v is not False)
         if definite >= some.at_least:
+            _extend(trace.checks, open_exceptions(parts) if some.at_least == 1 else _all_checks(parts))
             return True
         if possible >= some.at_least:
             _extend(trace.missing, inner.missing)
+            _extend(trace.checks, _all_checks(parts))
             return None
         if not candidates:
             trace.unmet.append(Finding(f"er is geen item in {some.list}", "lijst", some.list))
@@ -240,6 +332,8 @@ class Explainer:
             return f"afgeleid feit '{condition.name}'"
         if isinstance(condition, cond.Not):
             return f"niet ({self.describe(condition.item)})"
+        if isinstance(condition, cond.Unless):
+            return f"tenzij vaststaat: {condition.title}"
         if isinstance(condition, (cond.All, cond.AnyOf)):
             joiner = " en " if isinstance(condition, cond.All) else " of "
             return "(" + joiner.join(self.describe(i) for i in condition.items) + ")"

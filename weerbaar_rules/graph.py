@@ -52,13 +52,14 @@ if TYPE_CHECKING:
     from .model import Case
     from .ruleset import Citation, Rule, Ruleset
 
-SUPPORTS, DERIVES, EXCLUDES, REQUIRES, CITES, BLOCKED_BY = (
+SUPPORTS, DERIVES, EXCLUDES, REQUIRES, CITES, BLOCKED_BY, CHECKS = (
     "supports",
     "derives",
     "excludes",
     "requires",
     "cites",
     "blocked-by",
+    "checks",
 )
 NOT_FIRED = "niet"
 _RANK = {DEFINITE: 2, POSSIBLE: 1, NOT_FIRED: 0}
@@ -464,6 +465,17 @@ class _Builder:
             for provenance in inst.geblokkeerde_feiten:
                 self.edge(f"instrument:{inst.id}", self.item(provenance), BLOCKED_BY, reden="avg")
 
+    def open_exceptions(self) -> None:
+        """Exceptions left open under an instrument: a node per exception, linked to the facts that would settle it."""
+        for inst in self.decision.instrumenten:
+            for check in inst.te_controleren:
+                node = f"uitzondering:{check.uitzondering}"
+                if node not in self.graph:
+                    self.graph.add_node(node, soort="uitzondering", label=f"te controleren: {check.uitzondering}")
+                self.edge(f"instrument:{inst.id}", node, CHECKS)
+                for path in check.ontbrekende_feiten:
+                    self.edge(node, self.missing(path), BLOCKED_BY, reden="ontbreekt")
+
     def build(self) -> DiGraph:
         # What would make unusable information usable: said wherever the AVG blocks a fact.
         self.graph.graph["informatie_nodig"] = self.ruleset.information.nodig
@@ -478,6 +490,7 @@ class _Builder:
             if mode == POSSIBLE:
                 self.possible(index)
         self.why_not()
+        self.open_exceptions()
         self.profile()
         return self.graph
 

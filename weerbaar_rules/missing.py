@@ -34,11 +34,13 @@ CASE_FIELDS: dict[str, str] = {
     "locatie.horeca": "horecagelegenheid",
     "locatie.wbmgp_gebied": "ligt in een aangewezen Wbmgp-gebied",
     "locatie.adres": "adres",
-    "openbare_orde.verstoring": "verstoring van de openbare orde",
+    "openbare_orde.verstoord": "openbare orde verstoord",
+    "openbare_orde.verstoring": "ernst van de verstoring van de openbare orde",
     "openbare_orde.ernstige_vrees": "ernstige vrees voor verstoring van de openbare orde",
     "openbare_orde.acuut_gevaar": "acuut gevaar",
     "openbare_orde.herhaald": "herhaalde verstoring",
     "openbare_orde.gebiedsgericht": "gebiedsgerichte problematiek",
+    "openbare_orde.inrichting_wettigt_vrees": "feiten in de inrichting wettigen vrees voor de openbare orde (art. 31 lid 1 onder c Alcoholwet)",
 }
 
 SECTION_NAMES = {"locatie": "locatie", "openbare_orde": "openbare orde"}
@@ -66,8 +68,11 @@ ITEM_FIELDS: dict[str, dict[str, str]] = {
         "gewicht_gram": "gewicht in gram",
         "aantal_planten": "aantal planten",
         "aantal_eenheden": "aantal eenheden (pillen, bolletjes, wikkels)",
+        "volume_ml": "hoeveelheid vloeistof in ml",
         "plek": "plek (in, bij of buiten het pand)",
         "wapen_aangetroffen": "wapen aangetroffen",
+        "in_groep": "in een groep",
+        "leidende_rol": "leidende rol in de groep",
         "wetenschap_betrokkene": "wetenschap van de betrokkene",
         "ernstige_vrees_herhaling": "ernstige vrees voor herhaling",
         "datum": "datum",
@@ -317,9 +322,21 @@ def deciding_rules(graph: DiGraph, instrument: str) -> list[tuple[str, set[str]]
     return out
 
 
-def missing_for_instrument(graph: DiGraph, instrument: str) -> list[str]:
-    """Missing-fact nodes that decide this instrument."""
+def exception_facts(graph: DiGraph, instrument: str) -> set[str]:
+    """Missing-fact nodes behind the exceptions left open under this instrument (they could take it away)."""
     found: set[str] = set()
+    for _, check, data in graph.out_edges(f"instrument:{instrument}", data=True):
+        if data.get("soort") != "checks":
+            continue
+        for _, target, edge in graph.out_edges(check, data=True):
+            if edge.get("soort") == "blocked-by" and graph.nodes[target].get("soort") == "ontbrekend":
+                found.add(target)
+    return found
+
+
+def missing_for_instrument(graph: DiGraph, instrument: str) -> list[str]:
+    """Missing-fact nodes that decide this instrument: what its open rules wait for, and its open exceptions."""
+    found: set[str] = exception_facts(graph, instrument)
     for rule, _ in deciding_rules(graph, instrument):
         found |= _missing_behind(graph, rule, set())
     # The fact more rules wait for first: knowing it settles the most.
@@ -357,6 +374,7 @@ def analyse(graph: DiGraph) -> list[dict[str, Any]]:
     decides: dict[str, set[str]] = {}
     instruments = sorted(n for n, d in graph.nodes(data=True) if d.get("soort") == "instrument")
     changes: set[str] = set()
+    exception_changes: set[str] = set()
     for node in instruments:
         inst_id = node.split(":", 1)[1]
         found = missing_for_instrument(graph, inst_id)
@@ -364,12 +382,18 @@ def analyse(graph: DiGraph) -> list[dict[str, Any]]:
             decides.setdefault(missing, set()).add(inst_id)
         if found and could_become_recommended(graph, inst_id):
             changes.add(inst_id)
+        data = graph.nodes[node]
+        if data.get("status") == "aanbevolen" or (data.get("status") != "uitgesloten" and could_become_recommended(graph, inst_id)) or (
+            data.get("status") == "uitgesloten" and data.get("kan_passend")
+        ):
+            # An established exception takes a recommendation away, or lifts an exclusion that stood in the way.
+            exception_changes |= exception_facts(graph, inst_id)
     rows = [
         {
             "feit": graph.nodes[node].get("pad", node),
             "omschrijving": graph.nodes[node].get("label", node),
             "instrumenten": sorted(ids),
-            "kan_aanbeveling_veranderen": bool(ids & changes),
+            "kan_aanbeveling_veranderen": bool(ids & changes) or node in exception_changes,
         }
         for node, ids in decides.items()
     ]

@@ -123,6 +123,7 @@ class VergunningStatus(StrEnum):
 
 
 class LbbAdvies(StrEnum):
+    niet_gevraagd = "niet_gevraagd"
     geen_gevaar = "geen_gevaar"
     mindere_mate = "mindere_mate"
     ernstig_gevaar = "ernstig_gevaar"
@@ -183,8 +184,11 @@ class Activiteit(_Strict):
     gewicht_gram: float | None = Field(None, ge=0)
     aantal_planten: int | None = Field(None, ge=0)
     aantal_eenheden: int | None = Field(None, ge=0, description="Pillen, bolletjes, ampullen, wikkels.")
+    volume_ml: float | None = Field(None, ge=0, description="Vloeistof in milliliter (bijv. GHB).")
     plek: Plek | None = None
     wapen_aangetroffen: bool | None = None
+    in_groep: bool | None = Field(None, description="Gebeurde het in een groep?")
+    leidende_rol: bool | None = Field(None, description="Had de betrokkene een leidende rol in de groep (art. 172a Gemw)?")
     wetenschap_betrokkene: bool | None = Field(
         None, description="Wist de betrokkene (of had hij ernstige reden te vermoeden) van het beoogde gebruik?"
     )
@@ -217,9 +221,9 @@ class Maatregel(_Strict):
     zelfde_locatie: bool | None = Field(
         None,
         description=(
-            "Betreft de maatregel deze locatie (true) of een andere locatie van dezelfde persoon (false)? "
-            "Onbekend geldt als deze locatie. Nodig omdat sommige gronden een eerdere sluiting van dit pand "
-            "eisen (art. 13b lid 2 onder c Woningwet) en andere ook een ander pand laten meetellen (art. 174a lid 2 Gemw)."
+            "Betreft de maatregel deze locatie (true) of een andere locatie (false)? Onbekend blijft onbekend: "
+            "een regel die een eerdere maatregel op dit adres eist (Damocles-escalatie, art. 13b en 17 Woningwet, "
+            "onteigening) blijft dan onbeslist en vraagt om dit feit."
         ),
     )
 
@@ -233,11 +237,28 @@ class Informatie(_Strict):
 
 
 class OpenbareOrde(_Strict):
-    verstoring: Verstoring | None = None
+    verstoord: bool | None = Field(None, description="Is de openbare orde verstoord (ook als de ernst nog onbekend is)?")
+    verstoring: Verstoring | None = Field(None, description="De ernst van de verstoring.")
     ernstige_vrees: bool | None = None
     acuut_gevaar: bool | None = None
     herhaald: bool | None = None
     gebiedsgericht: bool | None = None
+    inrichting_wettigt_vrees: bool | None = Field(
+        None,
+        description=(
+            "Wettigen feiten in de inrichting de vrees voor verstoring van de openbare orde, veiligheid of zedelijkheid? "
+            "Een oordeel op de feiten (art. 31 lid 1 onder c Alcoholwet), niet alleen dat er iets gebeurde."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "OpenbareOrde":
+        """A disturbance of some severity is a disturbance; 'geen' is none: the two fields may not contradict."""
+        if self.verstoord is False and self.verstoring in (Verstoring.licht, Verstoring.ernstig):
+            raise ValueError("openbare_orde: verstoord is false maar verstoring is licht of ernstig")
+        if self.verstoord is True and self.verstoring == Verstoring.geen:
+            raise ValueError("openbare_orde: verstoord is true maar verstoring is geen")
+        return self
 
 
 class Case(_Strict):

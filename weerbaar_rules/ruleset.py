@@ -42,6 +42,8 @@ class Citation(_Strict):
     ecli: str | None = Field(None, pattern=r"^ECLI:[A-Z]{2}:[A-Z0-9]+:\d{4}:[A-Za-z0-9.]+$")
     url: str | None = None
     onzeker: bool = Field(False, description="Nog niet geverifieerd tegen wetten.overheid.nl.")
+    geldig_van: dt.date | None = Field(None, description="Alleen in de catalogus: de grondslag geldt vanaf deze datum.")
+    geldig_tot: dt.date | None = Field(None, description="Alleen in de catalogus: de grondslag geldt tot en met deze datum.")
 
     @model_validator(mode="after")
     def _complete(self) -> "Citation":
@@ -58,9 +60,16 @@ class Citation(_Strict):
             raise ValueError("url moet naar https://wetten.overheid.nl/ wijzen")
         return self
 
+    def in_force(self, day: dt.date) -> bool:
+        return (self.geldig_van is None or self.geldig_van <= day) and (self.geldig_tot is None or day <= self.geldig_tot)
+
     @property
     def link(self) -> str:
         """A stable JCI link, so a typo in a hand-written URL cannot point a lawyer to the wrong article."""
+        return self.link_on(None)
+
+    def link_on(self, day: dt.date | None) -> str:
+        """The JCI link to the text in force on `day` (`g=`), so a lawyer reads the law the decision applied."""
         if self.ecli:
             return f"https://uitspraken.rechtspraak.nl/details?id={self.ecli}"
         if self.celex:
@@ -70,6 +79,8 @@ class Citation(_Strict):
         link = f"https://wetten.overheid.nl/jci1.3:c:{self.bwb_id}&artikel={self.artikel}"
         if self.lid:
             link += f"&lid={self.lid}"
+        if day is not None:
+            link += f"&g={day.isoformat()}"
         return link
 
     @property
@@ -86,13 +97,13 @@ class Citation(_Strict):
             text += " (onzeker)"
         return text
 
-    def as_output(self) -> dict[str, Any]:
+    def as_output(self, day: dt.date | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key in ("wet", "bwb_id", "celex", "artikel", "lid", "onder", "ecli"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
-        out["url"] = self.link
+        out["url"] = self.link_on(day)
         if self.onzeker:
             out["onzeker"] = True
         return out
@@ -101,15 +112,55 @@ class Citation(_Strict):
 Citations = Annotated[list[Citation], Field(min_length=1)]
 
 
+Authority = Literal["burgemeester", "college", "raad", "om", "minister", "woningcorporatie", "rechter"]
+
+
+class DatedAuthority(_Strict):
+    """Who holds a power during a period (the Drank- en Horecawet moved it from college to burgemeester in 2013)."""
+
+    bevoegd: Authority
+    geldig_van: dt.date | None = None
+    geldig_tot: dt.date | None = None
+
+    def in_force(self, day: dt.date) -> bool:
+        return (self.geldig_van is None or self.geldig_van <= day) and (self.geldig_tot is None or day <= self.geldig_tot)
+
+
 class Instrument(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     naam: str = Field(min_length=1)
     categorie: str = Field(min_length=1)
     spoor: str = Field(min_length=1, description="Instrumenten in hetzelfde spoor zijn alternatieven voor elkaar.")
-    bevoegd: Literal["burgemeester", "college", "raad", "om", "minister", "woningcorporatie"]
+    bevoegd: Authority | list[DatedAuthority]
     ingrijpendheid: int = Field(ge=0, le=100)
     grondslag: Citations
     omschrijving: str | None = None
+
+    @model_validator(mode="after")
+    def _dated_parts_tile(self) -> "Instrument":
+        """Dated authorities may not overlap; every day must have at least one legal basis in force."""
+        if isinstance(self.bevoegd, list):
+            if not self.bevoegd:
+                raise ValueError("bevoegd: lege lijst")
+            ordered = sorted(self.bevoegd, key=lambda a: a.geldig_van or dt.date.min)
+            for earlier, later in zip(ordered, ordered[1:]):
+                if (later.geldig_van or dt.date.min) <= (earlier.geldig_tot or dt.date.max):
+                    raise ValueError("bevoegd: de perioden overlappen")
+        return self
+
+    def authority_on(self, day: dt.date) -> str:
+        """The competent authority on the peildatum (the latest known one outside every period)."""
+        if isinstance(self.bevoegd, str):
+            return self.bevoegd
+        for dated in self.bevoegd:
+            if dated.in_force(day):
+                return dated.bevoegd
+        return sorted(self.bevoegd, key=lambda a: a.geldig_van or dt.date.min)[-1].bevoegd
+
+    def citations_on(self, day: dt.date) -> tuple[Citation, ...]:
+        """The legal basis in force on the peildatum: a renamed or replaced statute is cited as it stood then."""
+        current = tuple(c for c in self.grondslag if c.in_force(day))
+        return current or tuple(c for c in self.grondslag if c.geldig_van is None and c.geldig_tot is None) or tuple(self.grondslag)
 
 
 CONCLUSION_KINDS = ("derive", "available", "exclude", "suitable", "require", "weigh", "escalate")
@@ -197,10 +248,75 @@ class RawRule(_Strict):
         return self
 
 
+Scalar = bool | int | float | str | None
+
+
+class ParameterVersion(_Strict):
+    """The value of a parameter during a period: policy changes over time like law does."""
+
+    waarde: Scalar
+    geldig_van: dt.date | None = None
+    geldig_tot: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> "ParameterVersion":
+        if self.geldig_van and self.geldig_tot and self.geldig_tot < self.geldig_van:
+            raise ValueError("geldig_tot ligt voor geldig_van")
+        return self
+
+
 class Parameter(_Strict):
-    waarde: bool | int | float | str | None = Field(description="null = onbekend zonder gemeenteprofiel (bijv. of de APV een artikel heeft).")
+    waarde: Scalar = Field(None, description="null = onbekend zonder gemeenteprofiel (bijv. of de APV een artikel heeft).")
+    versies: list[ParameterVersion] | None = Field(None, min_length=1, description="In plaats van waarde: de waarde per periode.")
     omschrijving: str = Field(min_length=1)
     grondslag: list[Citation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_value(self) -> "Parameter":
+        if ("waarde" in self.model_fields_set) == (self.versies is not None):
+            raise ValueError("een parameter heeft een waarde of versies, niet allebei of geen van beide")
+        return self
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A parameter whose value changes over time: (geldig_van, geldig_tot, waarde) periods covering all time."""
+
+    periods: tuple[tuple[dt.date | None, dt.date | None, Scalar], ...]
+
+    def show(self) -> str:
+        parts = []
+        for van, tot, value in self.periods:
+            when = " ".join(w for w in (f"vanaf {van}" if van else "", f"t/m {tot}" if tot else "") if w) or "altijd"
+            parts.append(f"{_show(value)} ({when})")
+        return "; ".join(parts)
+
+
+def _overlay(base: Any, versions: list[ParameterVersion]) -> Any:
+    """`versions` laid over `base` (a value or `Dated`); outside the versions' periods the base value holds."""
+    periods = list(base.periods) if isinstance(base, Dated) else [(None, None, base)]
+    ordered = sorted(versions, key=lambda v: v.geldig_van or dt.date.min)
+    for earlier, later in zip(ordered, ordered[1:]):
+        if (later.geldig_van or dt.date.min) <= (earlier.geldig_tot or dt.date.max):
+            raise ValueError("de perioden van de versies overlappen")
+    for version in ordered:
+        start = version.geldig_van or dt.date.min
+        end = version.geldig_tot or dt.date.max
+        kept: list[tuple[dt.date | None, dt.date | None, Scalar]] = []
+        for van, tot, value in periods:
+            lo, hi = van or dt.date.min, tot or dt.date.max
+            if hi < start or lo > end:
+                kept.append((van, tot, value))
+                continue
+            if lo < start:
+                kept.append((van, start - dt.timedelta(days=1), value))
+            if hi > end:
+                kept.append((end + dt.timedelta(days=1), tot, value))
+        kept.append((version.geldig_van, version.geldig_tot, version.waarde))
+        periods = sorted(kept, key=lambda p: p[0] or dt.date.min)
+    if all(value == periods[0][2] and type(value) is type(periods[0][2]) for _, _, value in periods):
+        return periods[0][2]
+    return Dated(tuple(periods))
 
 
 class InformationPolicy(_Strict):
@@ -240,7 +356,7 @@ class Disable(_Strict):
 
 class ProfileFile(_Strict):
     profiel: ProfileMeta
-    parameters: dict[str, bool | int | float | str | None] = Field(default_factory=dict)
+    parameters: dict[str, Scalar | list[ParameterVersion]] = Field(default_factory=dict)
     uitgeschakeld: list[Disable] = Field(default_factory=list)
     rules: list[RawRule] = Field(default_factory=list)
 
@@ -360,6 +476,52 @@ def _file_hash(paths: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
+def _referenced_parameters(raw: RawRule) -> set[str]:
+    """The parameters a rule reads, in its condition (`param:` tests and `{param: …}` values) or its conclusions."""
+    found: set[str] = set()
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("param"), str):
+                found.add(node["param"])
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(raw.when)
+    found.update(c.duur_maanden["param"] for c in raw.then if isinstance(c.duur_maanden, dict))
+    return found
+
+
+def _segments(raw: RawRule, parameters: dict[str, Any]) -> list[tuple[dt.date | None, dt.date | None, dict[str, Any]]]:
+    """The periods in which the rule's parameters are constant, each with the values then in force.
+
+    A rule that reads a dated parameter becomes one version per period (same id,
+    adjoining validity), so an old case is judged by the policy then in force,
+    with the same machinery as law that changes over time.
+    """
+    dated = {name: parameters[name] for name in _referenced_parameters(raw) if isinstance(parameters.get(name), Dated)}
+    if not dated:
+        return [(raw.geldig_van, raw.geldig_tot, parameters)]
+    starts = {raw.geldig_van or dt.date.min}
+    for value in dated.values():
+        for van, _, _ in value.periods:
+            if van is not None:
+                starts.add(van)
+    rule_start, rule_end = raw.geldig_van or dt.date.min, raw.geldig_tot or dt.date.max
+    ordered = sorted(day for day in starts if rule_start <= day <= rule_end)
+    out = []
+    for position, start in enumerate(ordered):
+        end = ordered[position + 1] - dt.timedelta(days=1) if position + 1 < len(ordered) else rule_end
+        values = dict(parameters)
+        for name, value in dated.items():
+            values[name] = next(v for van, tot, v in value.periods if (van or dt.date.min) <= start <= (tot or dt.date.max))
+        out.append((None if start == dt.date.min else start, None if end == dt.date.max else end, values))
+    return out
+
+
 def _parse_rules(
     raws: list[tuple[RawRule, Located, int]],
     parameters: dict[str, Any],
@@ -367,40 +529,44 @@ def _parse_rules(
     error: type[RulesetError],
 ) -> list[Rule]:
     rules = []
-    parser = cond.Parser(parameters)
     for raw, located, index in raws:
         line = located.line_of(located.data["rules"][index])
         source = f"{located.path}:{line}"
-        try:
-            when = parser.parse(raw.when)
-        except cond.ConditionSyntaxError as exc:
-            raise error(f"{source}: regel {raw.id}: {exc}") from None
-        then = []
-        for conclusion in raw.then:
-            if isinstance(conclusion.duur_maanden, dict):
-                name = conclusion.duur_maanden["param"]
-                value = parameters.get(name)
-                if name not in parameters or isinstance(value, bool) or not isinstance(value, int):
-                    raise error(f"{source}: regel {raw.id}: duur_maanden verwijst naar '{name}', geen parameter met een aantal maanden")
-                conclusion = conclusion.model_copy(update={"duur_maanden": value, "duur_parameter": name})
-            then.append(conclusion)
-        rules.append(
-            Rule(
-                id=raw.id,
-                title=raw.title,
-                when=when,
-                then=tuple(then),
-                grondslag=tuple(raw.grondslag),
-                geldig_van=raw.geldig_van,
-                geldig_tot=raw.geldig_tot,
-                onzeker=raw.onzeker,
-                toelichting=raw.toelichting,
-                source=source,
-                origin=origin,
-                overrides=tuple(raw.overrides),
-            )
-        )
+        for van, tot, values in _segments(raw, parameters):
+            rules.append(_parse_rule(raw, values, van, tot, source, origin, error))
     return rules
+
+
+def _parse_rule(
+    raw: RawRule, values: dict[str, Any], van: dt.date | None, tot: dt.date | None, source: str, origin: str, error: type[RulesetError]
+) -> Rule:
+    try:
+        when = cond.Parser(values).parse(raw.when)
+    except cond.ConditionSyntaxError as exc:
+        raise error(f"{source}: regel {raw.id}: {exc}") from None
+    then = []
+    for conclusion in raw.then:
+        if isinstance(conclusion.duur_maanden, dict):
+            name = conclusion.duur_maanden["param"]
+            value = values.get(name)
+            if name not in values or isinstance(value, bool) or not isinstance(value, int):
+                raise error(f"{source}: regel {raw.id}: duur_maanden verwijst naar '{name}', geen parameter met een aantal maanden")
+            conclusion = conclusion.model_copy(update={"duur_maanden": value, "duur_parameter": name})
+        then.append(conclusion)
+    return Rule(
+        id=raw.id,
+        title=raw.title,
+        when=when,
+        then=tuple(then),
+        grondslag=tuple(raw.grondslag),
+        geldig_van=van,
+        geldig_tot=tot,
+        onzeker=raw.onzeker,
+        toelichting=raw.toelichting,
+        source=source,
+        origin=origin,
+        overrides=tuple(raw.overrides),
+    )
 
 
 def _check_references(rules: list[Rule], instruments: dict[str, Instrument], error: type[RulesetError]) -> None:
@@ -506,7 +672,9 @@ def load_ruleset(directory: str | Path, profile: str | Path | None = None) -> Ru
         raise RulesetError(f"{directory}: geen bestand met 'ruleset:' (naam en versie)")
     if information is None:
         raise RulesetError(f"{directory}: geen 'information:'-beleid (welke informatie een besluit mag dragen)")
-    values = {name: p.waarde for name, p in parameters.items()}
+    values: dict[str, Any] = {}
+    for name, param in parameters.items():
+        values[name] = _overlay(None, param.versies) if param.versies is not None else param.waarde
     profile_info: ProfileInfo | None = None
     disabled: dict[str, str] = {}
     profile_rules: list[tuple[RawRule, Located, int]] = []
@@ -540,6 +708,10 @@ def load_ruleset(directory: str | Path, profile: str | Path | None = None) -> Ru
     )
 
 
+def _display(value: Any) -> str:
+    return value.show() if isinstance(value, Dated) else _show(value)
+
+
 def _show(value: Any) -> str:
     """A parameter value in the words of the report (ja/nee/onbekend), not Python's."""
     if value is None:
@@ -561,15 +733,24 @@ def _load_profile(
         raise _format_validation(located, exc, ProfileError) from None
     changes: list[ProfileChange] = []
     new_values = dict(values)
-    for name, value in sorted(parsed.parameters.items()):
+    for name, given in sorted(parsed.parameters.items()):
         if name not in values:
             raise ProfileError(f"{path}: parameter '{name}' bestaat niet in de landelijke regels")
-        if values[name] is not None and value is not None and type(value) is not type(values[name]) and not (
-            isinstance(value, (int, float)) and isinstance(values[name], (int, float)) and not isinstance(value, bool)
-        ):
-            raise ProfileError(f"{path}: parameter '{name}' verwacht {type(values[name]).__name__}, niet {value!r}")
-        if value != values[name] or type(value) is not type(values[name]):
-            changes.append(ProfileChange("parameter", name, _show(values[name]), _show(value)))
+        old = values[name]
+        examples = [v for _, _, v in old.periods] if isinstance(old, Dated) else [old]
+        expected = next((v for v in examples if v is not None), None)
+        given_values = [v.waarde for v in given] if isinstance(given, list) else [given]
+        for value in given_values:
+            if expected is not None and value is not None and type(value) is not type(expected) and not (
+                isinstance(value, (int, float)) and isinstance(expected, (int, float)) and not isinstance(value, bool)
+            ):
+                raise ProfileError(f"{path}: parameter '{name}' verwacht {type(expected).__name__}, niet {value!r}")
+        try:
+            value = _overlay(old, given) if isinstance(given, list) else given
+        except ValueError as exc:
+            raise ProfileError(f"{path}: parameter '{name}': {exc}") from None
+        if value != old or type(value) is not type(old):
+            changes.append(ProfileChange("parameter", name, _display(old), _display(value)))
         new_values[name] = value
     disabled: dict[str, str] = {}
     for item in parsed.uitgeschakeld:

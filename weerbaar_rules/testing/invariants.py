@@ -212,8 +212,8 @@ def aggravations(engine: Engine, case: Case) -> Iterator[tuple[str, Case]]:
     * more drugs: every known quantity of one drug activity goes up (weight, plants,
       units) and a gebruikershoeveelheid becomes a handelshoeveelheid;
     * one drug activity moves from lijst II (softdrugs) to lijst I (harddrugs);
-    * a recent prior warning (one month before the peildatum) is added to the
-      voorgeschiedenis, if the catalogue has a warning instrument.
+    * a recent prior warning (one month before the peildatum, at this address)
+      is added to the voorgeschiedenis, if the catalogue has a warning instrument.
     """
     for index, act in enumerate(case.activiteiten):
         if act.type not in DRUG_TYPES:
@@ -233,7 +233,7 @@ def aggravations(engine: Engine, case: Case) -> Iterator[tuple[str, Case]]:
         day = case.peildatum or dt.date.today()
         month_before = day - dt.timedelta(days=31)
         reason = case.activiteiten[0].type if case.activiteiten else None
-        warning = Maatregel.model_validate({"instrument": WARNING_INSTRUMENT, "datum": month_before, "reden": reason})
+        warning = Maatregel.model_validate({"instrument": WARNING_INSTRUMENT, "datum": month_before, "reden": reason, "zelfde_locatie": True})
         yield "eerdere waarschuwing", case.model_copy(update={"voorgeschiedenis": [*case.voorgeschiedenis, warning]})
 
 
@@ -259,15 +259,20 @@ def check_aggravation_monotone(engine: Engine, case: Case, decision: Decision | 
     the aggravated case has a recommendation in the same spoor whose
     ingrijpendheid is at least as high, or a recommendation in another spoor
     that is more intrusive than it (a soft measure such as a stopgesprek may
-    give way to a closure). A spoor that loses its recommendation without such
+    give way to a closure), or an undecided instrument more intrusive than it
+    (the aggravated case waits for a fact that decides it). A spoor that loses
+    its recommendation without such
     a replacement counts as going down: the municipality would be advised to do
     less. A spoor that gains one is fine.
     """
     base = intrusiveness(decision if decision is not None else engine.evaluate(case))
     problems = []
     for label, worse in aggravations(engine, case):
-        after = intrusiveness(engine.evaluate(worse))
-        highest = max(after.values(), default=-1)
+        decided = engine.evaluate(worse)
+        after = intrusiveness(decided)
+        # An undecided, more intrusive instrument waits for a fact: that is not advising less.
+        waiting = [i.ingrijpendheid for i in decided.instrumenten if i.status == "onbeslist"]
+        highest = max([*after.values(), *waiting], default=-1)
         for track, level in sorted(base.items()):
             if after.get(track, -1) < level and highest <= level:
                 now = "geen aanbeveling" if track not in after else f"ingrijpendheid {after[track]}"
