@@ -207,7 +207,7 @@ def test_markdown_report_has_the_parts_of_an_advice(example: Decision) -> None:
     for heading in headings:
         assert heading in md, heading
     assert md.index("## Feiten") < md.index("## Aanbeveling")
-    assert "[art. 13b lid 1 Opiumwet](https://wetten.overheid.nl/jci1.3:c:BWBR0001941&artikel=13b&lid=1)" in md
+    assert "[art. 13b lid 1 Opiumwet](https://wetten.overheid.nl/jci1.3:c:BWBR0001941&artikel=13b&lid=1&g=2026-11-01)" in md
     assert "zienswijze" in md and "evenredigheid" in md
     assert "ruleset" not in md.lower() or example.ontvangstbewijs.ruleset_hash in md
 

@@ -100,6 +100,13 @@ class InformationVerdict(_Out):
     toelichting: str
 
 
+class SetAside(_Out):
+    """A fact of the case that does not exist on the peildatum (dated later, or resting only on later information)."""
+
+    feit: str
+    reden: str
+
+
 class MissingFact(_Out):
     """An unknown fact that decides instruments (``feit`` is its path in the case file, ``omschrijving`` its Dutch name).
 
@@ -124,6 +131,7 @@ class Decision(_Out):
     instrumenten: list[InstrumentDecision]
     afgeleide_feiten: dict[str, str]
     informatie: list[InformationVerdict]
+    buiten_beschouwing: list[SetAside] = []
     afvuringen: list[FiringRecord]
 
     # The explanation (graph and missing-fact analysis) is built from the recorded firings on first use:

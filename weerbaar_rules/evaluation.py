@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from . import __version__, backend
 from . import conditions as cond
 from .compiler import DEFINITE, DERIVED_TYPE, POSSIBLE, Program, Unit, compile_ruleset, flag_key, implied_modes
-from .decision import Decision, Escalation, FiringRecord, InformationVerdict, InstrumentDecision, MissingFact, OpenCheck, Receipt
+from .decision import Decision, Escalation, FiringRecord, InformationVerdict, InstrumentDecision, MissingFact, OpenCheck, Receipt, SetAside
 from .digraph import DiGraph
 from .explain import Explainer, OpenException, Trace, open_exceptions
 from .facts import PROVENANCE, TYPE, CaseFacts, case_facts
@@ -58,7 +58,7 @@ class Engine:
         self.ruleset = ruleset
         self.program: Program = compile_ruleset(ruleset)
         self.max_firings = max_firings
-        self.citations = {inst.id: tuple(c.as_output() for c in inst.grondslag) for inst in ruleset.instruments}
+        self._citations: dict[tuple[str, dt.date], tuple[dict[str, Any], ...]] = {}
         # Per stratum: the derived facts whose absence it tests, with the case-fact fields that say so.
         self._absence_flags = [
             tuple((name, flag_key(name, DEFINITE), flag_key(name, POSSIBLE)) for name in sorted(s.negated_flags))
@@ -68,6 +68,17 @@ class Engine:
     @classmethod
     def from_directory(cls, directory: str | Path, profile: str | Path | None = None, **kwargs: Any) -> "Engine":
         return cls(load_ruleset(directory, profile), **kwargs)
+
+    def citations(self, instrument: str, day: dt.date) -> tuple[dict[str, Any], ...]:
+        """An instrument's legal basis as it stood on the peildatum, with links to the text then in force."""
+        key = (instrument, day)
+        found = self._citations.get(key)
+        if found is None:
+            if len(self._citations) > 4096:
+                self._citations.clear()  # peildata vary per case: keep the cache bounded
+            found = tuple(c.as_output(day) for c in self.ruleset.instrument(instrument).citations_on(day))
+            self._citations[key] = found
+        return found
 
     # -- running -------------------------------------------------------------
 
@@ -287,9 +298,9 @@ class _Assembler:
             categorie=inst.categorie,
             spoor=inst.spoor,
             status=status,  # type: ignore[arg-type]
-            bevoegd=inst.bevoegd,
+            bevoegd=inst.authority_on(self.run.facts.peildatum),
             ingrijpendheid=inst.ingrijpendheid,
-            grondslag=[dict(c) for c in self.engine.citations[inst.id]],
+            grondslag=[dict(c) for c in self.engine.citations(inst.id, self.run.facts.peildatum)],
             regels=sorted({self.rules[i].id for i in used}),
             redenen=reasons,
             onvervulde_voorwaarden=unmet,
@@ -393,6 +404,7 @@ class _Assembler:
             instrumenten=instruments,
             afgeleide_feiten={k: v for k, v in sorted(self.run.derived.items()) if not k.startswith("__")},
             informatie=self.information(),
+            buiten_beschouwing=[SetAside(feit=f, reden=r) for f, r in self.run.facts.set_aside],
             afvuringen=firings,
         )
         ruleset, case, run = self.ruleset, self.case, self.run

@@ -65,6 +65,7 @@ class CaseFacts:
     items: tuple[dict[str, Any], ...]
     peildatum: dt.date
     unusable: dict[str, tuple[str, ...]]  # provenance of a fact -> the information items that fail the AVG policy
+    set_aside: tuple[tuple[str, str], ...] = ()  # (provenance, reason) of items that do not exist on the peildatum
 
     @property
     def all(self) -> list[dict[str, Any]]:
@@ -74,8 +75,19 @@ class CaseFacts:
         return {fact[PROVENANCE]: fact for fact in self.all}
 
 
+def _after(item: dict[str, Any], peildatum: dt.date) -> bool:
+    day = item.get("datum")
+    return isinstance(day, dt.date) and day > peildatum
+
+
 def case_facts(case: Case, peildatum: dt.date, policy: InformationPolicy) -> CaseFacts:
-    """Flatten a case; apply the AVG policy to every fact that rests on information."""
+    """Flatten a case; set aside what is dated after the peildatum; apply the AVG policy to every fact that rests on information.
+
+    A fact dated after the peildatum does not exist for a decision on that
+    date, nor does information obtained after it; a fact that rests only on
+    such information is set aside with it. (A fact without a date is in the
+    case file, so it is known on the peildatum.)
+    """
     dump = case.model_dump(mode="python")
     zaak = _flatten({k: v for k, v in dump.items() if k not in LISTS and k != "peildatum"}, peildatum)
     zaak.update(date_fields("peildatum", peildatum, peildatum))
@@ -84,16 +96,24 @@ def case_facts(case: Case, peildatum: dt.date, policy: InformationPolicy) -> Cas
     lawful = set(policy.rechtmatige_grondslagen)
     insufficient = set(policy.onvoldoende_bronnen)
     info_ok = {i.id: (i.grondslag in lawful and i.bron not in insufficient) for i in case.informatie}
+    later = {i.id for i in case.informatie if i.datum is not None and i.datum > peildatum}
     items: list[dict[str, Any]] = []
     unusable: dict[str, tuple[str, ...]] = {}
+    set_aside: list[tuple[str, str]] = []
     for list_name, (_, fact_type) in LISTS.items():
         for index, item in enumerate(dump[list_name]):
             provenance = f"{list_name}[{index}]"
-            fact = _flatten(item, peildatum)
             refs = item.get("informatie") if list_name != "informatie" else None
+            if _after(item, peildatum):
+                set_aside.append((provenance, f"datum {item['datum'].isoformat()} ligt na de peildatum"))
+                continue
+            if refs and all(ref in later for ref in refs):
+                set_aside.append((provenance, "berust alleen op informatie van na de peildatum"))
+                continue
+            fact = _flatten(item, peildatum)
             usable = True
             if refs:
-                usable = any(info_ok[ref] for ref in refs)
+                usable = any(info_ok[ref] and ref not in later for ref in refs)
                 if not usable:
                     unusable[provenance] = tuple(refs)
             if list_name == "informatie":
@@ -102,4 +122,4 @@ def case_facts(case: Case, peildatum: dt.date, policy: InformationPolicy) -> Cas
             fact[TYPE] = fact_type
             fact[PROVENANCE] = provenance
             items.append(fact)
-    return CaseFacts(zaak=zaak, items=tuple(items), peildatum=peildatum, unusable=unusable)
+    return CaseFacts(zaak=zaak, items=tuple(items), peildatum=peildatum, unusable=unusable, set_aside=tuple(set_aside))

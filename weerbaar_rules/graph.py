@@ -175,7 +175,7 @@ class _Builder:
     def cite(self, source: str, citation: "Citation") -> None:
         node = f"bron:{citation.label}"
         if node not in self.graph:
-            self.graph.add_node(node, soort="bron", label=citation.label, url=citation.link)
+            self.graph.add_node(node, soort="bron", label=citation.label, url=citation.link_on(self.run.facts.peildatum))
         if not self.graph.has_edge(source, node):
             self.graph.add_edge(source, node, soort=CITES)
 
@@ -325,15 +325,15 @@ class _Builder:
                 soort="instrument",
                 label=inst.naam,
                 status=status[inst.id],
-                bevoegd=inst.bevoegd,
+                bevoegd=inst.authority_on(self.run.facts.peildatum),
                 spoor=inst.spoor,
                 categorie=inst.categorie,
                 ingrijpendheid=inst.ingrijpendheid,
-                grondslag=[c.label for c in inst.grondslag],
+                grondslag=[c.label for c in inst.citations_on(self.run.facts.peildatum)],
                 # Whether any rule can judge it suitable: without one it can never be the recommendation.
                 kan_passend=bool(self.concluding.get(("suitable", inst.id))),
             )
-            for citation in inst.grondslag:
+            for citation in inst.citations_on(self.run.facts.peildatum):
                 self.cite(node, citation)
 
     # -- what fired ------------------------------------------------------------

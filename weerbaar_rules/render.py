@@ -65,6 +65,17 @@ def _shown(decision: Decision) -> set[str]:
     return {n.split(":", 1)[1] for n in shown_instruments(decision.explanation)}
 
 
+def open_checks(decision: Decision, inst: InstrumentDecision) -> list[str]:
+    """The exceptions left open under an instrument, each with the unknown facts that would settle it, in words."""
+    graph = decision.explanation
+    out = []
+    for check in inst.te_controleren:
+        names = [str(graph.nodes[f"ontbreekt:{p}"].get("label", p)) if f"ontbreekt:{p}" in graph else p for p in check.ontbrekende_feiten]
+        unknown = f" (onbekend: {', '.join(names)})" if names else ""
+        out.append(f"uitzondering {check.uitzondering}{unknown}")
+    return out
+
+
 def _escalation(inst: InstrumentDecision) -> str | None:
     escalation = getattr(inst, "escalatie", None)
     if escalation is None:
@@ -96,6 +107,11 @@ def to_text(decision: Decision, volledig: bool = False) -> str:
         for change in r.profiel_wijzigingen:
             old = f" (was {change['oud']})" if change["oud"] is not None else ""
             lines.append(f"  - {change['soort']} {change['onderwerp']}: {change['nieuw']}{old}")
+    if decision.buiten_beschouwing:
+        lines.append("")
+        lines.append("Buiten beschouwing (bestaan nog niet op de peildatum):")
+        for item in decision.buiten_beschouwing:
+            lines.append(f"  - {item.feit}: {item.reden}")
     blocked = [v for v in decision.informatie if not v.bruikbaar]
     if blocked:
         lines.append("")
@@ -152,6 +168,8 @@ def to_text(decision: Decision, volledig: bool = False) -> str:
         missing = missing_for(decision, inst.id) if inst.status in ("onbeslist", "mogelijk") else []
         for item in missing:
             lines.append(f"  ontbreekt: {item}")
+        for item in open_checks(decision, inst):
+            lines.append(f"  te controleren: {item}")
         for item in inst.procedure:
             lines.append(f"  procedure: {item}")
         for item in inst.afwegingspunten:
@@ -242,6 +260,10 @@ def to_markdown(decision: Decision) -> str:
 
     out += ["## Feiten", ""]
     out += _fact_sections(graph)
+    if decision.buiten_beschouwing:
+        out += ["### Buiten beschouwing (bestaan nog niet op de peildatum)", ""]
+        out += [f"- `{_md(item.feit)}`: {_md(item.reden)}" for item in decision.buiten_beschouwing]
+        out.append("")
     out += ["### Informatie en grondslag (AVG)", ""]
     if not decision.informatie:
         out.append("- Geen informatie-items vastgelegd.")
@@ -271,6 +293,8 @@ def to_markdown(decision: Decision) -> str:
         escalation = _escalation(inst)
         if escalation:
             out.append(f"- {_md(escalation[0].upper() + escalation[1:])}")
+        for check in open_checks(decision, inst):
+            out.append(f"- Te controleren: {_md(check)}")
         rules = sorted(
             s
             for s, _, d in graph.in_edges(f"instrument:{inst.id}", data=True)
@@ -303,6 +327,8 @@ def to_markdown(decision: Decision) -> str:
             needed = missing_for(decision, inst.id)
             if needed:
                 out.append(f"  - {depends}: {_md('; '.join(needed))}")
+            for check in open_checks(decision, inst):
+                out.append(f"  - Te controleren: {_md(check)}")
         out.append("")
 
     if decision.ontbrekende_feiten:
