@@ -33,7 +33,7 @@ def drug_case_data(default_id: str = "T", **changes: Any) -> dict[str, Any]:
         "peildatum": "2026-11-01",
         "locatie": {"type": "woning", "eigendom": "huurder_woningcorporatie", "minderjarigen": False},
         "activiteiten": [
-            {"type": "drugshandel", "opiumwet_lijst": "I", "hoeveelheid": "handelshoeveelheid", "datum": "2026-10-01", "informatie": ["pol1"]}
+            {"type": "drugshandel", "opiumwet_lijst": "I", "hoeveelheid": "handelshoeveelheid", "plek": "in_pand", "datum": "2026-10-01", "informatie": ["pol1"]}
         ],
         "informatie": [{"id": "pol1", "bron": "politie", "grondslag": "wpg_16"}],
     }

@@ -20,7 +20,7 @@ def _case(**overrides: object) -> Case:
         "peildatum": "2026-11-01",
         "locatie": {"type": "woning"},
         "activiteiten": [
-            {"type": "drugshandel", "opiumwet_lijst": "I", "hoeveelheid": "handelshoeveelheid", "datum": "2026-10-01", "informatie": ["p"]}
+            {"type": "drugshandel", "opiumwet_lijst": "I", "hoeveelheid": "handelshoeveelheid", "plek": "in_pand", "datum": "2026-10-01", "informatie": ["p"]}
         ],
         "informatie": [{"id": "p", "bron": "politie", "grondslag": "wpg_16"}],
     }

@@ -17,7 +17,7 @@ from weerbaar_rules.caseio import load_case
 from weerbaar_rules.decision import Decision
 from weerbaar_rules.dot import why_not_nodes
 from weerbaar_rules.explain import Explainer, Trace
-from weerbaar_rules.graph import BLOCKED_BY, CITES, DERIVES, EXCLUDES, REQUIRES, SUPPORTS
+from weerbaar_rules.graph import BLOCKED_BY, CHECKS, CITES, DERIVES, EXCLUDES, REQUIRES, SUPPORTS
 from weerbaar_rules.missing import (
     CASE_FIELDS,
     ITEM_FIELDS,
@@ -32,8 +32,8 @@ from .conftest import CASES, drug_case_data
 
 EXAMPLE = CASES / "drugshandel_woning_harddrugs.json"
 CLOSURE = "instrument:sluiting_13b_opiumwet"
-NODE_KINDS = {"feit", "informatie", "afgeleid", "regel", "instrument", "ontbrekend", "bron"}
-EDGE_KINDS = {SUPPORTS, DERIVES, EXCLUDES, REQUIRES, CITES, BLOCKED_BY}
+NODE_KINDS = {"feit", "informatie", "afgeleid", "regel", "instrument", "ontbrekend", "bron", "uitzondering"}
+EDGE_KINDS = {SUPPORTS, DERIVES, EXCLUDES, REQUIRES, CITES, BLOCKED_BY, CHECKS}
 
 
 def make_case(**changes: Any) -> Case:
@@ -139,12 +139,16 @@ def test_excluded_instrument_links_to_what_excludes_it(engine: Engine) -> None:
     decision = engine.evaluate(case)
     graph = decision.graph
     assert graph.nodes[CLOSURE]["status"] == "uitgesloten"
-    excluders = [s for s, _, d in graph.in_edges(CLOSURE, data=True) if d["soort"] == EXCLUDES and d.get("modus") == "zeker"]
-    assert excluders
-    assert any("art. 13b lid 2 Opiumwet" in graph.nodes[r]["grondslag"] for r in excluders)
-    supporting = {s for r in excluders for s in graph.predecessors(r)}
-    assert "feit:locatie.beroepsgebruik" in supporting
+    # The established exception (art. 13b lid 2) stopped the rule that makes the premises a 13b pand …
+    exceptions = [n for n, d in graph.nodes(data=True) if d.get("soort") == "uitzondering" and d.get("geldt")]
+    assert exceptions and all("art. 13b lid 2 Opiumwet" in n for n in exceptions)
+    stopped = {s for e in exceptions for s, _, d in graph.in_edges(e, data=True) if d["soort"] == BLOCKED_BY}
+    assert "regel:opiumwet.13b.pand" in stopped
+    # … on the fact that established it …
+    assert {t for e in exceptions for t in graph.successors(e)} == {"feit:locatie.beroepsgebruik"}
     assert graph.nodes["feit:locatie.beroepsgebruik"]["waarde"] == "apotheker"
+    # … and the decision names the exception as the reason.
+    assert any("uitzondering" in r and "13b lid 2" in r for r in decision.instruments["sluiting_13b_opiumwet"].redenen)
 
 
 def test_fact_on_unlawful_information_blocks_the_instrument(engine: Engine) -> None:
@@ -200,9 +204,10 @@ def test_missing_facts_analysis_orders_by_decisiveness(engine: Engine) -> None:
     lijst = by_path["activiteiten[0].opiumwet_lijst"]
     assert "sluiting_13b_opiumwet" in lijst.instrumenten
     assert lijst.omschrijving == "activiteit 1 (drugshandel): Opiumwet-lijst"
-    # Among the drug facts, the Opiumwet list decides at least as much as any other field of the activity.
+    # Among the drug facts, the Opiumwet list and the place decide at least as much as any other field of the activity.
     drug_fields = [r for r in rows if r.feit.startswith("activiteiten[0].")]
-    assert len(lijst.instrumenten) == max(len(r.instrumenten) for r in drug_fields)
+    plek = by_path["activiteiten[0].plek"]
+    assert max(len(lijst.instrumenten), len(plek.instrumenten)) == max(len(r.instrumenten) for r in drug_fields)
     # Every undecided instrument's missing facts are in the analysis.
     for inst in decision.instrumenten:
         if inst.status == "onbeslist":

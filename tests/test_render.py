@@ -274,7 +274,7 @@ def test_explain_undecided_names_missing_facts_in_dutch(engine: Engine) -> None:
     text = explain_instrument(decision, "sluiting_13b_opiumwet")
     assert "ONBESLIST" in text
     line = next(line for line in text.splitlines() if "te beoordelen ontbreekt" in line)
-    assert "activiteit 1 (drugshandel): Opiumwet-lijst" in line
+    assert "activiteit 1 (drugshandel): plek (in, bij of buiten het pand), Opiumwet-lijst" in line
     assert "opiumwet_lijst" not in line  # no machine paths for the lawyer
 
 

@@ -11,14 +11,18 @@ Nodes (attribute ``soort``):
   did not; then ``onvervuld`` says why);
 * ``instrument`` — a catalogued instrument with its ``status``;
 * ``ontbrekend`` — an unknown fact a possibly fired rule waits for;
+* ``uitzondering`` — an exception (``unless``) left open under an instrument:
+  not established, so the power stands, but a point to check;
 * ``bron`` — a legal source, with its link.
 
 Edges (attribute ``soort``): ``supports`` (fact -> rule, information -> fact,
 rule -> instrument it makes available or suitable), ``derives`` (rule ->
 derived fact), ``excludes``, ``requires`` (procedure and weighing points),
-``cites`` (rule or instrument -> legal source) and ``blocked-by`` (a rule that
-did not or only possibly fired -> the fact, missing fact or information that
-stopped it; a fact -> the unlawful information it rests on).
+``cites`` (rule or instrument -> legal source), ``checks`` (instrument -> an
+open exception) and ``blocked-by`` (a rule that did not or only possibly fired
+-> the fact, missing fact or information that stopped it; a fact -> the
+unlawful information it rests on; an open exception -> the unknown facts that
+would settle it).
 
 Nothing here re-decides anything. Fired rules and their facts come from the
 engine's firings; the reasons a rule did not fire come from the three-valued
@@ -429,7 +433,9 @@ class _Builder:
                     self.counterfactual_derived[target] = DEFINITE
                 any_avg |= explained
                 continue
-            if kind == "afgeleid_geldt":
+            if kind == "uitzondering":
+                self.edge(node, self.exception_applied(rule, target), BLOCKED_BY, reden="uitzondering")
+            elif kind == "afgeleid_geldt":
                 self.edge(node, self.derived(target), BLOCKED_BY, reden="onvervuld")
             elif kind == "veld":
                 self.edge(node, self.field(target), BLOCKED_BY, reden="onvervuld")
@@ -441,6 +447,17 @@ class _Builder:
         # Would the rule hold if the information that may not carry a decision were lawful? Asked of the
         # same three-valued walk, over the same facts with only that information counted as usable.
         data["alleen_avg"] = any_avg and self.counterfactual().evaluate(rule.when, Trace()) is not False
+        return node
+
+    def exception_applied(self, rule: "Rule", title: str) -> str:
+        """An established exception: a node linked to the case fields it tested (items are named by the rule's walk)."""
+        node = f"uitzondering:{title}"
+        if node not in self.graph:
+            self.graph.add_node(node, soort="uitzondering", label=f"uitzondering geldt: {title}", geldt=True)
+        for found in cond.walk(rule.when):
+            if isinstance(found, cond.Unless) and found.title == title:
+                for leaf in _case_leaves(found.item):
+                    self.edge(node, self.field(leaf.field), BLOCKED_BY, reden="uitzondering")
         return node
 
     def counterfactual(self) -> Explainer:
@@ -520,6 +537,17 @@ class _Builder:
                 rule_node = f"regel:{change.onderwerp}"
                 self.graph.add_node(rule_node, soort="regel", label=change.onderwerp, modus="uitgeschakeld", reden=change.nieuw)
                 self.edge(node, rule_node, EXCLUDES, wijziging="regel_uit", reden=change.nieuw)
+
+
+def _case_leaves(condition: cond.Condition) -> list[cond.Leaf]:
+    """The leaves that test fields of the case itself (not of a list item inside `some`)."""
+    if isinstance(condition, cond.Leaf):
+        return [condition]
+    if isinstance(condition, (cond.All, cond.AnyOf)):
+        return [leaf for item in condition.items for leaf in _case_leaves(item)]
+    if isinstance(condition, (cond.Not, cond.Unless)):
+        return _case_leaves(condition.item)
+    return []
 
 
 def _params_of(rule: "Rule") -> set[str]:

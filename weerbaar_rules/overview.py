@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from . import conditions as cond
 from .errors import WeerbaarError
 from .ruleset import Citation, Instrument, Rule, Ruleset, load_ruleset
 
@@ -25,9 +26,31 @@ def _cell(text: str) -> str:
     return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
 
 
+def _dates(van: object, tot: object) -> str:
+    if van and tot:
+        return f"{van} t/m {tot}"
+    if van:
+        return f"vanaf {van}"
+    if tot:
+        return f"t/m {tot}"
+    return ""
+
+
 def _citation(citation: Citation) -> str:
-    """A citation as a Markdown link, so a reader can open the article or ruling directly."""
-    return f"[{_cell(citation.label)}]({citation.link})"
+    """A citation as a Markdown link, so a reader can open the article or ruling directly; dated where the basis changed."""
+    period = _dates(citation.geldig_van, citation.geldig_tot)
+    return f"[{_cell(citation.label)}]({citation.link})" + (f" ({period})" if period else "")
+
+
+def _authority(instrument: Instrument) -> str:
+    if isinstance(instrument.bevoegd, str):
+        return instrument.bevoegd
+    return "; ".join(f"{a.bevoegd} ({_dates(a.geldig_van, a.geldig_tot)})" for a in instrument.bevoegd)
+
+
+def _exceptions(rule: Rule) -> list[str]:
+    """The exceptions (`unless`) a rule carries, by title."""
+    return [node.title for node in cond.walk(rule.when) if isinstance(node, cond.Unless)]
 
 
 def _period(rule: Rule) -> str:
@@ -64,7 +87,8 @@ def _conditions(rules: list[Rule]) -> str:
     for rule in rules:
         extra = [part for part in (_period(rule), "onzeker" if rule.onzeker else "") if part]
         suffix = f" ({'; '.join(extra)})" if extra else ""
-        items.append(f"{_cell(rule.title)}{suffix} `{rule.id}`")
+        exceptions = "".join(f"; uitzondering: {_cell(t)}" for t in dict.fromkeys(_exceptions(rule)))
+        items.append(f"{_cell(rule.title)}{suffix} `{rule.id}`{exceptions}")
     return "<br>".join(items) if items else NONE
 
 
@@ -83,6 +107,12 @@ def render_overview(ruleset: Ruleset) -> str:
         "waarin ten minste één van die regels geldt. 'onzeker' betekent dat een bron nog geverifieerd moet worden;",
         "een regel die van een gemeentelijke parameter afhangt, is zonder gemeenteprofiel onbeslist.",
         "",
+        "Voorwaarden en uitzonderingen behandelen een onbekend feit verschillend. Een **voorwaarde** van een",
+        "bevoegdheid moet vaststaan: is een feit onbekend, dan blijft het instrument *onbeslist* en noemt het",
+        "besluit het ontbrekende feit. Een **uitzondering** (hieronder na 'uitzondering:') geldt alleen als zij",
+        "vaststaat: is haar feit onbekend, dan blijft de bevoegdheid staan en noemt het besluit de uitzondering",
+        "als *te controleren*.",
+        "",
         "| " + " | ".join(HEADER) + " |",
         "|" + "|".join("---" for _ in HEADER) + "|",
     ]
@@ -92,7 +122,7 @@ def render_overview(ruleset: Ruleset) -> str:
         row = (
             f"**{_cell(instrument.naam)}** `{instrument.id}`",
             "; ".join(_citation(c) for c in instrument.grondslag),
-            instrument.bevoegd,
+            _authority(instrument),
             _conditions(rules),
             van,
             tot,

@@ -238,6 +238,13 @@ class RawRule(_Strict):
         default_factory=list,
         description="Regels waarvan deze regel bewust afwijkt (bijv. een uitsluiting die een beschikbaarheid opzij zet).",
     )
+    separate_items: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Lijst -> reden: voorwaarden over deze lijst mogen bewust door verschillende items worden vervuld "
+            "(anders meldt `rules check` dat zij misschien één item bedoelen)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _period(self) -> "RawRule":
@@ -245,6 +252,11 @@ class RawRule(_Strict):
             raise ValueError("geldig_tot ligt voor geldig_van")
         if any(c.onzeker for c in self.grondslag) and not self.onzeker:
             raise ValueError("een regel op een onzekere bron zegt in 'onzeker' wat nog geverifieerd moet worden")
+        unknown = set(self.separate_items) - set(cond.LISTS)
+        if unknown:
+            raise ValueError(f"separate_items noemt {', '.join(sorted(unknown))}; geen lijst van de zaak (toegestaan: {', '.join(cond.LISTS)})")
+        if any(not reason.strip() for reason in self.separate_items.values()):
+            raise ValueError("separate_items verwacht per lijst een reden")
         return self
 
 
@@ -377,6 +389,7 @@ class Rule:
     source: str  # "file:line"
     origin: str  # "nationaal" or "profiel:<naam>"
     overrides: tuple[str, ...] = ()  # rule ids whose opposite conclusion this rule knowingly sets aside
+    separate_items: tuple[str, ...] = ()  # lists whose conditions may knowingly be met by different items
 
     def in_force(self, day: dt.date) -> bool:
         return (self.geldig_van is None or self.geldig_van <= day) and (self.geldig_tot is None or day <= self.geldig_tot)
@@ -566,6 +579,7 @@ def _parse_rule(
         source=source,
         origin=origin,
         overrides=tuple(raw.overrides),
+        separate_items=tuple(sorted(raw.separate_items)),
     )
 
 

@@ -157,6 +157,10 @@ def exclusion_lines(graph: DiGraph, inst: InstrumentDecision) -> list[str]:
                 lines.append(f"    op grond van: {'; '.join(facts)}")
         return lines
     lines.append("  - geen regel maakt dit instrument beschikbaar op deze feiten.")
+    for title in (r.removeprefix("uitzondering: ") for r in inst.redenen if r.startswith("uitzondering: ")):
+        node = f"uitzondering:{title}"
+        facts = [str(graph.nodes[t].get("label", t)) for t in graph.successors(node)] if node in graph else []
+        lines.append(f"  - uitzondering: {title}" + (f" (vastgesteld: {'; '.join(facts)})" if facts else ""))
     blocked = _avg_blocked(graph, inst.id)
     if blocked:
         # The AVG is the decisive reason when it applies: say it before the rule-by-rule detail.
