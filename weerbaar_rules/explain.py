@@ -230,7 +230,9 @@ class Explainer:
             values = [self.evaluate(item, inner, fact, prefix) for item in condition.items]
             result = _and(values)
             if result is False:
-                inner.checks.clear()  # a conjunction that fails leaves no exception to check
+                # A conjunction that fails cannot become true: its unknown facts decide nothing, and it leaves no exception open.
+                inner.checks.clear()
+                inner.missing.clear()
             if result is not True:
                 trace.add(inner)
             else:
@@ -243,9 +245,10 @@ class Explainer:
                 parts.append((self.evaluate(item, part, fact, prefix), part))
             result = _or([value for value, _ in parts])
             if result is not True:
-                for _, part in parts:
+                for value, part in parts:
                     _extend(trace.unmet, part.unmet)
-                    _extend(trace.missing, part.missing)
+                    if value is None:  # only an alternative that is still open waits for its unknown facts
+                        _extend(trace.missing, part.missing)
                     _extend(trace.blocked, part.blocked)
             _extend(trace.checks, open_exceptions(parts))
             return result
@@ -307,7 +310,9 @@ class Explainer:
             _extend(trace.checks, open_exceptions(parts) if some.at_least == 1 else _all_checks(parts))
             return True
         if possible >= some.at_least:
-            _extend(trace.missing, inner.missing)
+            for value, item_trace in parts:
+                if value is None:  # an item that definitely fails waits for nothing
+                    _extend(trace.missing, item_trace.missing)
             _extend(trace.checks, _all_checks(parts))
             return None
         if not candidates:

@@ -35,6 +35,17 @@ class Expectation(BaseModel):
     status: dict[str, Status] = Field(default_factory=dict)
     ontbrekende_feiten: dict[str, list[str]] = Field(default_factory=dict)
     escalatie: dict[str, int] = Field(default_factory=dict, description="instrument -> verwachte trede van de escalatieladder")
+    beslissende_feiten: list[str] = Field(
+        default_factory=list, description="Paden van onbekende feiten die het besluit moet noemen als feiten die de aanbeveling kunnen veranderen."
+    )
+    te_controleren: dict[str, list[str]] = Field(
+        default_factory=dict, description="instrument -> (delen van) de uitzonderingen die open blijven en te controleren zijn"
+    )
+    buiten_beschouwing: list[str] = Field(default_factory=list, description="Paden van feiten die na de peildatum liggen en niet meetellen.")
+    procedure: dict[str, list[str]] = Field(default_factory=dict, description="instrument -> (delen van) procedurestappen die er moeten staan")
+    afwegingspunten: dict[str, list[str]] = Field(default_factory=dict, description="instrument -> (delen van) afwegingspunten die er moeten staan")
+    bevoegd: dict[str, str] = Field(default_factory=dict, description="instrument -> bevoegd gezag op de peildatum")
+    wet: dict[str, list[str]] = Field(default_factory=dict, description="instrument -> wetten die de grondslag op de peildatum noemt")
     zaak: dict[str, Any] | None = None
 
 
@@ -176,6 +187,33 @@ def check(scenario: Scenario, decision: Decision) -> list[str]:
         step = instruments[inst_id].escalatie if inst_id in instruments else None
         if step is None or step.trede != trede:
             problems.append(f"{inst_id}: verwacht escalatietrede {trede}, kreeg {step.trede if step else 'geen'}")
+    deciding = {m.feit for m in decision.ontbrekende_feiten if m.kan_aanbeveling_veranderen}
+    for path in expected.beslissende_feiten:
+        if path not in deciding:
+            problems.append(f"verwacht dat '{path}' de aanbeveling kan veranderen (ontbrekende feiten); kreeg {sorted(deciding)}")
+    for inst_id, titles in sorted(expected.te_controleren.items()):
+        open_checks = [c.uitzondering for c in instruments[inst_id].te_controleren] if inst_id in instruments else []
+        for title in titles:
+            if not any(title in c for c in open_checks):
+                problems.append(f"{inst_id}: verwacht te controleren uitzondering '{title}', kreeg {open_checks}")
+    set_aside = {item.feit for item in decision.buiten_beschouwing}
+    for path in expected.buiten_beschouwing:
+        if path not in set_aside:
+            problems.append(f"verwacht dat '{path}' buiten beschouwing blijft; kreeg {sorted(set_aside)}")
+    for field_name, wanted in (("procedure", expected.procedure), ("afwegingspunten", expected.afwegingspunten)):
+        for inst_id, parts in sorted(wanted.items()):
+            present: list[str] = getattr(instruments[inst_id], field_name) if inst_id in instruments else []
+            for part in parts:
+                if not any(part in line for line in present):
+                    problems.append(f"{inst_id}: verwacht in {field_name} '{part}', kreeg {present}")
+    for inst_id, authority in sorted(expected.bevoegd.items()):
+        actual_authority = instruments[inst_id].bevoegd if inst_id in instruments else None
+        if actual_authority != authority:
+            problems.append(f"{inst_id}: verwacht bevoegd {authority}, kreeg {actual_authority}")
+    for inst_id, statutes in sorted(expected.wet.items()):
+        cited = [str(c.get("wet")) for c in instruments[inst_id].grondslag] if inst_id in instruments else []
+        if sorted(statutes) != sorted(c for c in cited if c != "None"):
+            problems.append(f"{inst_id}: verwacht grondslag in {sorted(statutes)}, kreeg {cited}")
     return problems
 
 

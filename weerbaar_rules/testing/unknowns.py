@@ -61,11 +61,11 @@ def _values(kind: Any, name: str, peildatum: dt.date, h: Hints) -> list[Any]:
             return sorted({int(v) for v in found if v >= 0 and float(v).is_integer()})
         return sorted({round(v, 4) for v in found if v >= 0})
     if kind is dt.date:
+        # Item dates are tested in months before the peildatum: the day a threshold is crossed, and the day before.
         days = {peildatum}
         for months in h.months:
             edge = _add_months(peildatum, -months)
-            days.update(edge + dt.timedelta(days=d) for d in (-1, 0, 1))
-        days.update(day + dt.timedelta(days=d) for day in h.peildata for d in (-1, 0))
+            days.update(edge + dt.timedelta(days=d) for d in (-1, 0))
         return sorted(day for day in days if day <= peildatum)
     if kind is str:
         return [v for v in h.values.get(name, ()) if isinstance(v, str)]
