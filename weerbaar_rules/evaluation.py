@@ -16,7 +16,7 @@ from .digraph import DiGraph
 from .explain import Explainer, OpenException, Trace, open_exceptions
 from .facts import PROVENANCE, TYPE, CaseFacts, case_facts
 from .model import Case
-from .ruleset import Ruleset, load_ruleset
+from .ruleset import Instrument, Ruleset, load_ruleset
 
 DEFAULT_MAX_FIRINGS = 20_000
 
@@ -137,6 +137,29 @@ class Engine:
         run = self.run(case, peildatum)
         return _Assembler(self, case, run).decision()
 
+    def outcome(self, case: Case, peildatum: dt.date | None = None) -> tuple[Run, Outcome]:
+        """What the decision concludes, without reasons or explanation: a fraction of `evaluate`'s time (`rules diff`)."""
+        run = self.run(case, peildatum)
+        return run, _Assembler(self, case, run).outcome()
+
+
+class Standing(NamedTuple):
+    """The rules about one instrument that fired (definitely, or only possibly) and the status that follows."""
+
+    status: str
+    available: list[int]
+    possibly_available: list[int]
+    excluded: list[int]
+    possibly_excluded: list[int]
+    suitable: list[int]
+
+
+class Outcome(NamedTuple):
+    """The conclusions of a decision: instrument -> status (with `aanbevolen`), and -> (trede, duur_maanden)."""
+
+    statuses: dict[str, str]
+    escalations: dict[str, tuple[int, int | None]]
+
 
 class _Assembler:
     """Turns recorded firings into statuses, reasons and the graph."""
@@ -224,16 +247,29 @@ class _Assembler:
             blocked.extend(b for b in inner.blocked if b not in blocked)
         return unmet, blocked
 
-    def instrument(self, inst_index: int) -> InstrumentDecision:
-        inst = self.ruleset.instruments[inst_index]
-        available = self.concluding("available", inst.id)
-        excluding = self.concluding("exclude", inst.id)
-        suitable = self.concluding("suitable", inst.id)
+    def standing(self, instrument: str) -> Standing:
+        """Which rules about an instrument fired, and the status that follows: the one status rule (decisions and `rules diff`)."""
+        available = self.concluding("available", instrument)
+        excluding = self.concluding("exclude", instrument)
         avail_def = [i for i in available if self.fired(i)]
         avail_pos = [i for i in available if self.fired(i, POSSIBLE) and not self.fired(i)]
         excl_def = [i for i in excluding if self.fired(i)]
         excl_pos = [i for i in excluding if self.fired(i, POSSIBLE) and not self.fired(i)]
-        suit_def = [i for i in suitable if self.fired(i)]
+        suit_def = [i for i in self.concluding("suitable", instrument) if self.fired(i)]
+        if excl_def:
+            status = "uitgesloten"
+        elif avail_def and not excl_pos:
+            status = "mogelijk"
+        elif avail_def or avail_pos:
+            status = "onbeslist"
+        else:
+            status = "uitgesloten"
+        return Standing(status, avail_def, avail_pos, excl_def, excl_pos, suit_def)
+
+    def instrument(self, inst_index: int) -> InstrumentDecision:
+        inst = self.ruleset.instruments[inst_index]
+        available = self.concluding("available", inst.id)
+        status, avail_def, avail_pos, excl_def, excl_pos, suit_def = self.standing(inst.id)
         reasons: list[str] = []
         unmet: list[str] = []
         missing: list[str] = []
@@ -241,20 +277,17 @@ class _Assembler:
         used: list[int] = []
         checks: list[OpenCheck] = []
         if excl_def:
-            status = "uitgesloten"
             used = excl_def
             reasons = [self._reason(i, "exclude", inst.id) for i in excl_def]
             checks = self._open_checks(excl_def)
-        elif avail_def and not excl_pos:
-            status = "mogelijk"
+        elif status == "mogelijk":
             used = avail_def + suit_def
             reasons = [f"beschikbaar: {self.rules[i].title}" for i in avail_def]
             reasons += [f"passend: {self._reason(i, 'suitable', inst.id)}" for i in suit_def]
             checks = self._open_checks(avail_def)
             if suit_def:
                 checks += [c for c in self._open_checks(suit_def) if c not in checks]
-        elif avail_def or avail_pos:
-            status = "onbeslist"
+        elif status == "onbeslist":
             used = avail_def or avail_pos
             checks = self._open_checks(avail_def or avail_pos)
             deciding = excl_pos if avail_def else avail_pos
@@ -266,7 +299,6 @@ class _Assembler:
             else:
                 reasons = [f"mogelijk beschikbaar: {self.rules[i].title}" for i in avail_pos]
         else:
-            status = "uitgesloten"
             unmet, blocked = self._why_not(available)
             reasons = ["geen regel maakt dit instrument beschikbaar op deze feiten"]
             reasons += [f"uitzondering: {title}" for title in self._exceptions_applied(available)]
@@ -331,22 +363,25 @@ class _Assembler:
                 return c.reason
         return self.rules[index].title
 
+    def _fitting(self, statuses: dict[str, str]) -> list[tuple[str, list[Instrument]]]:
+        """Per track (in catalogue order): the instruments that are possible and judged suitable, least intrusive first."""
+        tracks: dict[str, list[Instrument]] = {}
+        for inst in self.ruleset.instruments:
+            members = tracks.setdefault(inst.spoor, [])
+            if statuses[inst.id] == "mogelijk" and any(self.fired(i) for i in self.concluding("suitable", inst.id)):
+                members.append(inst)
+        return [(track, sorted(members, key=lambda m: m.ingrijpendheid)) for track, members in tracks.items() if members]
+
     def recommend(self, instruments: list[InstrumentDecision]) -> tuple[list[str], list[str]]:
         """Subsidiarity per track: the least intrusive instrument that is available and judged suitable."""
-        suitable_ids = {inst.id for inst in instruments if any(self.fired(i) for i in self.concluding("suitable", inst.id))}
         chosen: list[str] = []
         notes: list[str] = []
-        tracks: dict[str, list[InstrumentDecision]] = {}
-        for inst in instruments:
-            tracks.setdefault(inst.spoor, []).append(inst)
-        for track, members in tracks.items():
-            fitting = [m for m in members if m.status == "mogelijk" and m.id in suitable_ids]
-            if not fitting:
-                continue
-            best = min(fitting, key=lambda m: m.ingrijpendheid)
+        by_id = {inst.id: inst for inst in instruments}
+        for track, fitting in self._fitting({inst.id: inst.status for inst in instruments}):
+            best = by_id[fitting[0].id]
             best.status = "aanbevolen"
             chosen.append(best.id)
-            others = [m.naam for m in fitting if m is not best]
+            others = [m.naam for m in fitting[1:]]
             note = f"{best.naam}: passend en het minst ingrijpende passende instrument in spoor '{track}'"
             if others:
                 note += f" (ook passend maar ingrijpender: {', '.join(others)})"
@@ -367,6 +402,14 @@ class _Assembler:
                 usable, why = True, f"bruikbaar op grond van {item.grondslag}"
             verdicts.append(InformationVerdict(id=item.id, bron=item.bron, grondslag=item.grondslag, bruikbaar=usable, toelichting=why))
         return verdicts
+
+    def outcome(self) -> Outcome:
+        """Statuses (recommendation included) and escalation steps, without reasons or explanation."""
+        statuses = {inst.id: self.standing(inst.id).status for inst in self.ruleset.instruments}
+        for _, fitting in self._fitting(statuses):
+            statuses[fitting[0].id] = "aanbevolen"
+        steps = {i: self._escalation(i) for i, status in statuses.items() if status in ("aanbevolen", "mogelijk", "onbeslist")}
+        return Outcome(statuses, {i: (e.trede, e.duur_maanden) for i, e in steps.items() if e is not None})
 
     def decision(self) -> Decision:
         instruments = [self.instrument(i) for i in range(len(self.ruleset.instruments))]
