@@ -24,6 +24,11 @@ leaks on teardown; see docs/engine.md). The pattern used here:
 * the C engine has no locks and never releases the GIL, so one process-wide
   lock serialises access (scale with processes, not threads).
 
+The C engine has fixed sizes that a growing ruleset runs into (see
+docs/engine.md, "Capaciteit"). `capacity()` models its alpha network from the
+JSON definition alone, so the compiler can split a stratum over several
+rulesets before any of them reaches the engine.
+
 Firings are read without decoding their JSON: only the rule name and the
 provenance key (`_p`) of each matched fact are needed. A JSON string value
 can never contain the unescaped text `"_p":"` (a quote inside a string is
@@ -37,7 +42,8 @@ import json
 import math
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import durable_rules_engine as _dre
@@ -208,6 +214,220 @@ def run(
                     pass
             _discard(handle, sid)
             raise
+
+
+# -- capacity: the fixed sizes of the C engine -------------------------------------------------------
+#
+# Source: jruizgit/rules, src/rules (the code of durable-rules 2.0.28). `handleAlpha` (events.c) walks
+# the alpha network of one fact depth first on a stack of MAX_STACK_SIZE = 64 nodes and fails with
+# ERR_MAX_STACK_SIZE (303) when it is full. Building the network (rete.c, `linkAlpha`) gives each alpha
+# node BETA_LIST_LENGTH = 256 slots for the rules that end there (else 108), NEXT_LIST_LENGTH = 128
+# for `$nex` tests and the forward nodes of `$or` (else 107), NEXT_BUCKET_LENGTH = 512 buckets for
+# the tests below it (else 106); `createTree` takes MAX_ACTIONS = 4096 rules (else 106). The slot
+# lists are only checked once they are full and then read one slot past their end, so one slot less
+# is usable. The budgets below keep a margin under each.
+
+STACK_LIMIT = 64
+STACK_BUDGET = 56
+RULE_ENDS_BUDGET = 250
+LINKS_BUDGET = 120
+TESTS_BUDGET = 500
+RULES_BUDGET = 4000
+
+_OPERATORS = {"$lt": "lt", "$lte": "lte", "$gt": "gt", "$gte": "gte", "$neq": "neq", "$ex": "ex", "$nex": "nex"}
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """How much of the C engine's fixed sizes one durable_rules ruleset uses (the worst over its alpha nodes)."""
+
+    stack: int  # upper bound of the alpha-node stack while one fact is matched
+    rule_ends: int  # rules whose pattern ends at one alpha node
+    links: int  # `$nex` tests and `$or` forward nodes below one alpha node
+    tests: int  # other tests below one alpha node
+    rules: int
+
+    def exceeded(self) -> list[str]:
+        """The budgets this ruleset goes over, in words for an error message (empty when it fits)."""
+        over = []
+        if self.stack > STACK_BUDGET:
+            over.append(f"stapel van {self.stack} alfaknopen per feit (durable_rules: {STACK_LIMIT}, fout 303)")
+        if self.rule_ends > RULE_ENDS_BUDGET:
+            over.append(f"{self.rule_ends} regels op één alfaknoop (durable_rules: 256, fout 108)")
+        if self.links > LINKS_BUDGET:
+            over.append(f"{self.links} bestaanstoetsen en of-takken op één alfaknoop (durable_rules: 128, fout 107)")
+        if self.tests > TESTS_BUDGET:
+            over.append(f"{self.tests} toetsen onder één alfaknoop (durable_rules: 512, fout 106)")
+        if self.rules > RULES_BUDGET:
+            over.append(f"{self.rules} regels (durable_rules: 4096, fout 106)")
+        return over
+
+
+def _value_key(value: Any) -> tuple[str, Any]:
+    # rete.c `compareValue` shares a node only for a value of the same JSON type (an int is no double).
+    return (type(value).__name__, value)
+
+
+class _Alpha:
+    """One node of the alpha network as rete.c builds it."""
+
+    __slots__ = ("links", "op", "prop", "rule_ends", "tests", "value")
+
+    def __init__(self, prop: str | None, op: str, value: Any = None) -> None:
+        self.prop = prop
+        self.op = op  # eq, neq, lt, lte, gt, gte, ex, nex; "forward" for the join node of an $or
+        self.value = value
+        self.tests: dict[tuple[Any, ...], _Alpha] = {}
+        self.links: list[_Alpha] = []  # $nex tests (shared) and forward nodes (one per $or)
+        self.rule_ends = 0
+
+
+class _Network:
+    """The alpha network of one ruleset: nodes shared exactly where `findAlpha` shares them."""
+
+    def __init__(self) -> None:
+        self.root = _Alpha(None, "root")
+        self.nodes = [self.root]
+
+    def _find(self, parent: _Alpha, prop: str, op: str, value: Any) -> _Alpha:
+        key = (prop, op, _value_key(value))
+        if op == "nex":
+            for node in parent.links:
+                if node.op == "nex" and (node.prop, node.op, _value_key(node.value)) == key:
+                    return node
+            node = _Alpha(prop, op, value)
+            parent.links.append(node)
+        else:
+            found = parent.tests.get(key)
+            if found is not None:
+                return found
+            node = parent.tests[key] = _Alpha(prop, op, value)
+        self.nodes.append(node)
+        return node
+
+    def add(self, expression: dict[str, Any], parent: _Alpha) -> _Alpha:
+        """Add one pattern expression below `parent`; the node where it ends."""
+        ((key, value),) = expression.items()
+        if key == "$and":
+            for part in value:
+                parent = self.add(part, parent)
+            return parent
+        if key == "$or":
+            forward = _Alpha(None, "forward")  # `createForwardAlpha`: never shared
+            self.nodes.append(forward)
+            for part in value:
+                self.add(part, parent).links.append(forward)
+            return forward
+        if key in _OPERATORS:
+            ((prop, operand),) = value.items()
+            return self._find(parent, prop, _OPERATORS[key], operand)
+        return self._find(parent, key, "eq", value)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _holds(op: str, constant: Any, value: Any) -> bool:
+    """Whether a test can hold for a fact value; across JSON types it is assumed to (an upper bound)."""
+    if op == "ex":
+        return True
+    if _number(constant) and _number(value):
+        pass
+    elif type(constant) is not type(value):
+        return True
+    if op == "eq":
+        return bool(value == constant)
+    if op == "neq":
+        return bool(value != constant)
+    return bool({"lt": value < constant, "lte": value <= constant, "gt": value > constant, "gte": value >= constant}[op])
+
+
+def _candidates(constants: list[Any]) -> Iterator[Any]:
+    """Fact values that between them meet every combination of these tests a real value can meet."""
+    numbers = sorted({float(c) for c in constants if _number(c)})
+    yield from constants
+    if numbers:
+        yield numbers[0] - 1
+        yield numbers[-1] + 1
+        yield from ((low + high) / 2 for low, high in itertools.pairwise(numbers))
+    if any(isinstance(c, str) for c in constants):
+        yield "\x00 geen van de getoetste waarden"
+    if any(isinstance(c, bool) for c in constants):
+        yield from (True, False)
+
+
+def _pushed(node: _Alpha) -> int:
+    """How many children `handleAlpha` can push at once for this node, over all facts.
+
+    Forward nodes are always pushed; per property either its `$nex` tests (absent) or the tests
+    that its one value meets (present), whichever is more.
+    """
+    forward = sum(1 for link in node.links if link.op == "forward")
+    absent: dict[str | None, int] = {}
+    for link in node.links:
+        if link.op == "nex":
+            absent[link.prop] = absent.get(link.prop, 0) + 1
+    present: dict[str | None, list[_Alpha]] = {}
+    for test in node.tests.values():
+        present.setdefault(test.prop, []).append(test)
+    total = forward
+    for prop in absent.keys() | present.keys():
+        tests = present.get(prop, [])
+        if len(tests) < 2 or all(t.op == "eq" and isinstance(t.value, str) for t in tests):
+            met = min(len(tests), 1)  # one value equals at most one of several texts
+        else:
+            met = max(sum(1 for t in tests if _holds(t.op, t.value, v)) for v in _candidates([t.value for t in tests]))
+        total += max(met, absent.get(prop, 0))
+    return total
+
+
+def _stack(network: _Network) -> int:
+    """Upper bound of the stack height while one fact passes through the network (the root is popped first).
+
+    Processing a node pushes its matching children; each is popped in turn while the others wait. So
+    a node that pushes m children reaches m, or m - 1 plus what the first child processed reaches.
+    """
+    height: dict[_Alpha, int] = {}
+    order: list[tuple[_Alpha, bool]] = [(network.root, False)]
+    while order:  # iterative post-order: deep rulesets must not hit Python's recursion limit
+        node, expanded = order.pop()
+        if node in height:
+            continue
+        if not node.tests and not node.links:
+            height[node] = 0
+            continue
+        children = [*node.tests.values(), *node.links]
+        if not expanded:
+            order.append((node, True))
+            order.extend((child, False) for child in children if child not in height)
+            continue
+        pushed = _pushed(node)
+        height[node] = max(pushed, pushed - 1 + max(height[child] for child in children)) if pushed else 0
+    return height[network.root]
+
+
+def capacity(definition: dict[str, Any]) -> Capacity:
+    """What a ruleset definition would use of the C engine's fixed sizes, computed without the engine."""
+    network = _Network()
+    for rule in definition.values():
+        for pattern in rule.get("all", ()):
+            ((_, expression),) = pattern.items()
+            network.add(expression, network.root).rule_ends += 1
+    nodes = network.nodes
+    return Capacity(
+        stack=_stack(network),
+        rule_ends=max(n.rule_ends for n in nodes),
+        links=max(len(n.links) for n in nodes),
+        tests=max(len(n.tests) for n in nodes),
+        rules=len(definition),
+    )
+
+
+def prepare(name: str, definition: dict[str, Any]) -> None:
+    """Create a ruleset in the engine now (as the first case would), so an error shows before any case runs."""
+    with _LOCK:
+        _handle(name, definition)
 
 
 def compiled_count() -> int:

@@ -35,9 +35,10 @@ from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from . import backend
 from . import conditions as cond
 from .compiler import _INVERSE, compile_ruleset
-from .errors import RulesetError
+from .errors import EvaluationError, RulesetError
 from .model import Case
 from .ruleset import (
     Citation,
@@ -755,9 +756,10 @@ def check_directory(directory: str | Path, profile: str | Path | None = None) ->
     if not any(f.level == ERROR for f in findings) or profile is not None:
         try:
             ruleset = load_ruleset(directory, profile)
-            compile_ruleset(ruleset)
+            for stratum in compile_ruleset(ruleset).strata:
+                backend.prepare(stratum.name, stratum.definition)  # what durable_rules refuses shows now, not at the first case
             rules = list(ruleset.rules)
-        except RulesetError as exc:
+        except (RulesetError, EvaluationError) as exc:
             where, message = _split_where(str(exc))
             finding = Finding(ERROR, where or str(profile or directory), message, "laden")
             if finding.message not in {f.message for f in findings}:

@@ -1,4 +1,4 @@
-"""Compiling rules into durable_rules rulesets, one per stratum.
+"""Compiling rules into durable_rules rulesets: one per stratum, or more where one would be too large.
 
 Two things the Rete engine does not give us are built here, in the shape of
 the patterns rather than in Python logic at run time:
@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import backend
 from . import conditions as cond
 from .errors import RulesetError
 from .facts import PROVENANCE, TYPE, USABLE
@@ -408,15 +410,69 @@ def _units_for(rule: Rule, index: int, helpers: _Helpers) -> list[Unit]:
     return units
 
 
-def _stratify(units: list[Unit]) -> None:
+def _negation_cycle(units: list[Unit], ruleset: Ruleset) -> tuple[str, str] | None:
+    """A cycle of derivations through a `not`: where its first rule is, and the rules that make it; None if there is none.
+
+    Such a ruleset cannot be stratified: whether a fact holds would depend on
+    itself not holding. The message names every rule on one such cycle with
+    its file and line, so the author sees where to break it.
+    """
+    names = sorted({name for u in units for name in (*u.derives, *u.positive, *u.negative)})
+    number = {name: i for i, name in enumerate(names)}
+    # Edge used -> derived, labelled with the rule and whether the use is negated.
+    labels: dict[tuple[int, int], tuple[Unit, bool]] = {}
+    for unit in units:
+        for name in unit.derives:
+            for premise, negated in [*((p, False) for p in unit.positive), *((n, True) for n in unit.negative)]:
+                edge = (number[premise], number[name])
+                if edge not in labels or (negated and not labels[edge][1]):
+                    labels[edge] = (unit, negated)
+    edges: dict[int, list[int]] = {}
+    for source, target in sorted(labels):
+        edges.setdefault(source, []).append(target)
+    owner = {node: c for c, component in enumerate(_components(edges, len(names))) for node in component}
+    negative = sorted(e for e, (_, through_not) in labels.items() if through_not and owner[e[0]] == owner[e[1]])
+    if not negative:
+        return None
+    used, derived = negative[0]
+    # The cycle: `used` -> `derived`, then a shortest way back from `derived` to `used` inside their component.
+    previous: dict[int, int | None] = {derived: None}
+    queue = [derived]
+    while used not in previous:
+        reached = queue.pop(0)
+        for target in edges.get(reached, []):
+            if owner[target] == owner[used] and target not in previous:
+                previous[target] = reached
+                queue.append(target)
+    back: list[int] = []
+    step: int | None = used
+    while step is not None and step != derived:
+        back.append(step)
+        step = previous[step]
+    cycle = [used, derived, *reversed(back[1:])] if used != derived else [used]
+    steps = []
+    places = []
+    for source, target in zip(cycle, cycle[1:] + cycle[:1]):
+        unit, negated = labels[(source, target)]
+        rule = ruleset.rules[unit.rule_index] if unit.rule_index is not None else None
+        who = f"regel {rule.id} ({rule.source})" if rule else f"hulpregel {unit.name}"
+        places.append(rule.source if rule else "")
+        steps.append(f"{who} leidt '{names[target]}' af uit {'niet ' if negated else ''}'{names[source]}'")
+    return places[0], "; ".join(steps)
+
+
+def _stratify(units: list[Unit], ruleset: Ruleset) -> None:
     """Assign strata so every negated derived fact is complete before it is tested (error on a negative cycle)."""
+    cycle = _negation_cycle(units, ruleset)
+    if cycle:
+        place, steps = cycle
+        raise RulesetError(f"{place}: regels verwijzen via 'not' in een kring naar elkaar: {steps}; zo'n regelset heeft geen eenduidige uitkomst")
     derivers: dict[str, list[Unit]] = {}
     for unit in units:
         for name in unit.derives:
             derivers.setdefault(name, []).append(unit)
-    limit = len(units) + 1
     changed = True
-    while changed:
+    while changed:  # ends: without a cycle through a `not`, every level is bounded by the number of units
         changed = False
         for unit in units:
             level = 0
@@ -427,11 +483,6 @@ def _stratify(units: list[Unit]) -> None:
             if level != unit.stratum:
                 unit.stratum = level
                 changed = True
-                if level > limit:
-                    raise RulesetError(
-                        f"regels verwijzen via 'not' in een kring naar elkaar (o.a. {unit.name}); "
-                        "zo'n regelset heeft geen eenduidige uitkomst"
-                    )
 
 
 def _atom_decided(atom: Any) -> bool:
@@ -481,6 +532,121 @@ def _drop_redundant_possible(units: list[Unit]) -> list[Unit]:
     return [unit for unit in units if unit.mode != POSSIBLE or not decided(unit)]
 
 
+def _components(edges: dict[int, list[int]], count: int) -> list[list[int]]:
+    """Strongly connected components of a graph on 0..count-1 (Tarjan, iterative), each listed before those it reaches."""
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    stack: list[int] = []
+    on_stack: set[int] = set()
+    found: list[list[int]] = []
+    for start in range(count):
+        if start in index:
+            continue
+        work = [(start, 0)]
+        while work:
+            node, position = work.pop()
+            if position == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            targets = edges.get(node, [])
+            if position < len(targets):
+                work.append((node, position + 1))
+                target = targets[position]
+                if target not in index:
+                    work.append((target, 0))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                found.append(sorted(component))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return found[::-1]
+
+
+def _capacity_error(level: int, units: list[Unit], ruleset: Ruleset, over: list[str]) -> RulesetError:
+    rules = [ruleset.rules[i] for i in sorted({u.rule_index for u in units if u.rule_index is not None})]
+    named = ", ".join(f"{r.id} ({r.source})" for r in rules[:5]) + (f" en {len(rules) - 5} andere" if len(rules) > 5 else "")
+    place = f"{rules[0].source}: " if rules else ""
+    return RulesetError(
+        f"{place}laag {level}: de regels {named or '(hulpregels)'} leiden elkaar af en moeten samen in één durable_rules-regelset, "
+        f"maar die wordt te groot: {'; '.join(over)}. Maak de kring van afleidingen kleiner of splits de voorwaarden"
+    )
+
+
+def split_stratum(level: int, members: list[Unit], ruleset: Ruleset) -> list[list[Unit]]:
+    """Spread one stratum's units over as many durable_rules rulesets as the C engine's fixed sizes need.
+
+    A stratum that fits stays one ruleset. Otherwise its units are ordered so
+    that every derived fact is produced in the same or an earlier part than
+    where it is used (units that derive each other in a cycle stay together),
+    and each part takes as many units as fit (`backend.capacity`). Run in that
+    order, the parts reach the same fixpoint as the whole stratum.
+    """
+
+    def over(units: list[Unit]) -> list[str]:
+        return backend.capacity({u.name: u.definition for u in units}).exceeded()
+
+    if not over(members):
+        return [members]
+    # Graph: unit i -> fact it derives; fact -> unit that uses it (facts numbered after the units).
+    names = sorted({name for u in members for name in u.derives})
+    number = {name: len(members) + i for i, name in enumerate(names)}
+    edges: dict[int, list[int]] = {}
+    for i, unit in enumerate(members):
+        edges[i] = [number[name] for name in unit.derives]
+        for name in unit.positive:
+            if name in number:
+                edges.setdefault(number[name], []).append(i)
+    # Order the components by how many derivations precede them, then as the rules are written.
+    components = _components(edges, len(members) + len(names))
+    owner = {node: c for c, component in enumerate(components) for node in component}
+    depth = [0] * len(components)
+    for c, component in enumerate(components):  # topological order: every predecessor is done
+        for node in component:
+            for target in edges.get(node, []):
+                if owner[target] != c:
+                    depth[owner[target]] = max(depth[owner[target]], depth[c] + 1)
+    ordered = sorted(range(len(components)), key=lambda c: (depth[c], components[c][0]))
+    blocks = [[members[i] for i in components[c] if i < len(members)] for c in ordered]
+    blocks = [block for block in blocks if block]
+    parts: list[list[Unit]] = []
+    start = 0
+    while start < len(blocks):
+        problem = over(blocks[start])
+        if problem:
+            raise _capacity_error(level, blocks[start], ruleset, problem)
+        fits, too_big = start + 1, len(blocks) + 1  # blocks[start:fits] fit; blocks[start:too_big] do not (or run out)
+        while too_big - fits > 1:
+            middle = (fits + too_big) // 2
+            if over([u for block in blocks[start:middle] for u in block]):
+                too_big = middle
+            else:
+                fits = middle
+        parts.append([u for block in blocks[start:fits] for u in block])
+        start = fits
+    return parts
+
+
+def _parts(units: dict[str, Unit], ruleset: Ruleset) -> Iterator[tuple[int, list[Unit]]]:
+    """The units of each stratum in order, split where one durable_rules ruleset cannot hold them."""
+    depth = max((u.stratum for u in units.values()), default=0) + 1
+    for level in range(depth):
+        members = [u for u in units.values() if u.stratum == level]
+        if members:  # empty only when nothing compiled at all: durable_rules cannot hold an empty ruleset
+            for part in split_stratum(level, members, ruleset):
+                yield level, part
+
+
 def compile_ruleset(ruleset: Ruleset) -> Program:
     """Compile every rule (both modes, every branch) and group them into strata."""
     helpers = _Helpers()
@@ -526,7 +692,7 @@ def compile_ruleset(ruleset: Ruleset) -> Program:
                         body=body,
                     )
                 )
-    _stratify(units)
+    _stratify(units, ruleset)
     units = _drop_redundant_possible(units)
     kept: dict[str, Unit] = {}
     for unit in units:
@@ -534,12 +700,8 @@ def compile_ruleset(ruleset: Ruleset) -> Program:
         if built is not None:
             unit.definition = built
             kept[unit.name] = unit
-    depth = max((u.stratum for u in kept.values()), default=0) + 1
     strata = []
-    for level in range(depth):
-        members = [u for u in kept.values() if u.stratum == level]
-        if not members:
-            continue  # only when nothing compiled at all: durable_rules cannot hold an empty ruleset
+    for level, members in _parts(kept, ruleset):
         definition: dict[str, Any] = {}
         fact_types: set[str] = {"zaak"}
         derived_used: set[str] = set()
