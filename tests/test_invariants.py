@@ -55,7 +55,7 @@ def _cases_for(path: Path) -> st.SearchStrategy[Case]:
 
 
 def _case(**data: Any) -> Case:
-    base: dict[str, Any] = {"zaak_id": "t", "peildatum": "2024-03-01", "locatie": {"type": "woning"}}
+    base: dict[str, Any] = {"schema_versie": "2", "zaak_id": "t", "peildatum": "2024-03-01", "locatie": {"type": "woning"}}
     return Case.model_validate({**base, **data})
 
 
@@ -99,7 +99,7 @@ def test_aggravation_check_finds_a_ruleset_that_is_not_monotone() -> None:
     # lijst I only weight. II -> I on a plant-only activity makes a_zwaar undecided: spoor a goes down.
     engine = _engine(STRESS)
     case = _case(
-        activiteiten=[{"type": "drugsopslag", "opiumwet_lijst": "II", "aantal_planten": 6, "informatie": ["p"]}],
+        activiteiten=[{"type": "drugsopslag", "opiumwet_lijst": "II", "hoeveelheid": {"eenheid": "planten", "waarde": 6}, "informatie": ["p"]}],
         locatie={"type": "woning", "minderjarigen": False, "beroepsgebruik": "geen"},
         informatie=POLITIE,
     )
@@ -112,7 +112,7 @@ def test_aggravation_check_finds_a_ruleset_that_is_not_monotone() -> None:
 def test_aggravations_are_the_documented_ones() -> None:
     case = _case(
         activiteiten=[
-            {"type": "drugsopslag", "opiumwet_lijst": "II", "gewicht_gram": 3, "hoeveelheid": "gebruikershoeveelheid", "informatie": ["p"]},
+            {"type": "drugsopslag", "opiumwet_lijst": "II", "hoeveelheid": {"eenheid": "gram", "waarde": 3}, "informatie": ["p"]},
             {"type": "witwassen", "informatie": ["p"]},
         ],
         informatie=POLITIE,
@@ -120,7 +120,7 @@ def test_aggravations_are_the_documented_ones() -> None:
     variants = dict(invariants.aggravations(_engine(DIFF_NIEUW), case))
     assert set(variants) == {"meer drugs in activiteiten[0]", "activiteiten[0] lijst II -> I", "eerdere waarschuwing"}
     more = variants["meer drugs in activiteiten[0]"].activiteiten[0]
-    assert more.gewicht_gram == 7 and more.hoeveelheid == "handelshoeveelheid"
+    assert more.hoeveelheid is not None and more.hoeveelheid.waarde == 7 and more.hoeveelheid.eenheid == "gram"
     warning = variants["eerdere waarschuwing"].voorgeschiedenis[-1]
     assert warning.instrument == "bestuurlijke_waarschuwing" and warning.datum < case.peildatum  # type: ignore[operator]
 
@@ -210,7 +210,7 @@ def test_lawful_information_check_fails_when_unlawful_facts_carry_a_decision() -
     )
     assert check_lawful_information(_engine(DIFF_NIEUW), case) == []
     problems = check_lawful_information(_Leaky(_engine(DIFF_NIEUW)), case)  # type: ignore[arg-type]
-    assert len(problems) == 1 and "sluiting_13b_opiumwet: aanbevolen -> uitgesloten" in problems[0]
+    assert len(problems) == 1 and "sluiting_13b_opiumwet is aanbevolen, maar zonder de feiten die burgemeester niet mag gebruiken wordt het uitgesloten" in problems[0]
 
 
 # -- regressions: what the consistency property found in the engine -------------------------------
@@ -232,7 +232,7 @@ def test_numbers_in_exponent_notation_reach_the_engine_intact(number: float) -> 
     # the rest of the batch (here: the permit that makes s.c fire). backend.dumps writes 1.0e-05.
     engine = _engine(STRESS)
     case = _case(
-        activiteiten=[{"type": "wapens_munitie", "gewicht_gram": number, "informatie": ["p"]}],
+        activiteiten=[{"type": "wapens_munitie", "hoeveelheid": {"eenheid": "gram", "waarde": number}, "informatie": ["p"]}],
         vergunningen=[{"soort": "subsidie", "status": "aangevraagd"}],
         informatie=POLITIE,
     )
@@ -245,10 +245,12 @@ def test_infinite_numbers_are_refused_instead_of_crashing_the_engine() -> None:
     from pydantic import ValidationError
 
     with pytest.raises(ValidationError):
-        _case(activiteiten=[{"type": "drugshandel", "gewicht_gram": float("inf"), "informatie": ["p"]}], informatie=POLITIE)
+        _case(activiteiten=[{"type": "drugshandel", "hoeveelheid": {"eenheid": "gram", "waarde": float("inf")}, "informatie": ["p"]}], informatie=POLITIE)
     # A case built without validation (model_copy) still cannot crash the engine.
-    valid = _case(activiteiten=[{"type": "drugshandel", "gewicht_gram": 1.0, "informatie": ["p"]}], informatie=POLITIE)
-    act = valid.activiteiten[0].model_copy(update={"gewicht_gram": float("inf")})
+    valid = _case(activiteiten=[{"type": "drugshandel", "hoeveelheid": {"eenheid": "gram", "waarde": 1.0}, "informatie": ["p"]}], informatie=POLITIE)
+    quantity = valid.activiteiten[0].hoeveelheid
+    assert quantity is not None
+    act = valid.activiteiten[0].model_copy(update={"hoeveelheid": quantity.model_copy(update={"waarde": float("inf")})})
     case = valid.model_copy(update={"activiteiten": [act]})
     with pytest.raises(EvaluationError, match="niet eindig"):
         _engine(STRESS).evaluate(case)

@@ -19,6 +19,7 @@ def taal() -> Engine:
 
 def case(activities: list[dict[str, Any]] | None = None, **extra: Any) -> Case:
     data: dict[str, Any] = {
+        "schema_versie": "2",
         "zaak_id": "t",
         "peildatum": "2026-11-01",
         "locatie": {"type": "woning", "minderjarigen": False},
@@ -29,8 +30,10 @@ def case(activities: list[dict[str, Any]] | None = None, **extra: Any) -> Case:
     return Case.model_validate(data)
 
 
-def act(**fields: Any) -> dict[str, Any]:
-    return {"type": "drugshandel", "informatie": ["p"], **fields}
+def act(gewicht_gram: float | None = None, **fields: Any) -> dict[str, Any]:
+    """A drug activity; a weight becomes the activity's one quantity in gram."""
+    quantity = {"hoeveelheid": {"eenheid": "gram", "waarde": gewicht_gram}} if gewicht_gram is not None else {}
+    return {"type": "drugshandel", "informatie": ["p"], **quantity, **fields}
 
 
 def status(engine: Engine, c: Case, **kw: Any) -> dict[str, str]:
@@ -48,7 +51,7 @@ def test_unknown_fact_makes_undecided_and_names_it(taal: Engine) -> None:
     decision = taal.evaluate(case([act(opiumwet_lijst="I")]))  # weight unknown
     hard = decision.instruments["hard"]
     assert hard.status == "onbeslist"
-    assert any("gewicht_gram" in m for m in hard.ontbrekende_feiten)
+    assert any("hoeveelheid" in m for m in hard.ontbrekende_feiten)
 
 
 def test_known_false_fact_excludes_instead_of_undecided(taal: Engine) -> None:

@@ -42,6 +42,7 @@ def _engine(rules: Path = RULES, profile: str | None = None) -> Engine:
 
 def _case(**data: Any) -> Case:
     base: dict[str, Any] = {
+        "schema_versie": "2",
         "zaak_id": "t",
         "peildatum": "2026-11-01",
         "locatie": {"type": "woning"},
@@ -70,34 +71,34 @@ def test_an_exception_stands_next_to_the_conditions_it_excepts(raw: dict[str, An
 
 def test_an_unknown_exception_leaves_the_power_standing_and_is_named() -> None:
     engine = _engine(FIXTURES / "uitzondering")
-    act = {"type": "drugsopslag", "plek": "in_pand", "gewicht_gram": 50, "informatie": ["p"]}
+    act = {"type": "drugsopslag", "plek": "in_pand", "hoeveelheid": {"eenheid": "gram", "waarde": 50}, "informatie": ["p"]}
     decision = engine.evaluate(_case(activiteiten=[act]))
     closure = decision.instruments["sluiting"]
     assert closure.status == "aanbevolen"
     checks = {c.uitzondering: c.ontbrekende_feiten for c in closure.te_controleren}
     assert checks == {
         "er is een praktijk in het pand (lid 2)": ["locatie.beroepsgebruik"],
-        "activiteiten[0].eigen gebruik gebleken": ["activiteiten[0].hoeveelheid"],
+        "activiteiten[0].eigen gebruik gebleken": ["activiteiten[0].eigen_gebruik"],
     }
     deciding = {m.feit for m in decision.ontbrekende_feiten if m.kan_aanbeveling_veranderen}
-    assert {"locatie.beroepsgebruik", "activiteiten[0].hoeveelheid"} <= deciding
+    assert {"locatie.beroepsgebruik", "activiteiten[0].eigen_gebruik"} <= deciding
 
 
 def test_an_established_exception_takes_the_power_away_and_says_so() -> None:
     engine = _engine(FIXTURES / "uitzondering")
-    act = {"type": "drugsopslag", "plek": "in_pand", "gewicht_gram": 50, "hoeveelheid": "handelshoeveelheid", "informatie": ["p"]}
+    act = {"type": "drugsopslag", "plek": "in_pand", "hoeveelheid": {"eenheid": "gram", "waarde": 50}, "eigen_gebruik": False, "informatie": ["p"]}
     decision = engine.evaluate(_case(locatie={"type": "woning", "beroepsgebruik": "arts"}, activiteiten=[act]))
     closure = decision.instruments["sluiting"]
     assert closure.status == "uitgesloten"
     assert "uitzondering: er is een praktijk in het pand (lid 2)" in closure.redenen
-    own_use = {**act, "hoeveelheid": "gebruikershoeveelheid"}
+    own_use = {**act, "eigen_gebruik": True}
     decision = engine.evaluate(_case(locatie={"type": "woning", "beroepsgebruik": "geen"}, activiteiten=[own_use]))
     assert decision.instruments["sluiting"].status == "uitgesloten"
 
 
 def test_an_exception_that_does_not_apply_leaves_nothing_to_check() -> None:
     engine = _engine(FIXTURES / "uitzondering")
-    act = {"type": "drugsopslag", "plek": "in_pand", "gewicht_gram": 50, "hoeveelheid": "handelshoeveelheid", "informatie": ["p"]}
+    act = {"type": "drugsopslag", "plek": "in_pand", "hoeveelheid": {"eenheid": "gram", "waarde": 50}, "eigen_gebruik": False, "informatie": ["p"]}
     decision = engine.evaluate(_case(locatie={"type": "woning", "beroepsgebruik": "geen"}, activiteiten=[act]))
     closure = decision.instruments["sluiting"]
     assert closure.status == "aanbevolen" and closure.te_controleren == []
@@ -107,7 +108,7 @@ def test_an_exception_that_does_not_apply_leaves_nothing_to_check() -> None:
 def test_a_condition_stays_a_condition() -> None:
     """The place is a condition: unknown leaves the closure undecided, with the place named."""
     engine = _engine(FIXTURES / "uitzondering")
-    act = {"type": "drugsopslag", "gewicht_gram": 50, "hoeveelheid": "handelshoeveelheid", "informatie": ["p"]}
+    act = {"type": "drugsopslag", "hoeveelheid": {"eenheid": "gram", "waarde": 50}, "eigen_gebruik": False, "informatie": ["p"]}
     decision = engine.evaluate(_case(locatie={"type": "woning", "beroepsgebruik": "geen"}, activiteiten=[act]))
     closure = decision.instruments["sluiting"]
     assert closure.status == "onbeslist"
@@ -230,7 +231,7 @@ def test_the_legal_basis_follows_the_peildatum() -> None:
 
 def test_information_from_after_the_peildatum_sets_its_facts_aside() -> None:
     case = _case(
-        activiteiten=[{"type": "drugshandel", "opiumwet_lijst": "I", "hoeveelheid": "handelshoeveelheid", "plek": "in_pand", "informatie": ["later"]}],
+        activiteiten=[{"type": "drugshandel", "opiumwet_lijst": "I", "hoeveelheid": {"eenheid": "handelshoeveelheid"}, "plek": "in_pand", "informatie": ["later"]}],
         informatie=[{"id": "later", "bron": "politie", "grondslag": "wpg_16", "datum": "2026-12-01"}],
     )
     decision = _engine().evaluate(case)

@@ -229,14 +229,9 @@ def batch(path: Path, rules: Path, gemeente: str | None, profiel: Path | None, d
 @guarded
 def schema(besluit: bool) -> None:
     """Print het JSON Schema van een zaakbestand (of met --besluit: van het besluit)."""
-    if besluit:
-        from .decision import Decision
+    from .schema import case_schema, decision_schema, render
 
-        click.echo(json.dumps(Decision.model_json_schema(mode="serialization"), ensure_ascii=False, indent=2))
-        return
-    from .model import Case
-
-    click.echo(json.dumps(Case.model_json_schema(), ensure_ascii=False, indent=2))
+    click.echo(render(decision_schema() if besluit else case_schema()), nl=False)
 
 
 @main.command()
@@ -282,6 +277,26 @@ def test_command(directories: tuple[Path, ...], rules: Path | None, show_coverag
 
         click.echo(coverage(results, [load_ruleset(rules)]).report())
     sys.exit(1 if failed else 0)
+
+
+@main.command("migrate")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, help="Schrijf naar dit bestand (standaard: de uitvoer).")
+@guarded
+def migrate_command(path: Path, output: Path | None) -> None:
+    """Zet een zaakbestand van versie 1 om naar versie 2 (JSON)."""
+    from .caseio import validate
+    from .migrate import from_v1, is_v1
+    from .yamlio import load
+
+    data = load(path, CaseError).data
+    notes: list[str] = []
+    if is_v1(data):
+        data, notes = from_v1(data)
+    validate(data, str(path))
+    for note in notes:
+        click.echo(f"let op: {note}", err=True)
+    write_output(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", output)
 
 
 @main.command("check")

@@ -51,6 +51,8 @@ _INVERSE = {
     "_younger_than_months": "older_than_months",
     "within_months": "_not_within_months",
     "_not_within_months": "within_months",
+    "contains": "_not_contains",
+    "_not_contains": "contains",
 }
 
 
@@ -184,10 +186,15 @@ class _Helpers:
 def _leaf_expr(leaf: cond.Leaf, mode: str, negated: bool) -> Any:
     """A durable_rules expression for one leaf; True/False when it is constant."""
     op = _INVERSE[leaf.op] if negated else leaf.op
-    name = "info_id" if leaf.field == "id" else leaf.field
+    name = "item_id" if leaf.field == "id" else leaf.field
     if op == "known":
         want = leaf.value != negated
         return {"$ex": {name: 1}} if want else {"$nex": {name: 1}}
+    if op in ("contains", "_not_contains"):
+        # A known list is flattened to one yes/no field per value (facts.py); an unknown list has none.
+        member = f"{name}__{leaf.value}"
+        wanted: Any = {member: op == "contains"}
+        return wanted if mode == DEFINITE else {"$or": [wanted, {"$nex": {member: 1}}]}
     if op in ("within_months", "_not_within_months", "older_than_months", "_younger_than_months"):
         key = f"{name}__maanden"
         n = leaf.value

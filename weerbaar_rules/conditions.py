@@ -22,13 +22,17 @@ from . import model
 
 # Lists of the case that `some` and `count` range over, and the fact type the engine gives their items.
 LISTS: dict[str, tuple[type[BaseModel], str]] = {
+    "betrokkenen": (model.Betrokkene, "betrokkene"),
     "activiteiten": (model.Activiteit, "activiteit"),
     "vergunningen": (model.Vergunning, "vergunning"),
     "voorgeschiedenis": (model.Maatregel, "maatregel"),
+    "antecedenten": (model.Antecedent, "antecedent"),
     "informatie": (model.Informatie, "informatie"),
 }
+# A reference field (the id of a person) can be followed in a condition: `betrokkene.rollen` on an antecedent.
+REFERENCES: dict[str, type[BaseModel]] = {"betrokkenen": model.Betrokkene}
 
-COMPARISONS = ("equals", "not_equals", "in", "not_in", "gt", "gte", "lt", "lte")
+COMPARISONS = ("equals", "not_equals", "in", "not_in", "gt", "gte", "lt", "lte", "contains")
 DATE_TESTS = ("within_months", "older_than_months", "on_or_after", "before")
 
 
@@ -64,6 +68,7 @@ class Leaf:
             "on_or_after": "op of na",
             "before": "voor",
             "known": "is bekend:",
+            "contains": "bevat",
         }
         value = self.value
         if isinstance(value, (list, tuple)):
@@ -159,18 +164,32 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
+def reference_of(owner: type[BaseModel], name: str) -> str | None:
+    """The list a field refers into (`betrokkenen` for a person id), or None for a plain field."""
+    info = owner.model_fields.get(name)
+    extra = info.json_schema_extra if info is not None else None
+    target = extra.get("verwijst_naar") if isinstance(extra, dict) else None
+    return target if isinstance(target, str) and target in REFERENCES else None
+
+
 def _resolve(root: type[BaseModel], path: str) -> tuple[Any, bool] | None:
-    """The annotation a dotted path points at and whether every step is required; None if there is no such field."""
+    """The annotation a dotted path points at and whether every step is required; None if there is no such field.
+
+    A reference (a person id) is followed into the model it refers to, so a
+    condition on one record can test the person it names.
+    """
     current: Any = root
     required = True
-    for part in path.split("."):
+    parts = path.split(".")
+    for position, part in enumerate(parts):
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return None
         info = current.model_fields.get(part)
         if info is None:
             return None
         required = required and info.is_required()
-        current = _unwrap(info.annotation)
+        target = reference_of(current, part)
+        current = REFERENCES[target] if target is not None and position + 1 < len(parts) else _unwrap(info.annotation)
     return current, required
 
 
@@ -316,6 +335,11 @@ class Parser:
         if op not in COMPARISONS + DATE_TESTS + ("known",):
             raise ConditionSyntaxError(path, f"onbekende toets '{op}'")
         kind = field_type(scope, field) if isinstance(field, str) else None
+        if op == "contains":
+            members = typing.get_args(kind) if typing.get_origin(kind) is list else ()
+            if not (members and isinstance(members[0], type) and issubclass(members[0], Enum)):
+                raise ConditionSyntaxError(path, f"contains kan alleen op een lijst van waarden ('{field}' is dat niet)")
+            return Leaf(field, op, _check_value(path, field, members[0], raw[op]))
         if kind is None or (isinstance(kind, type) and issubclass(kind, BaseModel)) or typing.get_origin(kind) is list:
             where = "de zaak" if scope is model.Case else f"een item van type {scope.__name__}"
             raise ConditionSyntaxError(path, f"'{field}' is geen veld van {where}")

@@ -90,14 +90,26 @@ class FiringRecord(_Out):
     modus: str
     laag: int
     feiten: list[str]
+    context: str | None = None  # the run for instruments with another information context (e.g. "college"); None for the main run
+
+
+class InformationUse(_Out):
+    """May this information carry a decision by this authority, for this purpose? (instrumenten.md §H)"""
+
+    bevoegd: str
+    doel: str
+    bruikbaar: bool
+    reden: str
+    instrumenten: list[str]
 
 
 class InformationVerdict(_Out):
     id: str
-    bron: str
-    grondslag: str
-    bruikbaar: bool
+    bron: str | None
+    grondslag: str | None
+    bruikbaar: bool  # for at least one instrument
     toelichting: str
+    gebruik: list[InformationUse] = []
 
 
 class SetAside(_Out):

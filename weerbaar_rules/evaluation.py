@@ -6,19 +6,34 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from . import __version__, backend
 from . import conditions as cond
 from .compiler import DEFINITE, DERIVED_TYPE, POSSIBLE, Program, Unit, compile_ruleset, flag_key, implied_modes
-from .decision import Decision, Escalation, FiringRecord, InformationVerdict, InstrumentDecision, MissingFact, OpenCheck, Receipt, SetAside
+from .decision import (
+    Decision,
+    Escalation,
+    FiringRecord,
+    InformationUse,
+    InformationVerdict,
+    InstrumentDecision,
+    MissingFact,
+    OpenCheck,
+    Receipt,
+    SetAside,
+)
 from .digraph import DiGraph
 from .explain import Explainer, OpenException, Trace, open_exceptions
 from .facts import PROVENANCE, TYPE, CaseFacts, case_facts
+from .gate import GENERAL, Context, context_of, usable_items, verdict
 from .model import Case
 from .ruleset import Instrument, Ruleset, load_ruleset
 
 DEFAULT_MAX_FIRINGS = 20_000
+# The context `Engine.run` uses unless told otherwise, and the run whose derived facts the decision reports.
+MAIN = Context("burgemeester", GENERAL)
 
 
 @functools.cache
@@ -39,11 +54,22 @@ class Firing(NamedTuple):
 
 @dataclass
 class Run:
-    """The raw result of running the strata for one case."""
+    """The raw result of running the strata for one case, with the information one context may use."""
 
     facts: CaseFacts
     firings: list[Firing]
     derived: dict[str, str]  # name -> zeker | mogelijk
+    context: str = MAIN.label  # who the run decides for (gate.Context.label); "" when several share it
+
+
+@dataclass(frozen=True)
+class Part:
+    """One run of the engine and the instruments it decides: those whose context sees the same usable information."""
+
+    run: Run
+    instruments: frozenset[str]
+    contexts: tuple[Context, ...]
+    main: bool
 
 
 class Engine:
@@ -82,9 +108,12 @@ class Engine:
 
     # -- running -------------------------------------------------------------
 
-    def run(self, case: Case, peildatum: dt.date | None = None) -> Run:
+    def run(self, case: Case, peildatum: dt.date | None = None, usable_info: Mapping[str, bool] | None = None) -> Run:
+        """Run the strata once, with the information `usable_info` lets carry a decision (default: the burgemeester's, general purpose)."""
         day = peildatum or case.peildatum or dt.date.today()
-        facts = case_facts(case, day, self.ruleset.information)
+        if usable_info is None:
+            usable_info = usable_items(case, MAIN, self.ruleset.information, day)
+        facts = case_facts(case, day, usable_info)
         zaak_provenance = facts.zaak[PROVENANCE]
         units = self.program.units
         firings: list[Firing] = []
@@ -133,14 +162,49 @@ class Engine:
             backend.run(stratum.name, stratum.definition, batch, on_match, self.max_firings)
         return Run(facts=facts, firings=firings, derived=derived)
 
+    def parts(self, case: Case, peildatum: dt.date | None = None) -> list[Part]:
+        """One run per distinct set of usable information among the instruments' contexts, the main one first.
+
+        Information law depends on who uses the information and for what
+        (gate.py): police data provided to the burgemeester do not carry a
+        college power, Bibob information serves only Bibob decisions. Most
+        cases need one run; a case with such information needs one per group of
+        instruments that may use the same information.
+        """
+        day = peildatum or case.peildatum or dt.date.today()
+        policy = self.ruleset.information
+        groups: dict[tuple[tuple[str, bool], ...], tuple[dict[str, bool], list[Context], list[str]]] = {}
+        for inst in self.ruleset.instruments:
+            context = context_of(inst, day)
+            usable = usable_items(case, context, policy, day)
+            key = tuple(sorted(usable.items()))
+            _, contexts, members = groups.setdefault(key, (usable, [], []))
+            if context not in contexts:
+                contexts.append(context)
+            members.append(inst.id)
+        ordered = sorted(groups.values(), key=lambda g: (MAIN not in g[1], -len(g[2]), sorted(g[1])))
+        parts = []
+        for position, (usable, contexts, members) in enumerate(ordered):
+            run = self.run(case, day, usable)
+            run.context = " / ".join(c.label for c in sorted(contexts)) if position else MAIN.label
+            parts.append(Part(run, frozenset(members), tuple(sorted(contexts)), position == 0))
+        return parts
+
     def evaluate(self, case: Case, peildatum: dt.date | None = None) -> Decision:
-        run = self.run(case, peildatum)
-        return _Assembler(self, case, run).decision()
+        parts = self.parts(case, peildatum)
+        return _decide(self, case, [(_Assembler(self, case, part.run), part) for part in parts])
 
     def outcome(self, case: Case, peildatum: dt.date | None = None) -> tuple[Run, Outcome]:
         """What the decision concludes, without reasons or explanation: a fraction of `evaluate`'s time (`rules diff`)."""
-        run = self.run(case, peildatum)
-        return run, _Assembler(self, case, run).outcome()
+        parts = self.parts(case, peildatum)
+        assemblers = [(_Assembler(self, case, part.run), part) for part in parts]
+        owner = {inst_id: assembler for assembler, part in assemblers for inst_id in part.instruments}
+        statuses = {inst.id: owner[inst.id].standing(inst.id).status for inst in self.ruleset.instruments}
+        suitable = {inst.id for inst in self.ruleset.instruments if owner[inst.id].is_suitable(inst.id)}
+        for _, fitting in _fitting(self.ruleset, statuses, suitable):
+            statuses[fitting[0].id] = "aanbevolen"
+        steps = {i: owner[i]._escalation(i) for i, status in statuses.items() if status in ("aanbevolen", "mogelijk", "onbeslist")}
+        return parts[0].run, Outcome(statuses, {i: (e.trede, e.duur_maanden) for i, e in steps.items() if e is not None})
 
 
 class Standing(NamedTuple):
@@ -304,8 +368,8 @@ class _Assembler:
             reasons += [f"uitzondering: {title}" for title in self._exceptions_applied(available)]
             if blocked:
                 reasons.append(
-                    "feiten die alleen op informatie zonder rechtmatige grondslag berusten zijn niet gebruikt; "
-                    f"nodig: {self.ruleset.information.nodig}"
+                    f"feiten die alleen rusten op informatie die {inst.authority_on(self.run.facts.peildatum)} niet mag gebruiken "
+                    f"(bron, grondslag, ontvanger, doel of datum) zijn niet gebruikt; nodig: {self.ruleset.information.nodig}"
                 )
         procedure: list[str] = []
         weigh: list[str] = []
@@ -363,101 +427,129 @@ class _Assembler:
                 return c.reason
         return self.rules[index].title
 
-    def _fitting(self, statuses: dict[str, str]) -> list[tuple[str, list[Instrument]]]:
-        """Per track (in catalogue order): the instruments that are possible and judged suitable, least intrusive first."""
-        tracks: dict[str, list[Instrument]] = {}
-        for inst in self.ruleset.instruments:
-            members = tracks.setdefault(inst.spoor, [])
-            if statuses[inst.id] == "mogelijk" and any(self.fired(i) for i in self.concluding("suitable", inst.id)):
-                members.append(inst)
-        return [(track, sorted(members, key=lambda m: m.ingrijpendheid)) for track, members in tracks.items() if members]
+    def is_suitable(self, instrument: str) -> bool:
+        """Whether a (policy) rule definitely judged the instrument suitable in this run."""
+        return any(self.fired(i) for i in self.concluding("suitable", instrument))
 
-    def recommend(self, instruments: list[InstrumentDecision]) -> tuple[list[str], list[str]]:
-        """Subsidiarity per track: the least intrusive instrument that is available and judged suitable."""
-        chosen: list[str] = []
-        notes: list[str] = []
-        by_id = {inst.id: inst for inst in instruments}
-        for track, fitting in self._fitting({inst.id: inst.status for inst in instruments}):
-            best = by_id[fitting[0].id]
-            best.status = "aanbevolen"
-            chosen.append(best.id)
-            others = [m.naam for m in fitting[1:]]
-            note = f"{best.naam}: passend en het minst ingrijpende passende instrument in spoor '{track}'"
-            if others:
-                note += f" (ook passend maar ingrijpender: {', '.join(others)})"
-            notes.append(note)
-        return chosen, notes
 
-    def information(self) -> list[InformationVerdict]:
-        policy = self.ruleset.information
-        lawful = set(policy.rechtmatige_grondslagen)
-        weak = set(policy.onvoldoende_bronnen)
-        verdicts = []
-        for item in self.case.informatie:
-            if item.grondslag not in lawful:
-                usable, why = False, f"grondslag '{item.grondslag}' is geen rechtmatige grondslag voor gebruik door de gemeente"
-            elif item.bron in weak:
-                usable, why = False, f"bron '{item.bron}' kan op zichzelf geen besluit dragen"
-            else:
-                usable, why = True, f"bruikbaar op grond van {item.grondslag}"
-            verdicts.append(InformationVerdict(id=item.id, bron=item.bron, grondslag=item.grondslag, bruikbaar=usable, toelichting=why))
-        return verdicts
 
-    def outcome(self) -> Outcome:
-        """Statuses (recommendation included) and escalation steps, without reasons or explanation."""
-        statuses = {inst.id: self.standing(inst.id).status for inst in self.ruleset.instruments}
-        for _, fitting in self._fitting(statuses):
-            statuses[fitting[0].id] = "aanbevolen"
-        steps = {i: self._escalation(i) for i, status in statuses.items() if status in ("aanbevolen", "mogelijk", "onbeslist")}
-        return Outcome(statuses, {i: (e.trede, e.duur_maanden) for i, e in steps.items() if e is not None})
+def _fitting(ruleset: Ruleset, statuses: dict[str, str], suitable: set[str]) -> list[tuple[str, list[Instrument]]]:
+    """Per track (in catalogue order): the instruments that are possible and judged suitable, least intrusive first."""
+    tracks: dict[str, list[Instrument]] = {}
+    for inst in ruleset.instruments:
+        members = tracks.setdefault(inst.spoor, [])
+        if statuses[inst.id] == "mogelijk" and inst.id in suitable:
+            members.append(inst)
+    return [(track, sorted(members, key=lambda m: m.ingrijpendheid)) for track, members in tracks.items() if members]
 
-    def decision(self) -> Decision:
-        instruments = [self.instrument(i) for i in range(len(self.ruleset.instruments))]
-        chosen, notes = self.recommend(instruments)
-        profile = self.ruleset.profile
-        receipt = Receipt(
-            ruleset=self.ruleset.name,
-            ruleset_versie=self.ruleset.version,
-            ruleset_hash=self.ruleset.hash,
-            profiel=profile.naam if profile else None,
-            profiel_versie=profile.versie if profile else None,
-            profiel_hash=profile.hash if profile else None,
-            profiel_wijzigingen=[vars(c) for c in profile.changes] if profile else [],
-            engine_versie=__version__,
-        )
-        firings = sorted(
-            (
-                FiringRecord.model_construct(
-                    regel=self.rules[f.unit.rule_index].id if f.unit.rule_index is not None else f.unit.name,
-                    modus=f.unit.mode,
-                    laag=f.unit.stratum,
-                    feiten=sorted(f.facts),
-                )
-                for f in self.run.firings
-            ),
-            key=lambda r: (r.laag, r.regel, r.modus, r.feiten),
-        )
-        decision = Decision(
-            zaak_id=self.case.zaak_id,
-            peildatum=self.run.facts.peildatum,
-            gemeente=self.case.gemeente,
-            ontvangstbewijs=receipt,
-            aanbevolen=chosen,
-            toelichting_aanbeveling=notes,
-            instrumenten=instruments,
-            afgeleide_feiten={k: v for k, v in sorted(self.run.derived.items()) if not k.startswith("__")},
-            informatie=self.information(),
-            buiten_beschouwing=[SetAside(feit=f, reden=r) for f, r in self.run.facts.set_aside],
-            afvuringen=firings,
-        )
-        ruleset, case, run = self.ruleset, self.case, self.run
 
-        def explain(done: Decision) -> tuple[DiGraph, list[MissingFact]]:
-            from .graph import build_graph
-            from .missing import analyse
+def _recommend(ruleset: Ruleset, instruments: list[InstrumentDecision], suitable: set[str]) -> tuple[list[str], list[str]]:
+    """Subsidiarity per track: the least intrusive instrument that is available and judged suitable."""
+    chosen: list[str] = []
+    notes: list[str] = []
+    by_id = {inst.id: inst for inst in instruments}
+    for track, fitting in _fitting(ruleset, {inst.id: inst.status for inst in instruments}, suitable):
+        best = by_id[fitting[0].id]
+        best.status = "aanbevolen"
+        chosen.append(best.id)
+        others = [m.naam for m in fitting[1:]]
+        note = f"{best.naam}: passend en het minst ingrijpende passende instrument in spoor '{track}'"
+        if others:
+            note += f" (ook passend maar ingrijpender: {', '.join(others)})"
+        notes.append(note)
+    return chosen, notes
 
-            graph = build_graph(ruleset, case, run, done)
-            return graph, [MissingFact(**row) for row in analyse(graph)]
 
-        decision._explainer = explain
-        return decision
+def _information(engine: Engine, case: Case, day: dt.date) -> list[InformationVerdict]:
+    """Per information item: for which instruments it may carry a decision and, where not, why (gate.py)."""
+    policy = engine.ruleset.information
+    contexts: dict[Context, list[str]] = {}
+    for inst in engine.ruleset.instruments:
+        contexts.setdefault(context_of(inst, day), []).append(inst.id)
+    out = []
+    for item in case.informatie:
+        uses: list[InformationUse] = []
+        for context in sorted(contexts):
+            judged = verdict(item, context, policy, day)
+            uses.append(
+                InformationUse(bevoegd=context.bevoegd, doel=context.doel, bruikbaar=judged.usable, reden=judged.reason, instrumenten=sorted(contexts[context]))
+            )
+        usable = [u for u in uses if u.bruikbaar]
+        barred: dict[str, list[str]] = {}
+        for use in uses:
+            if not use.bruikbaar:
+                barred.setdefault(use.reden, []).append(_context_words(use))
+        if usable and not barred:
+            why = usable[0].reden
+        elif usable:
+            why = f"bruikbaar voor {', '.join(_context_words(u) for u in usable)} ({usable[0].reden})"
+            why += "; niet voor " + "; ".join(f"{', '.join(who)}: {reason}" for reason, who in barred.items())
+        else:
+            why = "; ".join(barred) if len(barred) > 1 else next(iter(barred))
+        basis = policy.grondslagen.get(item.grondslag) if item.grondslag else None
+        if usable and item.strafrechtelijk is None and basis is not None and not basis.dekt_strafrechtelijk:
+            why += "; ga na of dit strafrechtelijke gegevens zijn (dan is ook een grondslag als bedoeld in art. 10 AVG nodig)"
+        out.append(InformationVerdict(id=item.id, bron=item.bron, grondslag=item.grondslag, bruikbaar=bool(usable), toelichting=why, gebruik=uses))
+    return out
+
+
+def _context_words(use: InformationUse) -> str:
+    return use.bevoegd if use.doel == GENERAL else f"{use.bevoegd} ({use.doel})"
+
+
+def _decide(engine: Engine, case: Case, assemblers: list[tuple["_Assembler", Part]]) -> Decision:
+    """The decision from one or more runs: each instrument from the run of its context, the recommendation over all."""
+    ruleset = engine.ruleset
+    main = assemblers[0][0]
+    owner = {inst_id: assembler for assembler, part in assemblers for inst_id in part.instruments}
+    instruments = [owner[inst.id].instrument(index) for index, inst in enumerate(ruleset.instruments)]
+    suitable = {inst.id for inst in ruleset.instruments if owner[inst.id].is_suitable(inst.id)}
+    chosen, notes = _recommend(ruleset, instruments, suitable)
+    profile = ruleset.profile
+    receipt = Receipt(
+        ruleset=ruleset.name,
+        ruleset_versie=ruleset.version,
+        ruleset_hash=ruleset.hash,
+        profiel=profile.naam if profile else None,
+        profiel_versie=profile.versie if profile else None,
+        profiel_hash=profile.hash if profile else None,
+        profiel_wijzigingen=[vars(c) for c in profile.changes] if profile else [],
+        engine_versie=__version__,
+    )
+    records: dict[tuple[Any, ...], FiringRecord] = {}
+    for assembler, part in assemblers:
+        for f in assembler.run.firings:
+            record = FiringRecord.model_construct(
+                regel=ruleset.rules[f.unit.rule_index].id if f.unit.rule_index is not None else f.unit.name,
+                modus=f.unit.mode,
+                laag=f.unit.stratum,
+                feiten=sorted(f.facts),
+                context=None if part.main else part.run.context,
+            )
+            records.setdefault((record.laag, record.regel, record.modus, tuple(record.feiten), record.context or ""), record)
+    firings = [records[key] for key in sorted(records)]
+    day = main.run.facts.peildatum
+    decision = Decision(
+        zaak_id=case.zaak_id,
+        peildatum=day,
+        gemeente=case.gemeente,
+        ontvangstbewijs=receipt,
+        aanbevolen=chosen,
+        toelichting_aanbeveling=notes,
+        instrumenten=instruments,
+        afgeleide_feiten={k: v for k, v in sorted(main.run.derived.items()) if not k.startswith("__")},
+        informatie=_information(engine, case, day),
+        buiten_beschouwing=[SetAside(feit=f, reden=r) for f, r in main.run.facts.set_aside],
+        afvuringen=firings,
+    )
+    runs = [(assembler.run, part) for assembler, part in assemblers]
+
+    def explain(done: Decision) -> tuple[DiGraph, list[MissingFact]]:
+        from .graph import build_graph
+        from .missing import analyse
+
+        graph = build_graph(ruleset, case, runs, done)
+        return graph, [MissingFact(**row) for row in analyse(graph)]
+
+    decision._explainer = explain
+    return decision

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Self
 
 from . import conditions as cond
-from .facts import PROVENANCE, USABLE, CaseFacts
+from .facts import PROVENANCE, REFERENCE_KEY, USABLE, CaseFacts
 
 Tri = bool | None  # True, False, or None for unknown
 
@@ -105,6 +105,24 @@ def _all_checks(traces: list[tuple[Tri, Trace]]) -> list[OpenException]:
     return out
 
 
+def _missing_path(field: str, fact: dict[str, Any], prefix: str) -> str:
+    """Where an unknown fact lives in the case file: a followed reference points at the person, not the record.
+
+    `antecedenten[0].` + `betrokkene.meerderjarig` is `betrokkenen[2].meerderjarig`;
+    if the record names no person at all, the reference itself is what is missing.
+    """
+    head, _, rest = field.partition(".")
+    if not (rest and prefix):
+        return f"{prefix}{field}"
+    where = fact.get(REFERENCE_KEY + head)
+    if isinstance(where, str):
+        return f"{where}.{rest}"
+    owner = cond.LISTS.get(prefix.split("[", 1)[0], (None, ""))[0]
+    if owner is not None and cond.reference_of(owner, head) is not None:
+        return f"{prefix}{head}"
+    return f"{prefix}{field}"
+
+
 def _get(fact: dict[str, Any], path: str) -> Any:
     current: Any = fact
     for part in path.split("."):
@@ -115,9 +133,12 @@ def _get(fact: dict[str, Any], path: str) -> Any:
 
 
 def leaf_value(leaf: cond.Leaf, fact: dict[str, Any]) -> Tri:
-    name = "info_id" if leaf.field == "id" else leaf.field
+    name = "item_id" if leaf.field == "id" else leaf.field
     if leaf.op == "known":
         return (_get(fact, name) is not None) == leaf.value
+    if leaf.op == "contains":
+        member = _get(fact, f"{name}__{leaf.value}")
+        return None if member is None else bool(member)
     if leaf.op in ("within_months", "older_than_months"):
         months = _get(fact, f"{name}__maanden")
         if months is None:
@@ -186,7 +207,7 @@ class Explainer:
             value = leaf_value(condition, scope)
             label = f"{prefix}{condition.describe()}"
             if value is None:
-                path = f"{prefix}{condition.field}"
+                path = _missing_path(condition.field, scope, prefix)
                 trace.missing.append(Finding(path, "feit", path))
             elif value is False:
                 trace.unmet.append(Finding(label, *_about(condition, prefix)))

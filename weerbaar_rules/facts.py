@@ -11,12 +11,17 @@ point back to it.
 from __future__ import annotations
 
 import datetime as dt
+import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
+from pydantic import BaseModel
+
+from . import conditions as cond
 from .conditions import LISTS
 from .model import Case
-from .ruleset import InformationPolicy
 
 PROVENANCE = "_p"
 TYPE = "_t"
@@ -40,14 +45,25 @@ def date_fields(name: str, value: dt.date, peildatum: dt.date) -> dict[str, Any]
     }
 
 
-def _flatten(data: dict[str, Any], peildatum: dt.date, prefix: str = "") -> dict[str, Any]:
-    """Drop unknown (None) values and add the derived date fields next to each date."""
+def _flatten(data: dict[str, Any], peildatum: dt.date, owner: type[BaseModel] | None = None) -> dict[str, Any]:
+    """Drop unknown (None) values; add the derived date fields next to each date; spread a known list of values.
+
+    A known list of enumeration values (roles, objects found) becomes one
+    yes/no field per value (`rollen__eigenaar`), so "the list contains x" is a
+    plain test, and an unknown list (None) stays absent, so it is unknown.
+    """
     out: dict[str, Any] = {}
     for key, value in data.items():
-        if value is None or isinstance(value, list):
+        if value is None:
+            continue
+        if isinstance(value, list):
+            members = _enum_members(owner, key)
+            if members is not None:
+                for member in members:
+                    out[f"{key}__{member}"] = member in value
             continue
         if isinstance(value, dict):
-            nested = _flatten(value, peildatum)
+            nested = _flatten(value, peildatum, _nested_model(owner, key))
             if nested:
                 out[key] = nested
         elif isinstance(value, dt.date):
@@ -55,6 +71,19 @@ def _flatten(data: dict[str, Any], peildatum: dt.date, prefix: str = "") -> dict
         else:
             out[key] = value
     return out
+
+
+def _enum_members(owner: type[BaseModel] | None, key: str) -> list[str] | None:
+    kind = cond.field_type(owner, key) if owner is not None else None
+    args = typing.get_args(kind) if typing.get_origin(kind) is list else ()
+    if args and isinstance(args[0], type) and issubclass(args[0], Enum):
+        return [member.value for member in args[0]]
+    return None
+
+
+def _nested_model(owner: type[BaseModel] | None, key: str) -> type[BaseModel] | None:
+    kind = cond.field_type(owner, key) if owner is not None else None
+    return kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
 
 
 @dataclass(frozen=True)
@@ -80,27 +109,32 @@ def _after(item: dict[str, Any], peildatum: dt.date) -> bool:
     return isinstance(day, dt.date) and day > peildatum
 
 
-def case_facts(case: Case, peildatum: dt.date, policy: InformationPolicy) -> CaseFacts:
-    """Flatten a case; set aside what is dated after the peildatum; apply the AVG policy to every fact that rests on information.
+REFERENCE_KEY = "_ref__"  # fact key prefix: where a followed reference points (`_ref__betrokkene` -> "betrokkenen[2]")
+
+
+def case_facts(case: Case, peildatum: dt.date, usable_info: Mapping[str, bool]) -> CaseFacts:
+    """Flatten a case for one engine run; set aside what does not exist on the peildatum; mark what may carry a decision.
 
     A fact dated after the peildatum does not exist for a decision on that
     date, nor does information obtained after it; a fact that rests only on
-    such information is set aside with it. (A fact without a date is in the
-    case file, so it is known on the peildatum.)
+    such information is set aside with it, and so is a negative finding (an
+    activity recorded as not found). A fact without a date is in the case
+    file, so it is known on the peildatum. `usable_info` says per information
+    id whether it may carry a decision in this run's context (gate.py).
+    A reference to a person is followed: the person's facts travel with the
+    record, so one condition can test the record and the person it names.
     """
     dump = case.model_dump(mode="python")
-    zaak = _flatten({k: v for k, v in dump.items() if k not in LISTS and k != "peildatum"}, peildatum)
+    zaak = _flatten({k: v for k, v in dump.items() if k not in LISTS and k != "peildatum"}, peildatum, Case)
     zaak.update(date_fields("peildatum", peildatum, peildatum))
     zaak[TYPE] = "zaak"
     zaak[PROVENANCE] = "zaak"
-    lawful = set(policy.rechtmatige_grondslagen)
-    insufficient = set(policy.onvoldoende_bronnen)
-    info_ok = {i.id: (i.grondslag in lawful and i.bron not in insufficient) for i in case.informatie}
     later = {i.id for i in case.informatie if i.datum is not None and i.datum > peildatum}
+    people = {person["id"]: (f"betrokkenen[{index}]", _flatten(person, peildatum, LISTS["betrokkenen"][0])) for index, person in enumerate(dump["betrokkenen"])}
     items: list[dict[str, Any]] = []
     unusable: dict[str, tuple[str, ...]] = {}
     set_aside: list[tuple[str, str]] = []
-    for list_name, (_, fact_type) in LISTS.items():
+    for list_name, (item_model, fact_type) in LISTS.items():
         for index, item in enumerate(dump[list_name]):
             provenance = f"{list_name}[{index}]"
             refs = item.get("informatie") if list_name != "informatie" else None
@@ -110,14 +144,23 @@ def case_facts(case: Case, peildatum: dt.date, policy: InformationPolicy) -> Cas
             if refs and all(ref in later for ref in refs):
                 set_aside.append((provenance, "berust alleen op informatie van na de peildatum"))
                 continue
-            fact = _flatten(item, peildatum)
+            if item.get("aangetroffen") is False:
+                set_aside.append((provenance, "negatieve bevinding: bij onderzoek niet aangetroffen"))
+                continue
+            fact = _flatten(item, peildatum, item_model)
+            for key in item_model.model_fields:
+                target = cond.reference_of(item_model, key)
+                if target is not None and isinstance(item.get(key), str) and item[key] in people:
+                    where, person = people[item[key]]
+                    fact[key] = person
+                    fact[REFERENCE_KEY + key] = where
             usable = True
             if refs:
-                usable = any(info_ok[ref] and ref not in later for ref in refs)
+                usable = any(usable_info.get(ref, False) and ref not in later for ref in refs)
                 if not usable:
                     unusable[provenance] = tuple(refs)
-            if list_name == "informatie":
-                fact["info_id"] = fact.pop("id")
+            if "id" in fact:
+                fact["item_id"] = fact.pop("id")  # durable_rules reserves `id`
             fact[USABLE] = usable
             fact[TYPE] = fact_type
             fact[PROVENANCE] = provenance

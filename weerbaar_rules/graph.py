@@ -44,6 +44,7 @@ from .missing import (
     BASIS_NAMES,
     ITEM_FIELDS,
     PRIVATE_FIELDS,
+    PRIVATE_ITEM_FIELDS,
     SOURCE_NAMES,
     Namer,
     humanise_name,
@@ -52,7 +53,7 @@ from .missing import (
 
 if TYPE_CHECKING:
     from .decision import Decision
-    from .evaluation import Firing, Run
+    from .evaluation import Firing, Part, Run
     from .model import Case
     from .ruleset import Citation, Rule, Ruleset
 
@@ -113,6 +114,15 @@ def _flat(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     return out
 
 
+def quantity_text(quantity: Any) -> str | None:
+    """A quantity in words: "40 gram", "2 stuks", or the classification alone."""
+    if quantity is None:
+        return None
+    if quantity.waarde is None:
+        return humanise_name(quantity.eenheid)
+    return f"{quantity.waarde:g} {quantity.eenheid}"
+
+
 def _format_value(value: Any) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nee"
@@ -124,7 +134,15 @@ def _format_value(value: Any) -> str:
 
 
 class _Builder:
-    def __init__(self, ruleset: "Ruleset", case: "Case", run: "Run", decision: "Decision") -> None:
+    """The explanation of one run, for the instruments that run decides (`scope`).
+
+    A case whose information may be used by one authority and not by another
+    is decided in several runs (gate.py); the rules and derived facts of a
+    second run get a suffix (`regel:x@college`), so each instrument is linked
+    only to the run that decided it.
+    """
+
+    def __init__(self, ruleset: "Ruleset", case: "Case", run: "Run", decision: "Decision", part: "Part | None" = None) -> None:
         self.ruleset = ruleset
         self.case = case
         self.run = run
@@ -132,7 +150,12 @@ class _Builder:
         self.graph = DiGraph()
         self.namer = Namer(case, ruleset.parameters)
         self.explainer = Explainer(run.facts, run.derived)
-        self.usable = {v.id: v.bruikbaar for v in decision.informatie}
+        self.scope = part.instruments if part is not None else frozenset(i.id for i in ruleset.instruments)
+        self.suffix = "" if part is None or part.main else f"@{run.context}"
+        contexts = {(c.bevoegd, c.doel) for c in part.contexts} if part is not None else None
+        self.usable = {
+            v.id: any(u.bruikbaar for u in v.gebruik if contexts is None or (u.bevoegd, u.doel) in contexts) for v in decision.informatie
+        }
         self.by_rule: dict[int, str] = {}  # rule index -> best mode it fired in
         for firing in run.firings:
             index = firing.unit.rule_index
@@ -228,16 +251,17 @@ class _Builder:
             words = [
                 item.vorm,
                 f"lijst {item.opiumwet_lijst}" if item.opiumwet_lijst else None,
-                humanise_name(item.hoeveelheid) if item.hoeveelheid else None,
-                f"{item.gewicht_gram:g} gram" if item.gewicht_gram is not None else None,
-                f"{item.aantal_planten} planten" if item.aantal_planten is not None else None,
-                f"{item.aantal_eenheden} eenheden" if item.aantal_eenheden is not None else None,
+                quantity_text(item.hoeveelheid),
                 str(item.datum) if item.datum else None,
             ]
         elif list_name == "vergunningen":
             words = [item.status, str(item.datum) if item.datum else None]
         elif list_name == "voorgeschiedenis":
-            words = [str(item.datum), humanise_name(item.reden) if item.reden else None]
+            words = [str(item.datum) if item.datum else None, humanise_name(item.reden) if item.reden else None]
+        elif list_name == "antecedenten":
+            words = [item.soort, humanise_name(item.wet) if item.wet else None, str(item.datum) if item.datum else None]
+        elif list_name == "betrokkenen":
+            words = [", ".join(item.rollen) or None]  # roles only: a name never leaves the case's own fields
         else:
             words = [item.bron, item.grondslag]
         name = self.namer.item(provenance)
@@ -254,8 +278,8 @@ class _Builder:
         names = ITEM_FIELDS.get(list_name, {})
         out = []
         for key, value in _flat(item.model_dump(mode="json", exclude_none=True)):
-            if key == "informatie":
-                continue
+            if key in ("informatie", "betrokkenen", "betrokkene") or key in PRIVATE_ITEM_FIELDS:
+                continue  # references are edges; a name is personal data and never leaves the case
             out.append(f"{names.get(key, humanise_name(key))}: {humanise_name(_format_value(value))}")
         refs = getattr(item, "informatie", None)
         if refs:
@@ -270,7 +294,7 @@ class _Builder:
                 path = f"{section}.{key}"
                 if path not in PRIVATE_FIELDS:
                     self.field(path)
-        for list_name in ("activiteiten", "vergunningen", "voorgeschiedenis"):
+        for list_name in ("betrokkenen", "activiteiten", "vergunningen", "voorgeschiedenis", "antecedenten"):
             for index in range(len(getattr(self.case, list_name))):
                 self.item(f"{list_name}[{index}]")
 
@@ -286,7 +310,7 @@ class _Builder:
         return node
 
     def derived(self, name: str) -> str:
-        node = f"afgeleid:{name}"
+        node = f"afgeleid:{name}{self.suffix}"
         if node not in self.graph:
             self.graph.add_node(
                 node, soort="afgeleid", naam=name, label=humanise_name(name), modus=self.run.derived.get(name, NOT_FIRED)
@@ -300,9 +324,12 @@ class _Builder:
             self.graph.add_node(node, soort="ontbrekend", label=self.namer.path(path), pad=path, eigenaar=owner, veld=name)
         return node
 
+    def rule_node(self, rule: "Rule") -> str:
+        return f"regel:{rule.id}{self.suffix}"
+
     def rule(self, index: int, mode: str) -> str:
         rule = self.ruleset.rules[index]
-        node = f"regel:{rule.id}"
+        node = self.rule_node(rule)
         if node in self.graph and _RANK[self.graph.nodes[node]["modus"]] >= _RANK[mode]:
             return node
         self.graph.add_node(
@@ -311,6 +338,7 @@ class _Builder:
             regel=rule.id,
             label=rule.title,
             modus=mode,
+            context=self.run.context if self.suffix else None,
             domein=rule_domain(rule),
             grondslag=[c.label for c in rule.grondslag],
             definitie=f"{rule.source.replace(chr(92), '/').rsplit('/', 1)[-1]}",
@@ -372,6 +400,8 @@ class _Builder:
                 self.edge(node, self.derived(conclusion.derive), DERIVES, modus=unit.mode)  # type: ignore[arg-type]
                 continue
             for target in conclusion.targets:
+                if target not in self.scope:
+                    continue  # another run decides this instrument
                 kind = _EDGE_FOR.get(conclusion.kind, SUPPORTS)
                 self.edge(node, f"instrument:{target}", kind, modus=unit.mode, conclusies=[conclusion.kind])
 
@@ -380,7 +410,7 @@ class _Builder:
         rule = self.ruleset.rules[index]
         trace = Trace()
         self.explainer.evaluate(rule.when, trace)
-        node = f"regel:{rule.id}"
+        node = self.rule_node(rule)
         waits: list[str] = []
         for finding in trace.missing:
             kind, target = finding.kind, finding.target
@@ -471,7 +501,7 @@ class _Builder:
         """For every instrument that is not available for sure: the availability rules that did not fire."""
         seen: set[int] = set()
         for inst in self.decision.instrumenten:
-            if inst.status not in ("uitgesloten", "onbeslist"):
+            if inst.status not in ("uitgesloten", "onbeslist") or inst.id not in self.scope:
                 continue
             for index in self.concluding.get(("available", inst.id), []):
                 if index in self.by_rule:
@@ -479,12 +509,16 @@ class _Builder:
                 node = self.not_fired(index, seen)
                 self.edge(node, f"instrument:{inst.id}", SUPPORTS, modus=NOT_FIRED, conclusies=["available"])
         for inst in self.decision.instrumenten:
+            if inst.id not in self.scope:
+                continue
             for provenance in inst.geblokkeerde_feiten:
                 self.edge(f"instrument:{inst.id}", self.item(provenance), BLOCKED_BY, reden="avg")
 
     def open_exceptions(self) -> None:
         """Exceptions left open under an instrument: a node per exception, linked to the facts that would settle it."""
         for inst in self.decision.instrumenten:
+            if inst.id not in self.scope:
+                continue
             for check in inst.te_controleren:
                 node = f"uitzondering:{check.uitzondering}"
                 if node not in self.graph:
@@ -559,6 +593,37 @@ def _params_of(rule: "Rule") -> set[str]:
     return {n for n in names if n}
 
 
-def build_graph(ruleset: "Ruleset", case: "Case", run: "Run", decision: "Decision") -> DiGraph:
-    """The decision graph of one evaluated case (see the module docstring for its vocabulary)."""
-    return _Builder(ruleset, case, run, decision).build()
+def _explaining(graph: DiGraph, instruments: frozenset[str]) -> DiGraph:
+    """The part of a run's graph that explains these instruments: what leads to them, and what that cites or waits for."""
+    keep = {f"instrument:{i}" for i in instruments if f"instrument:{i}" in graph}
+    pending = list(keep)
+    while pending:
+        node = pending.pop()
+        for source in graph.predecessors(node):
+            if source not in keep:
+                keep.add(source)
+                pending.append(source)
+    for node in list(keep):
+        keep.update(graph.successors(node))
+    return graph.subgraph(keep)
+
+
+def build_graph(ruleset: "Ruleset", case: "Case", runs: "list[tuple[Run, Part]]", decision: "Decision") -> DiGraph:
+    """The decision graph of one evaluated case (see the module docstring for its vocabulary).
+
+    Each instrument is explained by the run that decided it; a second run's
+    rules and derived facts carry its context as a suffix.
+    """
+    (main_run, main_part), *others = runs
+    graph = _Builder(ruleset, case, main_run, decision, main_part).build()
+    for run, part in others:
+        sub = _explaining(_Builder(ruleset, case, run, decision, part).build(), part.instruments)
+        for node, data in sub.nodes(data=True):
+            if node not in graph:
+                graph.add_node(node, **data)
+        for source, target, data in sub.edges(data=True):
+            if not graph.has_edge(source, target):
+                graph.add_edge(source, target, **data)
+        for inst_id in part.instruments:
+            graph.nodes[f"instrument:{inst_id}"]["context"] = run.context
+    return graph

@@ -46,6 +46,8 @@ CASE_FIELDS: dict[str, str] = {
 SECTION_NAMES = {"locatie": "locatie", "openbare_orde": "openbare orde"}
 
 ITEM_NAMES = {
+    "betrokkenen": "betrokkene",
+    "antecedenten": "antecedent",
     "activiteiten": "activiteit",
     "vergunningen": "vergunning",
     "voorgeschiedenis": "eerdere maatregel",
@@ -53,6 +55,8 @@ ITEM_NAMES = {
 }
 
 PLURAL_NAMES = {
+    "betrokkenen": "betrokkenen",
+    "antecedenten": "antecedenten",
     "activiteiten": "activiteiten",
     "vergunningen": "vergunningen",
     "voorgeschiedenis": "eerdere maatregelen",
@@ -60,15 +64,33 @@ PLURAL_NAMES = {
 }
 
 ITEM_FIELDS: dict[str, dict[str, str]] = {
+    "betrokkenen": {
+        "soort": "natuurlijk persoon of rechtspersoon",
+        "rollen": "rollen",
+        "meerderjarig": "meerderjarig",
+        "wetenschap": "wist van wat er gebeurde",
+        "minderjarigen_in_huishouden": "minderjarigen in het huishouden",
+    },
+    "antecedenten": {
+        "betrokkene": "betrokkene",
+        "soort": "veroordeling of verdenking",
+        "wet": "wet",
+        "artikel": "artikel",
+        "datum": "datum",
+    },
     "activiteiten": {
         "type": "soort activiteit",
         "vorm": "vorm",
         "opiumwet_lijst": "Opiumwet-lijst",
         "hoeveelheid": "hoeveelheid (gebruikers- of handelshoeveelheid)",
-        "gewicht_gram": "gewicht in gram",
-        "aantal_planten": "aantal planten",
-        "aantal_eenheden": "aantal eenheden (pillen, bolletjes, wikkels)",
-        "volume_ml": "hoeveelheid vloeistof in ml",
+        "hoeveelheid": "hoeveelheid",
+        "hoeveelheid.eenheid": "hoeveelheid (eenheid of oordeel)",
+        "hoeveelheid.waarde": "hoeveelheid (waarde)",
+        "eigen_gebruik": "eigen gebruik gebleken",
+        "bedrijfsmatig": "bedrijfsmatige teelt of productie",
+        "voorwerpen": "aangetroffen voorwerpen",
+        "aangetroffen": "aangetroffen (of juist niet)",
+        "betrokkenen": "betrokkenen",
         "plek": "plek (in, bij of buiten het pand)",
         "wapen_aangetroffen": "wapen aangetroffen",
         "in_groep": "in een groep",
@@ -85,6 +107,7 @@ ITEM_FIELDS: dict[str, dict[str, str]] = {
         "bibob.lbb_advies": "Bibob: advies LBB",
         "bibob.grond": "Bibob: grond (art. 3 Wet Bibob)",
         "bibob.eigen_bevinding": "Bibob: eigen bevinding",
+        "betrokkene": "aanvrager of houder",
     },
     "voorgeschiedenis": {
         "instrument": "maatregel",
@@ -93,12 +116,18 @@ ITEM_FIELDS: dict[str, dict[str, str]] = {
         "grond": "grond",
         "duur_maanden": "duur in maanden",
         "zelfde_locatie": "op dezelfde locatie",
+        "status": "status (opgelegd, ingetrokken, vernietigd, …)",
+        "betrokkene": "geadresseerde",
     },
     "informatie": {
         "id": "kenmerk",
         "bron": "bron",
         "grondslag": "grondslag voor gebruik (AVG)",
+        "ontvanger": "verstrekt aan",
+        "strafrechtelijk": "strafrechtelijke gegevens",
+        "grondslag_art10": "grondslag art. 10 AVG",
         "datum": "datum",
+        "betrokkenen": "betrokkenen",
     },
 }
 
@@ -112,6 +141,7 @@ SOURCE_NAMES = {
     "lbb": "Landelijk Bureau Bibob",
     "melding_burger": "melding van een burger",
     "anonieme_melding": "anonieme melding",
+    None: "bron onbekend",
 }
 BASIS_NAMES = {
     "avg_6_1_e": "art. 6 lid 1 onder e AVG",
@@ -119,13 +149,16 @@ BASIS_NAMES = {
     "wpg_19": "art. 19 Wpg",
     "wpg_20": "art. 20 Wpg",
     "riec_convenant": "RIEC-convenant",
-    "wgs": "Wgs",
+    "wjsg": "Wjsg",
+    "wgs": "WGS",
     "bibob_28": "art. 28 Wet Bibob",
     "geen": "geen grondslag",
+    None: "grondslag onbekend",
 }
 
 # Free text and personal data: never copied into labels, logs or reports.
 PRIVATE_FIELDS = frozenset({"locatie.adres"})
+PRIVATE_ITEM_FIELDS = frozenset({"naam", "omschrijving"})
 
 _ITEM_PATH = re.compile(r"^(?P<list>[a-z_]+)\[(?P<index>\d+)\](?:\.(?P<field>[a-z_.]+))?$")
 _ITEM_FIELD_IN_TEXT = re.compile(r"\b([a-z_]+\[\d+\]\.[a-z_.]+)(?= )")
@@ -173,6 +206,8 @@ class Namer:
             "vergunningen": lambda: item.soort,
             "voorgeschiedenis": lambda: humanise_name(item.instrument),
             "informatie": lambda: item.id,
+            "betrokkenen": lambda: ", ".join(item.rollen) or None,  # roles, never the name
+            "antecedenten": lambda: item.soort,
         }.get(list_name, lambda: None)()
         return f"{noun} {index + 1} ({kind})" if kind else f"{noun} {index + 1}"
 

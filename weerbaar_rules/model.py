@@ -1,17 +1,27 @@
-"""The case file: the facts a municipality knows about one case.
+"""The case file (version 2): the facts a municipality knows about one case.
 
 Field names and enumeration values are Dutch legal vocabulary because the
-people who write case files speak it. Every optional fact defaults to ``None``
-which means *unknown*; the engine never reads an unknown fact as false, so a
-rule that needs it stays undecided and names the fact as missing.
+people who write case files speak it. Every fact a dossier can lack is
+optional, and ``None`` means *unknown*, never false: a rule that needs the fact
+stays undecided and names it. The persons involved (`betrokkenen`) are listed
+once; activities, permits, earlier measures, antecedents and information refer
+to them by id, so the decision can speak of roles and never of names.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from enum import StrEnum
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .migrate import CaseFormatWarning, from_v1, is_v1
+
+SCHEMA_VERSION = "2"
+# Fields whose value is the id of a person in `betrokkenen`: a condition may follow them (`betrokkene.rollen`).
+PERSON_REFERENCE = {"verwijst_naar": "betrokkenen"}
 
 
 class _Strict(BaseModel):
@@ -42,7 +52,7 @@ class Eigendom(StrEnum):
 
 
 class Beroepsgebruik(StrEnum):
-    """Art. 13b lid 2 Opiumwet: premises used by these professions are exempt."""
+    """Praktijk in het pand: apotheker, arts, tandarts of dierenarts (uitzondering van art. 13b lid 2 Opiumwet)."""
 
     geen = "geen"
     apotheker = "apotheker"
@@ -69,6 +79,7 @@ class ActiviteitType(StrEnum):
     voetbalvandalisme = "voetbalvandalisme"
     intimidatie_bedreiging = "intimidatie_bedreiging"
     huiselijk_geweld = "huiselijk_geweld"
+    stromanverhuur = "stromanverhuur"
 
 
 class ActiviteitVorm(StrEnum):
@@ -87,13 +98,35 @@ class OpiumwetLijst(StrEnum):
     II = "II"
 
 
-class Hoeveelheid(StrEnum):
-    gebruikershoeveelheid = "gebruikershoeveelheid"
+class Eenheid(StrEnum):
+    """Hoe de hoeveelheid bekend is: gemeten (gram, stuks, ml, planten) of alleen het oordeel handels- of gebruikershoeveelheid."""
+
+    gram = "gram"
+    stuks = "stuks"
+    ml = "ml"
+    planten = "planten"
     handelshoeveelheid = "handelshoeveelheid"
+    gebruikershoeveelheid = "gebruikershoeveelheid"
+
+
+MEASURED = frozenset({Eenheid.gram, Eenheid.stuks, Eenheid.ml, Eenheid.planten})
+
+
+class Voorwerp(StrEnum):
+    """Wat is aangetroffen (art. 10a Opiumwet: alleen voertuigen of geld zijn niet genoeg voor art. 13b lid 1 onder b)."""
+
+    kweekapparatuur = "kweekapparatuur"
+    laboratoriumapparatuur = "laboratoriumapparatuur"
+    grondstoffen = "grondstoffen"
+    verpakkingsmateriaal = "verpakkingsmateriaal"
+    weegapparatuur = "weegapparatuur"
+    geld = "geld"
+    voertuig = "voertuig"
+    overig = "overig"
 
 
 class Plek(StrEnum):
-    """Where the act took place relative to the building (art. 174a lid 1 sub b)."""
+    """Waar het gebeurde: in, bij of buiten het pand van de zaak."""
 
     in_pand = "in_pand"
     bij_pand = "bij_pand"
@@ -130,7 +163,7 @@ class LbbAdvies(StrEnum):
 
 
 class BibobGrond(StrEnum):
-    """Art. 3 lid 1 Wet Bibob: a = benefit from criminal proceeds, b = commit crimes."""
+    """Art. 3 lid 1 Wet Bibob: a = voordeel uit strafbare feiten benutten, b = strafbare feiten plegen."""
 
     a = "a"
     b = "b"
@@ -152,10 +185,20 @@ class Grondslag(StrEnum):
     wpg_16 = "wpg_16"
     wpg_19 = "wpg_19"
     wpg_20 = "wpg_20"
+    wjsg = "wjsg"
     riec_convenant = "riec_convenant"
     wgs = "wgs"
     bibob_28 = "bibob_28"
     geen = "geen"
+
+
+class Ontvanger(StrEnum):
+    """Aan wie de informatie is verstrekt (art. 16 Wpg: aan de burgemeester, voor zijn bevoegdheden)."""
+
+    burgemeester = "burgemeester"
+    college = "college"
+    raad = "raad"
+    gemeente = "gemeente"
 
 
 class Verstoring(StrEnum):
@@ -164,57 +207,148 @@ class Verstoring(StrEnum):
     ernstig = "ernstig"
 
 
-class Locatie(_Strict):
-    type: LocatieType
-    openbaar_toegankelijk: bool | None = None
+class MaatregelStatus(StrEnum):
+    """Wat er van de maatregel werd: alleen een genomen maatregel telt; een ingetrokken of vernietigde niet."""
+
+    verzocht = "verzocht"
+    opgelegd = "opgelegd"
+    uitgevoerd = "uitgevoerd"
+    ingetrokken = "ingetrokken"
+    vernietigd = "vernietigd"
+
+
+class Rol(StrEnum):
+    bewoner = "bewoner"
+    huurder = "huurder"
+    eigenaar = "eigenaar"
+    exploitant = "exploitant"
+    leidinggevende = "leidinggevende"
+    aanvrager = "aanvrager"
+    zakelijk_samenwerkingsverband = "zakelijk_samenwerkingsverband"
+
+
+class PersoonSoort(StrEnum):
+    natuurlijk_persoon = "natuurlijk_persoon"
+    rechtspersoon = "rechtspersoon"
+
+
+class AntecedentSoort(StrEnum):
+    veroordeling = "veroordeling"
+    verdenking = "verdenking"
+
+
+class AntecedentWet(StrEnum):
+    opiumwet = "opiumwet"
+    wet_wapens_en_munitie = "wet_wapens_en_munitie"
+    witwassen = "witwassen"
+    mensenhandel = "mensenhandel"
+    geweld = "geweld"
+    fraude = "fraude"
+    overig = "overig"
+
+
+class Locatie(_Strict, json_schema_extra={"description": "Het pand of de plaats van de zaak."}):
+    type: LocatieType | None = Field(None, description="Soort pand of plaats; onbekend als het dossier het niet zegt.")
+    openbaar_toegankelijk: bool | None = Field(None, description="Staat het lokaal open voor het publiek?")
     erf_bij: ErfBij | None = Field(None, description="Alleen bij type 'erf': erf bij een woning of een lokaal.")
-    eigendom: Eigendom | None = None
+    eigendom: Eigendom | None = Field(None, description="Eigendom of huur van het pand.")
     minderjarigen: bool | None = Field(None, description="Wonen er minderjarigen?")
-    beroepsgebruik: Beroepsgebruik | None = Field(None, description="Art. 13b lid 2 Opiumwet.")
-    horeca: bool | None = None
+    beroepsgebruik: Beroepsgebruik | None = Field(None, description="Praktijk van apotheker, arts, tandarts of dierenarts (art. 13b lid 2 Opiumwet).")
+    horeca: bool | None = Field(None, description="Is het een horecagelegenheid?")
     wbmgp_gebied: bool | None = Field(None, description="Ligt het adres in een aangewezen Wbmgp-gebied?")
-    adres: str | None = Field(None, description="Persoonsgegeven; komt nooit in logs.", max_length=500)
+    adres: str | None = Field(None, description="Persoonsgegeven; komt nooit in de uitvoer of in logs.", max_length=500)
 
 
-class Activiteit(_Strict):
+class Hoeveelheid(_Strict, json_schema_extra={"description": "Eén hoeveelheid van één middel: gemeten in een eenheid, of alleen het oordeel handels- of gebruikershoeveelheid."}):
+    """One quantity of one substance: measured in a unit, or only classified as a trade or user quantity."""
+
+    eenheid: Eenheid = Field(description="gram, stuks (pillen, bolletjes, wikkels), ml, planten; of alleen het oordeel handels- of gebruikershoeveelheid.")
+    waarde: float | None = Field(None, ge=0, description="De gemeten hoeveelheid (verplicht bij gram, stuks, ml en planten).")
+
+    @model_validator(mode="after")
+    def _value_fits_unit(self) -> "Hoeveelheid":
+        if self.eenheid in MEASURED and self.waarde is None:
+            raise ValueError("hoeveelheid: bij een gemeten eenheid hoort een waarde")
+        if self.eenheid not in MEASURED and self.waarde is not None:
+            raise ValueError("hoeveelheid: handels- of gebruikershoeveelheid heeft geen waarde")
+        return self
+
+
+class Betrokkene(_Strict, json_schema_extra={"description": "Een natuurlijk persoon of rechtspersoon in de zaak; het besluit noemt rollen, nooit namen."}):
+    """A natural person or legal entity involved in the case; the decision names roles, never names."""
+
+    id: str = Field(min_length=1, max_length=100, description="Kenmerk waarmee de rest van de zaak naar deze betrokkene verwijst.")
+    soort: PersoonSoort | None = Field(None, description="Natuurlijk persoon of rechtspersoon.")
+    naam: str | None = Field(None, max_length=500, description="Persoonsgegeven; komt nooit in de uitvoer, foutmeldingen of logs.")
+    rollen: list[Rol] = Field(default_factory=list, max_length=20, description="Bewoner, huurder, eigenaar (rechthebbende), exploitant, …")
+    meerderjarig: bool | None = Field(None, description="Is deze persoon meerderjarig (Wet tijdelijk huisverbod)?")
+    wetenschap: bool | None = Field(
+        None, description="Wist deze betrokkene van wat in het pand gebeurde, of had hij ernstige reden het te vermoeden?"
+    )
+    minderjarigen_in_huishouden: bool | None = Field(None, description="Heeft deze betrokkene minderjarige kinderen in het huishouden?")
+
+
+class Antecedent(_Strict, json_schema_extra={"description": "Een veroordeling of verdenking van een betrokkene (Bibob weegt die van de aanvrager en zijn zakelijk netwerk)."}):
+    """A conviction or suspicion of a person: what Bibob weighs for an applicant and the business network."""
+
+    betrokkene: str = Field(min_length=1, max_length=100, description="Id van de betrokkene.", json_schema_extra=PERSON_REFERENCE)
+    soort: AntecedentSoort | None = Field(None, description="Veroordeling of verdenking.")
+    wet: AntecedentWet | None = Field(None, description="De wet van het strafbare feit.")
+    artikel: str | None = Field(None, max_length=50, description="Het artikel, bijv. '2' (Opiumwet) of '420bis' (Sr).")
+    datum: dt.date | None = Field(None, description="Datum van het feit of de uitspraak.")
+    informatie: list[str] = Field(min_length=1, max_length=50, description="Ids van de informatie-items waarop dit rust.")
+
+
+class Activiteit(_Strict, json_schema_extra={"description": "Een ondermijnende activiteit (of een negatieve bevinding) en de informatie waarop zij rust."}):
     type: ActiviteitType
     vorm: ActiviteitVorm | None = None
     opiumwet_lijst: OpiumwetLijst | None = None
-    hoeveelheid: Hoeveelheid | None = None
-    gewicht_gram: float | None = Field(None, ge=0)
-    aantal_planten: int | None = Field(None, ge=0)
-    aantal_eenheden: int | None = Field(None, ge=0, description="Pillen, bolletjes, ampullen, wikkels.")
-    volume_ml: float | None = Field(None, ge=0, description="Vloeistof in milliliter (bijv. GHB).")
-    plek: Plek | None = None
+    hoeveelheid: Hoeveelheid | None = Field(None, description="Eén hoeveelheid van één middel; meer middelen zijn meer activiteiten.")
+    eigen_gebruik: bool | None = Field(None, description="Is gebleken dat de hoeveelheid voor eigen gebruik is (een uitzondering)?")
+    bedrijfsmatig: bool | None = Field(None, description="Is de teelt of productie bedrijfsmatig van omvang?")
+    voorwerpen: list[Voorwerp] | None = Field(None, max_length=20, description="Wat is aangetroffen; onbekend als het dossier het niet zegt.")
+    plek: Plek | None = Field(None, description="In, bij of buiten het pand van de zaak.")
+    aangetroffen: bool = Field(
+        True,
+        description=(
+            "Een activiteit in de zaak is aangetroffen of vastgesteld; false legt een negatieve bevinding vast "
+            "(bij onderzoek juist niet aangetroffen), die niet als activiteit telt."
+        ),
+    )
     wapen_aangetroffen: bool | None = None
     in_groep: bool | None = Field(None, description="Gebeurde het in een groep?")
     leidende_rol: bool | None = Field(None, description="Had de betrokkene een leidende rol in de groep (art. 172a Gemw)?")
     wetenschap_betrokkene: bool | None = Field(
-        None, description="Wist de betrokkene (of had hij ernstige reden te vermoeden) van het beoogde gebruik?"
+        None, description="Wist de betrokkene (of had hij ernstige reden te vermoeden) waarvoor de voorwerpen bestemd waren?"
     )
     ernstige_vrees_herhaling: bool | None = None
     datum: dt.date | None = None
+    betrokkenen: list[str] = Field(default_factory=list, max_length=50, description="Ids van de betrokkenen die dit deden.")
     informatie: list[str] = Field(min_length=1, max_length=50, description="Ids van de informatie-items.")
 
 
-class BibobBeoordeling(_Strict):
+class BibobBeoordeling(_Strict, json_schema_extra={"description": "Het Bibob-onderzoek bij een vergunning: eigen onderzoek (art. 7a) en advies van het LBB (art. 9)."}):
     eigen_onderzoek: bool | None = None
     lbb_advies: LbbAdvies | None = None
     grond: BibobGrond | None = None
     eigen_bevinding: LbbAdvies | None = Field(None, description="Uitkomst van het eigen onderzoek (art. 7a).")
 
 
-class Vergunning(_Strict):
+class Vergunning(_Strict, json_schema_extra={"description": "Een vergunning, subsidie, opdracht of transactie, met haar status en een eventuele Bibob-beoordeling."}):
     soort: VergunningSoort
-    status: VergunningStatus
+    status: VergunningStatus | None = None
     datum: dt.date | None = None
     bibob: BibobBeoordeling | None = None
+    betrokkene: str | None = Field(None, max_length=100, description="Id van de aanvrager of houder.", json_schema_extra=PERSON_REFERENCE)
     informatie: list[str] = Field(default_factory=list, max_length=50)
 
 
-class Maatregel(_Strict):
+class Maatregel(_Strict, json_schema_extra={"description": "Een eerdere maatregel op deze of een andere locatie, voor escalatie en recidive."}):
     instrument: str = Field(min_length=1, max_length=100, description="Id van een instrument uit de catalogus.")
-    datum: dt.date
+    datum: dt.date | None = Field(None, description="Datum van de maatregel; onbekend laat termijnen onbeslist.")
+    status: MaatregelStatus | None = Field(
+        None, description="Verzocht, opgelegd, uitgevoerd, ingetrokken of vernietigd; een ingetrokken of vernietigde maatregel telt niet."
+    )
     reden: ActiviteitType | None = None
     grond: str | None = Field(None, max_length=20, description="Bijv. 'a' voor art. 174a lid 1 sub a.")
     duur_maanden: int | None = Field(None, ge=0, le=120)
@@ -226,17 +360,24 @@ class Maatregel(_Strict):
             "onteigening) blijft dan onbeslist en vraagt om dit feit."
         ),
     )
+    betrokkene: str | None = Field(None, max_length=100, description="Id van de geadresseerde.", json_schema_extra=PERSON_REFERENCE)
 
 
-class Informatie(_Strict):
+class Informatie(_Strict, json_schema_extra={"description": "Een stuk informatie: bron, grondslag voor gebruik door de gemeente, ontvanger en datum (AVG)."}):
     id: str = Field(min_length=1, max_length=100)
-    bron: Bron
-    grondslag: Grondslag
+    bron: Bron | None = Field(None, description="Waar de informatie vandaan komt; onbekend draagt geen besluit.")
+    grondslag: Grondslag | None = Field(None, description="De grondslag voor gebruik door de gemeente; onbekend draagt geen besluit.")
+    ontvanger: Ontvanger | None = Field(None, description="Aan wie de informatie is verstrekt (art. 16 Wpg: de burgemeester).")
+    strafrechtelijk: bool | None = Field(None, description="Bevat het strafrechtelijke gegevens (veroordelingen, verdenkingen)?")
+    grondslag_art10: bool | None = Field(
+        None, description="Is er voor de strafrechtelijke gegevens een grondslag als bedoeld in art. 10 AVG (en de UAVG)?"
+    )
     datum: dt.date | None = None
+    betrokkenen: list[str] = Field(default_factory=list, max_length=50, description="Ids van de betrokkenen over wie dit gaat.")
     omschrijving: str | None = Field(None, max_length=2000)
 
 
-class OpenbareOrde(_Strict):
+class OpenbareOrde(_Strict, json_schema_extra={"description": "De openbare orde rond de zaak."}):
     verstoord: bool | None = Field(None, description="Is de openbare orde verstoord (ook als de ernst nog onbekend is)?")
     verstoring: Verstoring | None = Field(None, description="De ernst van de verstoring.")
     ernstige_vrees: bool | None = None
@@ -261,32 +402,59 @@ class OpenbareOrde(_Strict):
         return self
 
 
-class Case(_Strict):
-    """One case of ondermijning as the municipality knows it."""
+class Case(_Strict, json_schema_extra={"description": "Een zaak van ondermijning zoals de gemeente haar kent (zaakbestand versie 2)."}):
+    """One case of ondermijning as the municipality knows it (case file version 2)."""
 
+    schema_versie: Literal["2"] = Field(SCHEMA_VERSION, description="Versie van het zaakbestand; een bestand zonder is versie 1 (rules migrate).")
     zaak_id: str = Field(min_length=1, max_length=200)
     peildatum: dt.date | None = Field(None, description="Het recht dat op deze datum geldt wordt toegepast; standaard vandaag.")
-    gemeente: str | None = Field(None, max_length=100)
-    locatie: Locatie
+    gemeente: str | None = Field(None, max_length=100, description="Naam van een gemeenteprofiel uit de catalogus.")
+    locatie: Locatie = Field(default_factory=Locatie)
+    betrokkenen: list[Betrokkene] = Field(default_factory=list, max_length=200)
     activiteiten: list[Activiteit] = Field(default_factory=list, max_length=200)
     vergunningen: list[Vergunning] = Field(default_factory=list, max_length=200)
     voorgeschiedenis: list[Maatregel] = Field(default_factory=list, max_length=200)
+    antecedenten: list[Antecedent] = Field(default_factory=list, max_length=500)
     informatie: list[Informatie] = Field(default_factory=list, max_length=500)
     openbare_orde: OpenbareOrde = Field(default_factory=OpenbareOrde)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_version_1(cls, data: Any) -> Any:
+        """A file without `schema_versie` is version 1: read it converted, and say so when the conversion changed it."""
+        if not is_v1(data):
+            return data
+        converted, notes = from_v1(data)
+        if converted != {**data, "schema_versie": SCHEMA_VERSION}:
+            detail = f" ({'; '.join(notes)})" if notes else ""
+            warnings.warn(
+                CaseFormatWarning(f"zaakbestand versie 1 omgezet naar versie 2{detail}; zet het bestand om met 'rules migrate'"),
+                stacklevel=2,
+            )
+        return converted
+
     @model_validator(mode="after")
     def _references_resolve(self) -> "Case":
-        """Every fact must point at information that exists, else its AVG basis is unknowable."""
-        ids = [i.id for i in self.informatie]
-        if len(set(ids)) != len(ids):
+        """Every reference must resolve: a fact pointing at nothing has an unknowable basis or person."""
+        infos = [i.id for i in self.informatie]
+        if len(set(infos)) != len(infos):
             raise ValueError("informatie: dubbele id")
-        known = set(ids)
-        for index, act in enumerate(self.activiteiten):
-            for ref in act.informatie:
-                if ref not in known:
-                    raise ValueError(f"activiteiten[{index}].informatie: onbekend informatie-item '{ref}'")
-        for index, verg in enumerate(self.vergunningen):
-            for ref in verg.informatie:
-                if ref not in known:
-                    raise ValueError(f"vergunningen[{index}].informatie: onbekend informatie-item '{ref}'")
+        people = [b.id for b in self.betrokkenen]
+        if len(set(people)) != len(people):
+            raise ValueError("betrokkenen: dubbele id")
+        known_infos, known_people = set(infos), set(people)
+        for list_name in ("activiteiten", "vergunningen", "antecedenten"):
+            for index, item in enumerate(getattr(self, list_name)):
+                for ref in item.informatie:
+                    if ref not in known_infos:
+                        raise ValueError(f"{list_name}[{index}].informatie: onbekend informatie-item")
+        for list_name in ("activiteiten", "informatie"):
+            for index, item in enumerate(getattr(self, list_name)):
+                for ref in item.betrokkenen:
+                    if ref not in known_people:
+                        raise ValueError(f"{list_name}[{index}].betrokkenen: onbekende betrokkene")
+        for list_name in ("vergunningen", "voorgeschiedenis", "antecedenten"):
+            for index, item in enumerate(getattr(self, list_name)):
+                if item.betrokkene is not None and item.betrokkene not in known_people:
+                    raise ValueError(f"{list_name}[{index}].betrokkene: onbekende betrokkene")
         return self

@@ -135,6 +135,9 @@ class Instrument(_Strict):
     ingrijpendheid: int = Field(ge=0, le=100)
     grondslag: Citations
     omschrijving: str | None = None
+    informatiedoel: str = Field(
+        "algemeen", pattern=ID_PATTERN, description="Het doel waarvoor het instrument informatie gebruikt (bijv. bibob: doelbinding art. 28 Wet Bibob)."
+    )
 
     @model_validator(mode="after")
     def _dated_parts_tile(self) -> "Instrument":
@@ -331,10 +334,26 @@ def _overlay(base: Any, versions: list[ParameterVersion]) -> Any:
     return Dated(tuple(periods))
 
 
-class InformationPolicy(_Strict):
-    """Which information may carry a decision (art. 5 and 6 AVG); the engine applies it to every fact."""
+class BasisPolicy(_Strict):
+    """One legal basis for the municipality to use information: from which sources, to whom, for what, from when."""
 
-    rechtmatige_grondslagen: list[str] = Field(min_length=1)
+    naam: str = Field(min_length=1, description="De grondslag kort, met het artikel (zo noemt het besluit haar).")
+    toelichting: str | None = Field(None, description="Wat de grondslag regelt, in gewone taal.")
+    bronnen: list[str] | None = Field(None, description="Bronnen waarvoor deze grondslag past; leeg (null) is elke bron.")
+    ontvangers: list[str] | None = Field(None, description="Bestuursorganen aan wie deze grondslag verstrekt; null is elk orgaan.")
+    doel: str | None = Field(None, description="Alleen voor instrumenten met dit informatiedoel (doelbinding).")
+    geldig_van: dt.date | None = None
+    geldig_tot: dt.date | None = None
+    dekt_strafrechtelijk: bool = Field(False, description="De grondslag is zelf een grondslag voor strafrechtelijke gegevens (art. 10 AVG).")
+    onzeker: str | None = Field(None, description="Wat aan deze grondslag nog geverifieerd moet worden.")
+    grondslag: list[Citation] = Field(default_factory=list)
+
+
+class InformationPolicy(_Strict):
+    """Which information may carry a decision, by whom, for what (instrumenten.md §F and §H); applied by gate.py."""
+
+    grondslagen: dict[str, BasisPolicy] = Field(min_length=1)
+    geen_grondslag: dict[str, str] = Field(default_factory=dict, description="Waarden die geen grondslag zijn, met de reden.")
     onvoldoende_bronnen: list[str] = Field(default_factory=list)
     nodig: str = Field(min_length=1, description="Wat nodig is om de informatie wel te kunnen gebruiken.")
     grondslag: Citations

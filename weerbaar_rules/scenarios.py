@@ -112,12 +112,15 @@ def explain_failure(result: Result) -> list[str]:
 
 def _rules_about(result: Result, inst_id: str, fired: dict[str, set[str]]) -> list[str]:
     """Each rule that concludes something about the instrument: whether it fired, and if not, why not."""
+    from .evaluation import MAIN
     from .explain import Explainer, Trace
     from .facts import case_facts
+    from .gate import usable_items
 
     assert result.ruleset is not None
     day = result.decision.peildatum
-    explainer = Explainer(case_facts(result.scenario.case, day, result.ruleset.information), dict(result.decision.afgeleide_feiten))
+    usable = usable_items(result.scenario.case, MAIN, result.ruleset.information, day)
+    explainer = Explainer(case_facts(result.scenario.case, day, usable), dict(result.decision.afgeleide_feiten))
     lines = []
     for rule in result.ruleset.rules:
         if not any(inst_id in c.targets for c in rule.then) or not rule.in_force(day):

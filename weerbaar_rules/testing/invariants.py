@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from ..decision import Decision
-from ..evaluation import Engine
+from ..gate import Context, context_of, usable_items
+from ..evaluation import MAIN, Engine
 from ..explain import Explainer, Trace
 from ..facts import case_facts
 from ..model import Case, Maatregel
@@ -124,11 +125,12 @@ def check_explanation_consistency(engine: Engine, case: Case, decision: Decision
     so one of them tells the user something untrue.
     """
     ruleset = engine.ruleset
-    facts = case_facts(case, decision.peildatum, ruleset.information)
+    facts = engine.run(case, decision.peildatum).facts  # the main run: the one whose derived facts the decision reports
     explainer = Explainer(facts, dict(decision.afgeleide_feiten))
     modes: dict[str, set[str]] = {}
     for firing in decision.afvuringen:
-        modes.setdefault(firing.regel, set()).add(firing.modus)
+        if firing.context is None:
+            modes.setdefault(firing.regel, set()).add(firing.modus)
     problems = []
     for rule in ruleset.rules:
         if not rule.in_force(decision.peildatum):
@@ -159,14 +161,15 @@ def check_deterministic(engine: Engine, case: Case, decision: Decision | None = 
     return []
 
 
-def without_unusable_facts(engine: Engine, case: Case) -> Case:
-    """The case without the activities and permits that rest only on information without a lawful basis."""
-    facts = case_facts(case, case.peildatum or dt.date.today(), engine.ruleset.information)
-    blocked = set(facts.unusable)
+def without_unusable_facts(engine: Engine, case: Case, context: Context = MAIN) -> Case:
+    """The case without the activities, permits and antecedents that rest only on information this context may not use."""
+    day = case.peildatum or dt.date.today()
+    usable = usable_items(case, context, engine.ruleset.information, day)
+    blocked = set(case_facts(case, day, usable).unusable)
     return case.model_copy(
         update={
-            "activiteiten": [a for i, a in enumerate(case.activiteiten) if f"activiteiten[{i}]" not in blocked],
-            "vergunningen": [v for i, v in enumerate(case.vergunningen) if f"vergunningen[{i}]" not in blocked],
+            name: [item for i, item in enumerate(getattr(case, name)) if f"{name}[{i}]" not in blocked]
+            for name in ("activiteiten", "vergunningen", "antecedenten")
         }
     )
 
@@ -177,26 +180,31 @@ def outcome(decision: Decision) -> dict[str, object]:
 
 
 def check_lawful_information(engine: Engine, case: Case, decision: Decision | None = None) -> list[str]:
-    """No decision rests only on information without a lawful basis.
+    """No recommendation rests on information that may not carry it (instrumenten.md §H).
 
-    Precisely: removing every activity and permit that rests only on unusable
-    information (no lawful basis, or only an insufficient source such as an
-    anonymous tip) leaves the recommendation and every instrument status
-    unchanged. The information items themselves stay: that there *is*
-    unusable information may lead to further inquiry (nader onderzoek).
+    Precisely: for every recommended instrument, removing every activity,
+    permit and antecedent that rests only on information its authority may not
+    use for its purpose (no fitting source and basis, another recipient,
+    another purpose, a basis not yet in force, criminal data without art. 10
+    AVG, or only an anonymous tip) leaves it recommended. The information items
+    themselves stay: that there *is* unusable information may lead to further
+    inquiry (nader onderzoek).
     """
-    stripped = without_unusable_facts(engine, case)
-    if stripped == case:
-        return []
-    before = outcome(decision if decision is not None else engine.evaluate(case))
-    after = outcome(engine.evaluate(stripped))
-    if before == after:
-        return []
-    changed = sorted(k for k in before if before[k] != after.get(k))
-    return [
-        "het besluit verandert als de feiten zonder rechtmatige grondslag worden weggelaten: "
-        + "; ".join(f"{k}: {before[k]} -> {after.get(k)}" for k in changed)
-    ]
+    decided = decision if decision is not None else engine.evaluate(case)
+    day = decided.peildatum
+    problems = []
+    stripped_by_context: dict[Context, Decision] = {}
+    for inst_id in decided.aanbevolen:
+        context = context_of(engine.ruleset.instrument(inst_id), day)
+        if context not in stripped_by_context:
+            stripped = without_unusable_facts(engine, case.model_copy(update={"peildatum": day}), context)
+            stripped_by_context[context] = decided if stripped == case else engine.evaluate(stripped)
+        after = stripped_by_context[context].instruments[inst_id].status
+        if after != "aanbevolen":
+            problems.append(
+                f"{inst_id} is aanbevolen, maar zonder de feiten die {context.label} niet mag gebruiken wordt het {after}"
+            )
+    return problems
 
 
 # -- aggravation ------------------------------------------------------------------------------
@@ -209,8 +217,8 @@ def _more(value: float | int | None) -> float | int | None:
 def aggravations(engine: Engine, case: Case) -> Iterator[tuple[str, Case]]:
     """Variants of the case that are strictly worse for the person concerned, each with a Dutch label.
 
-    * more drugs: every known quantity of one drug activity goes up (weight, plants,
-      units) and a gebruikershoeveelheid becomes a handelshoeveelheid;
+    * more drugs: the measured quantity of one drug activity goes up (gram, stuks,
+      ml, planten), or a gebruikershoeveelheid becomes a handelshoeveelheid;
     * one drug activity moves from lijst II (softdrugs) to lijst I (harddrugs);
     * a recent prior warning (one month before the peildatum, at this address)
       is added to the voorgeschiedenis, if the catalogue has a warning instrument.
@@ -218,13 +226,13 @@ def aggravations(engine: Engine, case: Case) -> Iterator[tuple[str, Case]]:
     for index, act in enumerate(case.activiteiten):
         if act.type not in DRUG_TYPES:
             continue
-        update = {
-            "gewicht_gram": _more(act.gewicht_gram),
-            "aantal_planten": _more(act.aantal_planten),
-            "aantal_eenheden": _more(act.aantal_eenheden),
-            "hoeveelheid": "handelshoeveelheid" if act.hoeveelheid is not None else None,
-        }
-        more = act.model_copy(update=update)
+        quantity = act.hoeveelheid
+        if quantity is None:
+            more = act
+        elif quantity.waarde is not None:
+            more = act.model_copy(update={"hoeveelheid": quantity.model_copy(update={"waarde": _more(quantity.waarde)})})
+        else:
+            more = act.model_copy(update={"hoeveelheid": quantity.model_copy(update={"eenheid": "handelshoeveelheid"})})
         if more != act:
             yield f"meer drugs in activiteiten[{index}]", _replace_activity(case, index, more)
         if act.opiumwet_lijst == "II":

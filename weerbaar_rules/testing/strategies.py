@@ -143,31 +143,36 @@ class _Relative:
 
 @dataclass(frozen=True)
 class _Refs:
-    """Indexes into the case's information items; `minimum` is how many the model requires."""
+    """Indexes into the case's information items (or persons); `minimum` is how many the model requires."""
 
     indexes: tuple[int, ...]
     minimum: int
+    target: str = "informatie"
+    single: bool = False  # one id (a person reference), not a list
 
 
 _DROP = object()
 
 
-def _resolve(value: Any, peildatum: dt.date, ids: tuple[str, ...]) -> Any:
+def _resolve(value: Any, peildatum: dt.date, ids: tuple[str, ...], people: tuple[str, ...] = ()) -> Any:
     if isinstance(value, _Relative):
         return _add_months(peildatum, -value.months) + dt.timedelta(days=value.days)
     if isinstance(value, _Refs):
-        refs = list(dict.fromkeys(ids[i % len(ids)] for i in value.indexes)) if ids else []
+        pool = people if value.target == "betrokkenen" else ids
+        refs = list(dict.fromkeys(pool[i % len(pool)] for i in value.indexes)) if pool else []
+        if value.single:
+            return refs[0] if refs else (_DROP if value.minimum else None)
         return _DROP if len(refs) < value.minimum else refs
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
-            resolved = _resolve(item, peildatum, ids)
+            resolved = _resolve(item, peildatum, ids, people)
             if resolved is _DROP:
                 return _DROP  # an item whose required references cannot resolve does not exist
             out[key] = resolved
         return out
     if isinstance(value, list):
-        return [r for r in (_resolve(item, peildatum, ids) for item in value) if r is not _DROP]
+        return [r for r in (_resolve(item, peildatum, ids, people) for item in value) if r is not _DROP]
     return value
 
 
@@ -270,13 +275,46 @@ def _references(info: FieldInfo, plan: _Plan) -> st.SearchStrategy[_Refs]:
     return indexes.map(lambda found: _Refs(tuple(found), need))
 
 
+def _people(info: FieldInfo, plan: _Plan) -> st.SearchStrategy[_Refs]:
+    indexes = st.lists(st.integers(0, max(plan.max_items - 1, 0)), max_size=2)
+    return indexes.map(lambda found: _Refs(tuple(found), 0, "betrokkenen"))
+
+
+def _person(required: bool) -> Callable[[FieldInfo, _Plan], st.SearchStrategy[Any]]:
+    def strategy(info: FieldInfo, plan: _Plan) -> st.SearchStrategy[Any]:
+        one = st.integers(0, max(plan.max_items - 1, 0)).map(lambda i: _Refs((i,), 1 if required else 0, "betrokkenen", single=True))
+        return one if required else st.one_of(st.none(), one)
+
+    return strategy
+
+
+def _quantity(info: FieldInfo, plan: _Plan) -> st.SearchStrategy[Any]:
+    """A quantity: a measured unit always has a value, a classification never does (the model's own rule)."""
+    from ..model import MEASURED, Eenheid, Hoeveelheid
+
+    number = _numbers(float, "waarde", Hoeveelheid.model_fields["waarde"], plan)
+    unit = _type_strategy(Eenheid, "eenheid", Hoeveelheid.model_fields["eenheid"], plan)
+    quantity = unit.flatmap(lambda u: number.map(lambda v: {"eenheid": u, "waarde": v}) if u in MEASURED else st.just({"eenheid": u}))
+    return st.one_of(st.none(), quantity)
+
+
 # Fields whose values the model cannot describe: (model, field) -> strategy.
 OVERRIDES: dict[tuple[str, str], Callable[[FieldInfo, _Plan], st.SearchStrategy[Any]]] = {
     ("Case", "peildatum"): lambda info, plan: st.none(),  # drawn first, set after resolving
     ("Case", "zaak_id"): lambda info, plan: st.just("gegenereerd"),
+    ("Case", "schema_versie"): lambda info, plan: st.just("2"),
     ("Informatie", "id"): lambda info, plan: st.just("i0"),  # numbered after drawing, so ids are unique
+    ("Betrokkene", "id"): lambda info, plan: st.just("p0"),  # numbered after drawing
+    ("Betrokkene", "naam"): lambda info, plan: st.none(),  # personal data: the kit never makes any
+    ("Activiteit", "hoeveelheid"): _quantity,
     ("Activiteit", "informatie"): _references,
     ("Vergunning", "informatie"): _references,
+    ("Antecedent", "informatie"): _references,
+    ("Activiteit", "betrokkenen"): _people,
+    ("Informatie", "betrokkenen"): _people,
+    ("Antecedent", "betrokkene"): _person(required=True),
+    ("Vergunning", "betrokkene"): _person(required=False),
+    ("Maatregel", "betrokkene"): _person(required=False),
 }
 
 
@@ -301,6 +339,8 @@ def _type_strategy(kind: Any, name: str, info: FieldInfo, plan: _Plan) -> st.Sea
         return _text(name, info, plan)
     if kind is dt.date:
         return _item_dates(plan)
+    if typing.get_origin(kind) is typing.Literal:
+        return st.sampled_from(typing.get_args(kind))
     if isinstance(kind, type) and issubclass(kind, BaseModel):
         return model_dicts(kind, plan)
     if typing.get_origin(kind) is list:
@@ -319,9 +359,12 @@ def model_dicts(model_cls: type[BaseModel], plan: _Plan) -> st.SearchStrategy[di
 
 def _build(day: dt.date, body: dict[str, Any]) -> Case:
     ids = tuple(f"i{index}" for index in range(len(body["informatie"])))
-    data = _resolve(body, day, ids)
+    people = tuple(f"p{index}" for index in range(len(body["betrokkenen"])))
+    data = _resolve(body, day, ids, people)
     for item, info_id in zip(data["informatie"], ids):
         item["id"] = info_id
+    for item, person_id in zip(data["betrokkenen"], people):
+        item["id"] = person_id
     data["peildatum"] = day
     try:
         return Case.model_validate(data)
