@@ -251,11 +251,12 @@ class _Assembler:
         """Which rules about an instrument fired, and the status that follows: the one status rule (decisions and `rules diff`)."""
         available = self.concluding("available", instrument)
         excluding = self.concluding("exclude", instrument)
-        avail_def = [i for i in available if self.fired(i)]
-        avail_pos = [i for i in available if self.fired(i, POSSIBLE) and not self.fired(i)]
-        excl_def = [i for i in excluding if self.fired(i)]
-        excl_pos = [i for i in excluding if self.fired(i, POSSIBLE) and not self.fired(i)]
-        suit_def = [i for i in self.concluding("suitable", instrument) if self.fired(i)]
+        fired = self.by_rule  # (rule index, mode) -> firings; read directly, this runs for every instrument of every case
+        avail_def = [i for i in available if (i, DEFINITE) in fired]
+        avail_pos = [i for i in available if (i, POSSIBLE) in fired and (i, DEFINITE) not in fired]
+        excl_def = [i for i in excluding if (i, DEFINITE) in fired]
+        excl_pos = [i for i in excluding if (i, POSSIBLE) in fired and (i, DEFINITE) not in fired]
+        suit_def = [i for i in self.concluding("suitable", instrument) if (i, DEFINITE) in fired]
         if excl_def:
             status = "uitgesloten"
         elif avail_def and not excl_pos:
