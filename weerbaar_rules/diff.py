@@ -196,10 +196,11 @@ class Comparison:
         self.new = new
         self.changes = Changes.between(old.ruleset, new.ruleset)
         self._changed_new = [r for r in new.ruleset.rules if r.id in self.changes.rules]
+        self._changed_old = {i for i, r in enumerate(old.ruleset.rules) if r.id in self.changes.rules}
         self.shortcut = shortcut and not self.changes.instruments and old.ruleset.information == new.ruleset.information
 
-    def _unaffected(self, run: Run, fired: dict[str, tuple[str, ...]]) -> bool:
-        if not self.shortcut or any(rule_id in fired for rule_id in self.changes.rules):
+    def _unaffected(self, run: Run) -> bool:
+        if not self.shortcut or any(f.unit.rule_index in self._changed_old for f in run.firings):
             return False
         explainer = Explainer(run.facts, run.derived)
         day = run.facts.peildatum
@@ -207,11 +208,11 @@ class Comparison:
 
     def observe(self, case: Case, peildatum: dt.date | None = None) -> Observation:
         old_run, old = self.old.outcome(case, peildatum)
-        before = self._firings(self.old.ruleset, old_run)
-        if self._unaffected(old_run, before):
+        if self._unaffected(old_run):
             same = _recommended(old)
             return Observation(old_run.facts.peildatum, (same, same), (), (), (), frozenset())
         new_run, new = self.new.outcome(case, peildatum)
+        before = self._firings(self.old.ruleset, old_run)
         order = list(new.statuses) + [i for i in old.statuses if i not in new.statuses]
         statuses = tuple(
             (i, old.statuses.get(i, ABSENT), new.statuses.get(i, ABSENT)) for i in order if old.statuses.get(i) != new.statuses.get(i)

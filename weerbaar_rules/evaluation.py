@@ -169,18 +169,22 @@ class _Assembler:
         self.ruleset = engine.ruleset
         self.case = case
         self.run = run
-        day = run.facts.peildatum
-        rules = engine.ruleset.rules
-        derivers: dict[str, list[cond.Condition]] = {
-            name: [rules[i].when for i in indexes if rules[i].in_force(day)] for name, indexes in engine.ruleset.deriving.items()
-        }
-        self.explainer = Explainer(run.facts, run.derived, derivers)
         self.rules = self.ruleset.rules
         # (rule index, mode) -> firings
         self.by_rule: dict[tuple[int, str], list[Firing]] = {}
         for firing in run.firings:
             if firing.unit.rule_index is not None:
                 self.by_rule.setdefault((firing.unit.rule_index, firing.unit.mode), []).append(firing)
+
+    @functools.cached_property
+    def explainer(self) -> Explainer:
+        """Built on first use: statuses alone (`outcome`) never need it."""
+        day = self.run.facts.peildatum
+        rules = self.rules
+        derivers: dict[str, list[cond.Condition]] = {
+            name: [rules[i].when for i in indexes if rules[i].in_force(day)] for name, indexes in self.ruleset.deriving.items()
+        }
+        return Explainer(self.run.facts, self.run.derived, derivers)
 
     def fired(self, index: int, mode: str = DEFINITE) -> bool:
         return (index, mode) in self.by_rule
@@ -249,14 +253,15 @@ class _Assembler:
 
     def standing(self, instrument: str) -> Standing:
         """Which rules about an instrument fired, and the status that follows: the one status rule (decisions and `rules diff`)."""
-        available = self.concluding("available", instrument)
-        excluding = self.concluding("exclude", instrument)
-        fired = self.by_rule  # (rule index, mode) -> firings; read directly, this runs for every instrument of every case
+        concluding = self.ruleset.concluding  # read directly: this runs for every instrument of every case
+        available = concluding.get(("available", instrument), [])
+        excluding = concluding.get(("exclude", instrument), [])
+        fired = self.by_rule
         avail_def = [i for i in available if (i, DEFINITE) in fired]
         avail_pos = [i for i in available if (i, POSSIBLE) in fired and (i, DEFINITE) not in fired]
         excl_def = [i for i in excluding if (i, DEFINITE) in fired]
         excl_pos = [i for i in excluding if (i, POSSIBLE) in fired and (i, DEFINITE) not in fired]
-        suit_def = [i for i in self.concluding("suitable", instrument) if (i, DEFINITE) in fired]
+        suit_def = [i for i in concluding.get(("suitable", instrument), []) if (i, DEFINITE) in fired]
         if excl_def:
             status = "uitgesloten"
         elif avail_def and not excl_pos:
