@@ -295,3 +295,25 @@ def test_the_hypothesis_option_no_longer_collides_with_profiel() -> None:
 def test_cli_bad_ruleset_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["diff", str(OUD), str(tmp_path / "weg")])
     assert result.exit_code == 2 and result.output.startswith("fout: ")
+
+
+def test_a_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from weerbaar_rules.cli import _progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with _progress_bar("zaken vergelijken") as update:
+        assert update is None  # a pipe or a log file gets no bar
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with _progress_bar("zaken vergelijken") as update:
+        assert update is not None
+        update(50, 100)
+        update(100, 100)
+    assert "zaken vergelijken" in terminal.getvalue()

@@ -206,3 +206,22 @@ def test_a_negation_cycle_names_its_rules_and_files(tmp_path: Path) -> None:
     assert f"regel test.b ({where}:7) leidt 'b' af uit 'c'" in message
     errors = [f for f in check_directory(directory) if f.level == ERROR]
     assert [f.where for f in errors] == [f"{where}:2"]
+
+
+def test_a_ruleset_durable_rules_refuses_is_not_built_again(national: Ruleset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each refused create_ruleset leaks what the C code built (16 MB at 5x): the refusal is remembered."""
+    unlimited(monkeypatch)
+    engine = Engine(copies(national, 5))  # unsplit: one alpha node links more than 128 $or's (error 107)
+    calls: list[str] = []
+    create = backend._dre.create_ruleset
+
+    def counting(name: str, text: str) -> int:
+        calls.append(name)
+        return create(name, text)
+
+    monkeypatch.setattr(backend._dre, "create_ruleset", counting)
+    case = Case.model_validate(json.loads((CASES / "drugshandel_woning_harddrugs.json").read_text()))
+    for _ in range(3):
+        with pytest.raises(EvaluationError, match="107"):
+            engine.run(case)
+    assert len(calls) == 1
