@@ -369,25 +369,30 @@ class _Assembler:
                 return c.reason
         return self.rules[index].title
 
-    def _fitting(self, statuses: dict[str, str]) -> list[tuple[str, list[Instrument]]]:
-        """Per track (in catalogue order): the instruments that are possible and judged suitable, least intrusive first."""
+    def _fitting(self, statuses: dict[str, str]) -> list[tuple[str, Instrument, list[Instrument]]]:
+        """Per track (in catalogue order): the least intrusive instrument that is possible and judged suitable, and the others that are."""
         tracks: dict[str, list[Instrument]] = {}
         for inst in self.ruleset.instruments:
             members = tracks.setdefault(inst.spoor, [])
             if statuses[inst.id] == "mogelijk" and any(self.fired(i) for i in self.concluding("suitable", inst.id)):
                 members.append(inst)
-        return [(track, sorted(members, key=lambda m: m.ingrijpendheid)) for track, members in tracks.items() if members]
+        chosen = []
+        for track, members in tracks.items():
+            if members:
+                best = min(members, key=lambda m: m.ingrijpendheid)
+                chosen.append((track, best, [m for m in members if m is not best]))
+        return chosen
 
     def recommend(self, instruments: list[InstrumentDecision]) -> tuple[list[str], list[str]]:
         """Subsidiarity per track: the least intrusive instrument that is available and judged suitable."""
         chosen: list[str] = []
         notes: list[str] = []
         by_id = {inst.id: inst for inst in instruments}
-        for track, fitting in self._fitting({inst.id: inst.status for inst in instruments}):
-            best = by_id[fitting[0].id]
+        for track, least, rest in self._fitting({inst.id: inst.status for inst in instruments}):
+            best = by_id[least.id]
             best.status = "aanbevolen"
             chosen.append(best.id)
-            others = [m.naam for m in fitting[1:]]
+            others = [m.naam for m in rest]
             note = f"{best.naam}: passend en het minst ingrijpende passende instrument in spoor '{track}'"
             if others:
                 note += f" (ook passend maar ingrijpender: {', '.join(others)})"
@@ -412,8 +417,8 @@ class _Assembler:
     def outcome(self) -> Outcome:
         """Statuses (recommendation included) and escalation steps, without reasons or explanation."""
         statuses = {inst.id: self.standing(inst.id).status for inst in self.ruleset.instruments}
-        for _, fitting in self._fitting(statuses):
-            statuses[fitting[0].id] = "aanbevolen"
+        for _, least, _ in self._fitting(statuses):
+            statuses[least.id] = "aanbevolen"
         steps = {i: self._escalation(i) for i, status in statuses.items() if status in ("aanbevolen", "mogelijk", "onbeslist")}
         return Outcome(statuses, {i: (e.trede, e.duur_maanden) for i, e in steps.items() if e is not None})
 
