@@ -554,8 +554,8 @@ def diff(
     # rule are also moved to its boundaries; those variations count as generated cases.
     found = _Tally()
     examples_seen = 0
-    for source, case, day in corpus(directories):
-        case = case.model_copy(update={"peildatum": day or case.peildatum})
+    for source, example, day in corpus(directories):
+        case = example.model_copy(update={"peildatum": day or example.peildatum})
         observation = comparison.observe(case)
         examples_seen += 1
         found.count(observation)

@@ -72,11 +72,8 @@ def _kind(scope: type[BaseModel], path: str) -> Any:
     return cond.field_type(scope, path)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _step(kind: Any, value: Any) -> float:
+    """The smallest move across a numeric boundary: 1 for whole numbers, a hundredth otherwise (5 and 5.01 grams)."""
     return 1 if kind is int or (isinstance(value, int) and kind is not float) else 0.01
 
 
@@ -137,7 +134,7 @@ def boundaries(leaf: cond.Leaf, scope: type[BaseModel]) -> list[Any]:
             return [True, False]
         if kind in (int, float):
             return sorted({v + d for v in tested for d in (-_step(kind, v), 0, _step(kind, v))})
-        return [*tested, _other(kind, tested, random.Random(0))]
+        return [*tested, _other(kind, tested, random.Random(0))] if kind is str else tested
     if op in ("gt", "gte", "lt", "lte"):
         step = _step(kind, target)
         low, _, _, _ = _bounds(_field_info(scope, leaf.field))
