@@ -24,7 +24,7 @@ OUD, NIEUW, ZAKEN = FIXTURES / "oud", FIXTURES / "nieuw", FIXTURES / "zaken"
 
 THRESHOLD = "damocles.eerdere_waarschuwing"  # reads damocles_waarschuwing_geldt_maanden (36 months)
 VALIDITY = "opiumwet.13b.grond_b"  # in force since 2019-01-01
-ENUM = "damocles.harddrugs_feit"  # opiumwet_lijst in [I, IA]
+ENUM = "damocles.lokaal"  # locatie.type in [lokaal, bedrijfspand]
 
 
 def edited(tmp_path: Path, name: str, edits: list[tuple[str, str, str]]) -> Path:
@@ -41,12 +41,12 @@ def edited(tmp_path: Path, name: str, edits: list[tuple[str, str, str]]) -> Path
 
 THRESHOLD_EDIT = ("beleid_damocles.yaml", "  damocles_waarschuwing_geldt_maanden:\n    waarde: 36", "  damocles_waarschuwing_geldt_maanden:\n    waarde: 24")
 DATE_EDIT = ("opiumwet.yaml", "    geldig_van: 2019-01-01", "    geldig_van: 2020-01-01")  # grond b, the only 2019 date in the file
-ENUM_EDIT = ("beleid_damocles.yaml", "{fact: opiumwet_lijst, in: [I, IA]}", "{fact: opiumwet_lijst, in: [I]}")
+ENUM_EDIT = ("beleid_damocles.yaml", "{fact: locatie.type, in: [lokaal, bedrijfspand]}", "{fact: locatie.type, in: [lokaal]}")
 
 
 @pytest.fixture(scope="module")
 def three(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The national rules with one threshold (36 -> 24 months), one date (2019 -> 2020) and one enum condition (no IA) changed."""
+    """The national rules with one threshold (36 -> 24 months), one date (2019 -> 2020) and one enum condition (no bedrijfspand) changed."""
     return edited(tmp_path_factory.mktemp("diff"), "drie", [THRESHOLD_EDIT, DATE_EDIT, ENUM_EDIT])
 
 
@@ -94,8 +94,8 @@ def test_the_date_change_is_found_with_a_shrunk_case(three_report: Report) -> No
 def test_the_enum_change_is_found_with_a_shrunk_case(three_report: Report) -> None:
     found = _shrunk_for(three_report, ENUM)
     assert found
-    assert all(any(a.opiumwet_lijst == "IA" for a in d.case.activiteiten) for d in found)
-    assert all(len(d.case.activiteiten) == 1 and not d.case.vergunningen for d in found)
+    assert all(d.case.locatie.type == "bedrijfspand" for d in found)  # the value the change took out
+    assert all(len(d.case.activiteiten) <= 1 and not d.case.vergunningen for d in found)
 
 
 def test_every_change_is_reported_as_reached(three_report: Report) -> None:
