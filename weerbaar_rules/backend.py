@@ -52,6 +52,7 @@ from .errors import EvaluationError
 
 _LOCK = threading.RLock()
 _HANDLES: dict[str, int] = {}
+_REFUSED: dict[str, str] = {}  # rulesets durable_rules would not create, with the error
 _SESSION_IDS = itertools.count(1)
 _OPEN: dict[int, str] = {}  # handle -> its reusable session, empty between cases
 _FIRED: set[tuple[int, str]] = set()  # sessions in which something fired: only those may be deleted
@@ -110,13 +111,17 @@ def dumps(obj: Any, sort_keys: bool = False) -> str:
 
 def _handle(name: str, definition: dict[str, Any]) -> int:
     handle = _HANDLES.get(name)
-    if handle is None:
+    if handle is not None:
+        return handle
+    refused = _REFUSED.get(name)
+    if refused is None:
         try:
-            handle = _dre.create_ruleset(name, dumps(definition, sort_keys=True))
+            handle = _HANDLES[name] = _dre.create_ruleset(name, dumps(definition, sort_keys=True))
+            return handle
         except _dre.error as exc:
-            raise EvaluationError(f"de regelset kon niet in durable_rules worden aangemaakt: {exc}") from None
-        _HANDLES[name] = handle
-    return handle
+            # Never try again: a refused ruleset leaks what the C code had built (16 MB at five times the national rules).
+            refused = _REFUSED[name] = f"de regelset kon niet in durable_rules worden aangemaakt: {exc}"
+    raise EvaluationError(refused)
 
 
 def _check(fact: dict[str, Any]) -> None:

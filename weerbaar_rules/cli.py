@@ -7,6 +7,7 @@ Output goes to a temporary file first, so nothing is half-written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -324,11 +325,24 @@ def check_command(directory: Path | None, profiel: Path | None, fmt: str, strikt
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option(
-    "--zaken", "corpus_dirs", multiple=True, type=click.Path(path_type=Path), help="Map met voorbeeldzaken (standaard cases/ als die bestaat)."
+    "--zaken",
+    "corpus_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Map met voorbeeldzaken (standaard cases/ als die bestaat); de scenarios/ van beide regelsets tellen altijd mee.",
 )
-@click.option("--aantal", type=click.IntRange(min=0), default=None, help="Aantal gegenereerde zaken (0 = geen; standaard 300).")
-@click.option("--profile", "hypothesis_profile", type=click.Choice(("ci", "thorough")), default="ci", show_default=True, help="Hypothesis-profiel.")
-@click.option("--max-verschillen", type=click.IntRange(min=1), default=10, show_default=True, help="Zoveel soorten verschillen zoeken.")
+@click.option("--aantal", type=click.IntRange(min=0), default=None, help="Aantal gegenereerde zaken (0 = geen; standaard 2000, thorough 20000).")
+@click.option(
+    "--hypothesis-profiel",
+    "hypothesis_profile",
+    type=click.Choice(("ci", "thorough")),
+    default="ci",
+    show_default=True,
+    help="ci: vaste zaken en vaste verkleining (reproduceerbaar); thorough: meer zaken, elke keer andere.",
+)
+@click.option("--zaad", type=click.IntRange(min=0), default=None, help="Zaad voor de gegenereerde zaken (standaard 0 bij ci, willekeurig bij thorough).")
+@click.option("--max-verschillen", type=click.IntRange(min=1), default=10, show_default=True, help="Zoveel soorten verschillen verkleinen en tonen.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0, max=256), default=0, help="Processen (standaard: alle kernen).")
 @profiel_option
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
 @guarded
@@ -338,19 +352,40 @@ def diff_command(
     corpus_dirs: tuple[Path, ...],
     aantal: int | None,
     hypothesis_profile: str,
+    zaad: int | None,
     max_verschillen: int,
+    jobs: int,
     profiel: Path | None,
     fmt: str,
 ) -> None:
-    """Vergelijk twee versies van een regelset op voorbeeldzaken en gegenereerde zaken (exitcode 1 bij verschillen)."""
-    from .diff import diff, to_json, to_text
+    """Vergelijk twee versies van een regelset, gericht op wat er veranderde.
+
+    Exitcode 1 bij een verschil in een besluit, en ook als een gewijzigde regel door geen enkele zaak werd bereikt.
+    """
+    from .diff import default_jobs, diff, to_json, to_text
     from .evaluation import Engine
 
     engines = [Engine.from_directory(path, profile=profiel) for path in (old, new)]
     directories = corpus_dirs or tuple(d for d in (Path("cases"),) if d.is_dir())
-    differences = diff(engines[0], engines[1], directories, hypothesis_profile, aantal, max_verschillen)
-    click.echo(to_json(differences) if fmt == "json" else to_text(differences, str(old), str(new)), nl=False)
-    sys.exit(1 if differences else 0)
+    directories += tuple(d for d in (old / "scenarios", new / "scenarios") if d.is_dir() and d not in directories)
+    with _progress_bar("zaken vergelijken") as progress:
+        report = diff(engines[0], engines[1], directories, hypothesis_profile, aantal, max_verschillen, jobs or default_jobs(), zaad, progress)
+    click.echo(to_json(report) if fmt == "json" else to_text(report, str(old), str(new)), nl=False)
+    sys.exit(0 if report.safe else 1)
+
+
+@contextlib.contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal (rich); nothing otherwise, so pipes and logs stay clean."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 if __name__ == "__main__":  # pragma: no cover

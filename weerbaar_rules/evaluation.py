@@ -201,10 +201,13 @@ class Engine:
         owner = {inst_id: assembler for assembler, part in assemblers for inst_id in part.instruments}
         statuses = {inst.id: owner[inst.id].standing(inst.id).status for inst in self.ruleset.instruments}
         suitable = {inst.id for inst in self.ruleset.instruments if owner[inst.id].is_suitable(inst.id)}
-        for _, fitting in _fitting(self.ruleset, statuses, suitable):
-            statuses[fitting[0].id] = "aanbevolen"
+        for _, least, _ in _fitting(self.ruleset, statuses, suitable):
+            statuses[least.id] = "aanbevolen"
         steps = {i: owner[i]._escalation(i) for i, status in statuses.items() if status in ("aanbevolen", "mogelijk", "onbeslist")}
-        return parts[0].run, Outcome(statuses, {i: (e.trede, e.duur_maanden) for i, e in steps.items() if e is not None})
+        main = parts[0].run
+        if len(parts) > 1:  # the firings of every run, so a caller that looks for a rule sees it wherever it fired
+            main = Run(facts=main.facts, firings=[f for part in parts for f in part.run.firings], derived=main.derived, context=main.context)
+        return main, Outcome(statuses, {i: (e.trede, e.duur_maanden) for i, e in steps.items() if e is not None}, len(parts))
 
 
 class Standing(NamedTuple):
@@ -223,6 +226,7 @@ class Outcome(NamedTuple):
 
     statuses: dict[str, str]
     escalations: dict[str, tuple[int, int | None]]
+    parts: int = 1  # runs it took: more than one when instruments may use different information (gate.py)
 
 
 class _Assembler:
@@ -233,18 +237,22 @@ class _Assembler:
         self.ruleset = engine.ruleset
         self.case = case
         self.run = run
-        day = run.facts.peildatum
-        rules = engine.ruleset.rules
-        derivers: dict[str, list[cond.Condition]] = {
-            name: [rules[i].when for i in indexes if rules[i].in_force(day)] for name, indexes in engine.ruleset.deriving.items()
-        }
-        self.explainer = Explainer(run.facts, run.derived, derivers)
         self.rules = self.ruleset.rules
         # (rule index, mode) -> firings
         self.by_rule: dict[tuple[int, str], list[Firing]] = {}
         for firing in run.firings:
             if firing.unit.rule_index is not None:
                 self.by_rule.setdefault((firing.unit.rule_index, firing.unit.mode), []).append(firing)
+
+    @functools.cached_property
+    def explainer(self) -> Explainer:
+        """Built on first use: statuses alone (`outcome`) never need it."""
+        day = self.run.facts.peildatum
+        rules = self.rules
+        derivers: dict[str, list[cond.Condition]] = {
+            name: [rules[i].when for i in indexes if rules[i].in_force(day)] for name, indexes in self.ruleset.deriving.items()
+        }
+        return Explainer(self.run.facts, self.run.derived, derivers)
 
     def fired(self, index: int, mode: str = DEFINITE) -> bool:
         return (index, mode) in self.by_rule
@@ -313,13 +321,15 @@ class _Assembler:
 
     def standing(self, instrument: str) -> Standing:
         """Which rules about an instrument fired, and the status that follows: the one status rule (decisions and `rules diff`)."""
-        available = self.concluding("available", instrument)
-        excluding = self.concluding("exclude", instrument)
-        avail_def = [i for i in available if self.fired(i)]
-        avail_pos = [i for i in available if self.fired(i, POSSIBLE) and not self.fired(i)]
-        excl_def = [i for i in excluding if self.fired(i)]
-        excl_pos = [i for i in excluding if self.fired(i, POSSIBLE) and not self.fired(i)]
-        suit_def = [i for i in self.concluding("suitable", instrument) if self.fired(i)]
+        concluding = self.ruleset.concluding  # read directly: this runs for every instrument of every case
+        available = concluding.get(("available", instrument), [])
+        excluding = concluding.get(("exclude", instrument), [])
+        fired = self.by_rule
+        avail_def = [i for i in available if (i, DEFINITE) in fired]
+        avail_pos = [i for i in available if (i, POSSIBLE) in fired and (i, DEFINITE) not in fired]
+        excl_def = [i for i in excluding if (i, DEFINITE) in fired]
+        excl_pos = [i for i in excluding if (i, POSSIBLE) in fired and (i, DEFINITE) not in fired]
+        suit_def = [i for i in concluding.get(("suitable", instrument), []) if (i, DEFINITE) in fired]
         if excl_def:
             status = "uitgesloten"
         elif avail_def and not excl_pos:
@@ -433,14 +443,19 @@ class _Assembler:
 
 
 
-def _fitting(ruleset: Ruleset, statuses: dict[str, str], suitable: set[str]) -> list[tuple[str, list[Instrument]]]:
-    """Per track (in catalogue order): the instruments that are possible and judged suitable, least intrusive first."""
+def _fitting(ruleset: Ruleset, statuses: dict[str, str], suitable: set[str]) -> list[tuple[str, Instrument, list[Instrument]]]:
+    """Per track (in catalogue order): the least intrusive instrument that is possible and judged suitable, and the others that are."""
     tracks: dict[str, list[Instrument]] = {}
     for inst in ruleset.instruments:
         members = tracks.setdefault(inst.spoor, [])
         if statuses[inst.id] == "mogelijk" and inst.id in suitable:
             members.append(inst)
-    return [(track, sorted(members, key=lambda m: m.ingrijpendheid)) for track, members in tracks.items() if members]
+    chosen = []
+    for track, members in tracks.items():
+        if members:
+            best = min(members, key=lambda m: m.ingrijpendheid)
+            chosen.append((track, best, [m for m in members if m is not best]))
+    return chosen
 
 
 def _recommend(ruleset: Ruleset, instruments: list[InstrumentDecision], suitable: set[str]) -> tuple[list[str], list[str]]:
@@ -448,11 +463,11 @@ def _recommend(ruleset: Ruleset, instruments: list[InstrumentDecision], suitable
     chosen: list[str] = []
     notes: list[str] = []
     by_id = {inst.id: inst for inst in instruments}
-    for track, fitting in _fitting(ruleset, {inst.id: inst.status for inst in instruments}, suitable):
-        best = by_id[fitting[0].id]
+    for track, least, rest in _fitting(ruleset, {inst.id: inst.status for inst in instruments}, suitable):
+        best = by_id[least.id]
         best.status = "aanbevolen"
         chosen.append(best.id)
-        others = [m.naam for m in fitting[1:]]
+        others = [m.naam for m in rest]
         note = f"{best.naam}: passend en het minst ingrijpende passende instrument in spoor '{track}'"
         if others:
             note += f" (ook passend maar ingrijpender: {', '.join(others)})"
