@@ -29,11 +29,12 @@ def engine() -> Engine:
 def drug_case_data(default_id: str = "T", **changes: Any) -> dict[str, Any]:
     """Hard-drug dealing from a rented corporation home on police information; parts replaced by `changes`."""
     data: dict[str, Any] = {
+        "schema_versie": "2",
         "zaak_id": default_id,
         "peildatum": "2026-11-01",
         "locatie": {"type": "woning", "eigendom": "huurder_woningcorporatie", "minderjarigen": False},
         "activiteiten": [
-            {"type": "drugshandel", "opiumwet_lijst": "I", "hoeveelheid": "handelshoeveelheid", "plek": "in_pand", "datum": "2026-10-01", "informatie": ["pol1"]}
+            {"type": "drugshandel", "opiumwet_lijst": "I", "hoeveelheid": {"eenheid": "handelshoeveelheid"}, "plek": "in_pand", "datum": "2026-10-01", "informatie": ["pol1"]}
         ],
         "informatie": [{"id": "pol1", "bron": "politie", "grondslag": "wpg_16"}],
     }

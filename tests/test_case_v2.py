@@ -94,3 +94,51 @@ def test_references_to_persons_must_resolve_and_never_echo_a_name() -> None:
         validate(data, "zaak.json")
     assert "antecedenten[0].betrokkene: onbekende betrokkene" in str(error.value)
     assert "Jan" not in str(error.value)
+
+
+# -- the information gate -----------------------------------------------------------------------------
+
+import functools  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+
+from weerbaar_rules import Engine  # noqa: E402
+from weerbaar_rules.testing import cases  # noqa: E402
+from weerbaar_rules.testing.invariants import check_lawful_information  # noqa: E402
+
+from .conftest import PROFILES, RULES  # noqa: E402
+
+PROFILE_NAMES = sorted(p.stem for p in PROFILES.glob("*.yaml"))
+
+
+@functools.cache
+def _engine(profile: str | None) -> Engine:
+    return Engine.from_directory(RULES, profile=PROFILES / f"{profile}.yaml" if profile else None)
+
+
+@pytest.mark.parametrize("path", sorted(CASES.glob("*.json")), ids=lambda p: p.stem)
+def test_no_example_recommendation_rests_on_information_that_may_not_carry_it(path: Path) -> None:
+    case = Case.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    assert check_lawful_information(_engine(None), case) == []
+
+
+@pytest.mark.parametrize("profile", [None, *PROFILE_NAMES])
+def test_no_generated_recommendation_rests_on_information_that_may_not_carry_it(profile: str | None) -> None:
+    engine = _engine(profile)
+
+    @settings(max_examples=25)
+    @given(cases(engine.ruleset))
+    def holds(case: Case) -> None:
+        problems = check_lawful_information(engine, case)
+        assert not problems, f"{case.model_dump_json(exclude_none=True)}\n" + "\n".join(problems)
+
+    holds()
+
+
+def test_the_decision_says_per_item_for_whom_it_may_be_used() -> None:
+    decision = _engine(None).evaluate(Case.model_validate(json.loads((CASES / "politiegegevens_voor_college.json").read_text())))
+    (item,) = decision.informatie
+    usable = {(u.bevoegd, u.doel): u.bruikbaar for u in item.gebruik}
+    assert usable[("burgemeester", "algemeen")] and not usable[("college", "algemeen")]
+    college = next(u for u in item.gebruik if u.bevoegd == "college" and u.doel == "algemeen")
+    assert "vraagt een eigen grondslag" in college.reden and "last_onder_bestuursdwang_college" in college.instrumenten

@@ -16,11 +16,12 @@ from .conftest import CASES
 
 def _case(**overrides: object) -> Case:
     data = {
+        "schema_versie": "2",
         "zaak_id": "iso",
         "peildatum": "2026-11-01",
         "locatie": {"type": "woning"},
         "activiteiten": [
-            {"type": "drugshandel", "opiumwet_lijst": "I", "hoeveelheid": "handelshoeveelheid", "plek": "in_pand", "datum": "2026-10-01", "informatie": ["p"]}
+            {"type": "drugshandel", "opiumwet_lijst": "I", "hoeveelheid": {"eenheid": "handelshoeveelheid"}, "plek": "in_pand", "datum": "2026-10-01", "informatie": ["p"]}
         ],
         "informatie": [{"id": "p", "bron": "politie", "grondslag": "wpg_16"}],
     }

@@ -45,7 +45,7 @@ def hostile_case() -> Case:
                 {
                     "type": "drugshandel",
                     "opiumwet_lijst": "I",
-                    "hoeveelheid": "handelshoeveelheid",
+                    "hoeveelheid": {"eenheid": "handelshoeveelheid"},
                     "informatie": [HOSTILE_ID, "anon"],
                 }
             ],
