@@ -155,7 +155,7 @@ def test_upload_a_case_and_see_the_recommendation_first(page: Browser) -> None:
     card = page.find_element(By.ID, "instrument-sluiting_13b_opiumwet")
     assert card.get_attribute("data-status") == "aanbevolen"
     assert "Bevoegd gezag\nburgemeester" in card.text
-    links = [a.get_attribute("href") for a in card.find_elements(By.CSS_SELECTOR, "a")]
+    links = [str(a.get_attribute("href")) for a in card.find_elements(By.CSS_SELECTOR, "a")]
     assert any(link.startswith("https://wetten.overheid.nl/") for link in links)
     assert "Procedure" in card.text and "Afwegingspunten" in card.text
     shot(page, "advies", page.find_element(By.ID, "advies"))

@@ -72,7 +72,8 @@ def run(settings: Settings, host: str, port: int, workers: int, time_limit: floa
                 "zet er een proxy met TLS en toegangscontrole voor",
                 err=True,
             )
-        click.echo(f"weerbaar-rules luistert op http://{shown}:{bound_port}/ ({workers} werkproces(sen); Ctrl-C stopt)")
+        processes = "1 werkproces" if workers == 1 else f"{workers} werkprocessen"
+        click.echo(f"weerbaar-rules luistert op http://{shown}:{bound_port}/ ({processes}; Ctrl-C stopt)")
         sys.stdout.flush()
         uvicorn.Server(config).run(sockets=[sock])
     finally:
