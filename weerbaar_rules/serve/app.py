@@ -234,8 +234,11 @@ GEMEENTE = Query(
 VOLLEDIG = Query(False, description="Ook wat niet relevant is voor de aanbeveling.")
 
 
-def _text_response(media: str) -> dict[int | str, dict[str, Any]]:
-    return {200: {"content": {media: {"schema": {"type": "string"}}}}, **ERRORS}
+def _rendered(*formats: str) -> dict[int | str, dict[str, Any]]:
+    """The documented answers of an endpoint that returns a rendering in one of these formats."""
+    binary = {"png"}
+    content = {MEDIA_TYPES[f]: {"schema": {"type": "string", **({"format": "binary"} if f in binary else {})}} for f in formats}
+    return {200: {"content": content}, **ERRORS}
 
 
 # -- the application ---------------------------------------------------------------
@@ -318,15 +321,7 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
     @app.post(
         "/api/rapport",
         response_class=Response,
-        responses={
-            200: {
-                "content": {
-                    MEDIA_TYPES["md"]: {"schema": {"type": "string"}},
-                    MEDIA_TYPES["text"]: {"schema": {"type": "string"}},
-                }
-            },
-            **ERRORS,
-        },
+        responses=_rendered("md", "text"),
         openapi_extra=CASE_BODY,
         summary="Het advies als Markdown (voor een adviesnota) of als tekst",
         description="Gelijk aan `rules evaluate zaak.json --format md` (of `text`).",
@@ -344,15 +339,7 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
     @app.post(
         "/api/graaf",
         response_class=Response,
-        responses={
-            200: {
-                "content": {
-                    MEDIA_TYPES[f]: {"schema": {"type": "string", **({"format": "binary"} if f == "png" else {})}}
-                    for f in ("svg", "dot", "png")
-                }
-            },
-            **ERRORS,
-        },
+        responses=_rendered("svg", "dot", "png"),
         openapi_extra=CASE_BODY,
         summary="De verklarende graaf als SVG (of DOT, PNG)",
         description="Gelijk aan `rules evaluate zaak.json --format svg`. Knopen van instrumenten en regels hebben als id `instrument:ID` en `regel:ID`.",
