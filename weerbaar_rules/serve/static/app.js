@@ -207,6 +207,7 @@
   }
 
   function kindOf(schema) {
+    if (schema.const !== undefined) return "const";
     if (schema.enum) return "enum";
     if (schema.type === "object" || schema.properties) return "object";
     if (schema.type === "array") return "array";
@@ -253,6 +254,14 @@
     const kind = kindOf(field.schema);
     const label = `${words(name)}${required ? " *" : ""}`;
     if (kind === "object") return objectBlock(label, field, value, path, required);
+    if (kind === "const") {
+      // One possible value (a schema version): filled in, shown, not editable.
+      if (required && value === undefined) setAt(state.case, path, field.schema.const);
+      const id = uid("veld");
+      const input = el("input", { id, type: "text", value: String(field.schema.const), readonly: true });
+      input.dataset.pad = pathText(path);
+      return el("div", { class: "veld" }, el("label", { for: id, text: label }), input, hint(field.description)[1]);
+    }
     if (kind === "array") return arrayBlock(label, field, value, path);
     const id = uid("veld");
     const [hintId, hintNode] = hint(field.description);
@@ -341,6 +350,21 @@
   function arrayBlock(label, field, value, path) {
     const items = resolve(field.schema.items);
     const list = Array.isArray(value) ? value : [];
+    if (kindOf(items.schema) === "enum") {
+      // A set of choices (roles of a person): one checkbox per allowed value.
+      const boxes = items.schema.enum.map((choice) => {
+        const id = uid("keuze");
+        const box = el("input", { type: "checkbox", id, value: JSON.stringify(choice), checked: list.includes(choice) });
+        box.addEventListener("change", () => {
+          const chosen = items.schema.enum.filter((v, i) => boxes[i].querySelector("input").checked);
+          setAt(state.case, path, chosen.length ? chosen : undefined);
+        });
+        return el("span", { class: "keuze" }, box, el("label", { for: id, text: words(choice) }));
+      });
+      const group = el("fieldset", { class: "blok" }, el("legend", { text: label }), hint(field.description)[1], el("div", { class: "keuzes" }, boxes));
+      group.dataset.pad = pathText(path);
+      return group;
+    }
     if (kindOf(items.schema) !== "object") {
       // A list of plain values (information ids): one field, separated by commas.
       const id = uid("veld");
