@@ -125,6 +125,12 @@ def test_catalogue_schemas_version_and_health(server: Server) -> None:
     catalogue = server.request("GET", "/api/instrumenten").json()
     assert [i["id"] for i in catalogue] == [i.id for i in ruleset.instruments]
     assert all(i["grondslag"] and i["bevoegd"] for i in catalogue)
+    # authorities and legal bases are dated: on a peildatum the catalogue says what a decision of that day says
+    for day in ("2016-05-01", "2026-11-01"):
+        decision = server.post(f"/api/beoordeling?peildatum={day}", EXAMPLE.read_bytes()).json()
+        catalogue = server.request("GET", f"/api/instrumenten?peildatum={day}").json()
+        shown = {i["id"]: (i["bevoegd"], i["grondslag"]) for i in catalogue}
+        assert {i["id"]: (i["bevoegd"], i["grondslag"]) for i in decision["instrumenten"]} == shown, day
 
     assert server.request("GET", "/api/schema/zaak").json() == json.loads(cli("schema"))
     assert server.request("GET", "/api/schema/besluit").json() == json.loads(cli("schema", "--besluit"))

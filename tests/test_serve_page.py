@@ -23,6 +23,7 @@ from click.testing import CliRunner
 
 from weerbaar_rules import Case, Engine
 from weerbaar_rules.cli import main
+from weerbaar_rules.model import OpiumwetLijst
 
 from .conftest import CASES, RULES
 from .serve_support import Server
@@ -158,44 +159,89 @@ def test_upload_a_case_and_see_the_recommendation_first(page: Browser) -> None:
     links = [str(a.get_attribute("href")) for a in card.find_elements(By.CSS_SELECTOR, "a")]
     assert any(link.startswith("https://wetten.overheid.nl/") for link in links)
     assert "Procedure" in card.text and "Afwegingspunten" in card.text
+    # parts of the decision the page has no special place for are still shown (here: the AVG verdict per item)
+    assert "bruikbaar" in page.find_element(By.ID, "besluit-informatie").text
     shot(page, "advies", page.find_element(By.ID, "advies"))
     shot(page, "instrumenten", page.find_element(By.ID, "instrumenten"))
 
 
-def test_answer_a_missing_fact_and_see_the_advice_change(page: Browser) -> None:
-    upload(page, INCOMPLETE)
-    advice_for(page, "2026-OOV-0088")
-    assert page.find_element(By.ID, "aanbevolen-lijst").text == "Geen instrument aanbevolen op deze feiten."
-    data = json.loads(INCOMPLETE.read_text(encoding="utf-8"))
+def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of the case with one fact filled in (path as in `ontbrekende_feiten`: `activiteiten[0].plek`)."""
+    copy = json.loads(json.dumps(data))
+    parts = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)]
+    current = copy
+    for part in parts[:-1]:
+        if isinstance(part, str) and current.get(part) is None:
+            current[part] = {}
+        current = current[part]
+    current[parts[-1]] = value
+    return copy
+
+
+def test_answer_a_missing_fact_and_see_the_advice_change(page: Browser, tmp_path: Path) -> None:
+    # the example case without its Opiumwet list: one answer away from a recommendation
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["zaak_id"] = "ZONDER-LIJST"
+    del data["activiteiten"][0]["opiumwet_lijst"]
+    path = tmp_path / "zonder_lijst.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    upload(page, path)
+    advice_for(page, "ZONDER-LIJST")
     before = decide(data)
-    first = before.ontbrekende_feiten[0]
-    assert first.feit == "activiteiten[0].opiumwet_lijst"
-    form = page.find_element(By.CSS_SELECTOR, f'form.vraag[data-feit="{first.feit}"]')
-    assert first.omschrijving in form.text
-    # the allowed answers come from the case schema's enumeration at that path
-    options = [label.text for label in form.find_elements(By.CSS_SELECTOR, ".keuze label")]
-    assert options == ["I", "IA", "II"]
+    assert page.find_element(By.ID, "aanbevolen-lijst").text.splitlines() == [
+        before.instruments[i].naam for i in before.aanbevolen
+    ] or (
+        not before.aanbevolen
+        and page.find_element(By.ID, "aanbevolen-lijst").text == "Geen instrument aanbevolen op deze feiten."
+    )
+    # every missing fact is a question, those that can change the recommendation first, each in the decision's order
+    forms = page.find_elements(By.CSS_SELECTOR, "form.vraag")
+    missing = before.ontbrekende_feiten
+    expected = [m.feit for m in missing if m.kan_aanbeveling_veranderen] + [
+        m.feit for m in missing if not m.kan_aanbeveling_veranderen
+    ]
+    assert [f.get_attribute("data-feit") for f in forms] == expected
+    # the allowed answers come from the case schema's enumeration at the fact's path
+    lijst = page.find_element(By.CSS_SELECTOR, 'form.vraag[data-feit="activiteiten[0].opiumwet_lijst"]')
+    values = [json.loads(str(r.get_attribute("value"))) for r in lijst.find_elements(By.CSS_SELECTOR, "input[type=radio]")]
+    assert values == [v.value for v in OpiumwetLijst]
     shot(page, "vragen", page.find_element(By.ID, "vragen"))
+
+    # the first question with an answer that changes the recommendation (found with the engine, not hard-coded)
+    found = (
+        (form, radio, after)
+        for form in forms
+        for radio in form.find_elements(By.CSS_SELECTOR, "input[type=radio]")
+        if (
+            after := decide(set_path(data, str(form.get_attribute("data-feit")), json.loads(str(radio.get_attribute("value")))))
+        ).aanbevolen
+        != before.aanbevolen
+    )
+    chosen = next(found, None)
+    assert chosen is not None, "no single answer changes the recommendation of this case any more: pick another case"
+    form, radio, after = chosen
+    fact, value = str(form.get_attribute("data-feit")), radio.get_attribute("value")  # the page redraws after the answer
+    if not radio.is_displayed():  # among the further questions, folded away
+        form.find_element(By.XPATH, "ancestor::details").find_element(By.TAG_NAME, "summary").click()
     # answered with the keyboard only: space chooses, Enter submits
-    radio = form.find_element(By.CSS_SELECTOR, "input[type=radio]")
     page.execute_script("arguments[0].focus()", radio)
     radio.send_keys(Keys.SPACE)
     radio.send_keys(Keys.ENTER)
     changes = wait(page, lambda b: b.find_element(By.ID, "wijzigingenlijst"))
-    data["activiteiten"][0]["opiumwet_lijst"] = "I"
-    after = decide(data)
-    assert after.aanbevolen and after.aanbevolen != before.aanbevolen
     for instrument in after.aanbevolen:
-        assert f"Nu aanbevolen: {after.instruments[instrument].naam}" in changes.text
-    assert "Opiumwet-lijst — I." in page.find_element(By.ID, "wijzigingen").text
+        if instrument not in before.aanbevolen:
+            assert f"Nu aanbevolen: {after.instruments[instrument].naam}" in changes.text
+    for instrument in before.aanbevolen:
+        if instrument not in after.aanbevolen:
+            assert f"Niet meer aanbevolen: {before.instruments[instrument].naam}" in changes.text
     assert page.find_element(By.ID, "aanbevolen-lijst").text.splitlines() == [after.instruments[i].naam for i in after.aanbevolen]
     assert page.switch_to.active_element.get_attribute("id") == "wijzigingen"
-    # the form shows the answer too, so the case can be saved or changed further
-    field = page.find_element(By.CSS_SELECTOR, '[data-pad="activiteiten[0].opiumwet_lijst"]')
-    assert Select(field).first_selected_option.get_attribute("textContent") == "I"  # the form is folded away: not .text
+    # the form holds the answer too, so the case can be changed further
+    assert page.find_element(By.CSS_SELECTOR, f'[data-pad="{fact}"]').get_attribute("value") == value
     shot(page, "vragen-beantwoord", page.find_element(By.ID, "wijzigingen"))
     page.find_element(By.ID, "ongedaan").click()
-    wait(page, lambda b: b.find_element(By.ID, "aanbevolen-lijst").text == "Geen instrument aanbevolen op deze feiten.")
+    wait(page, lambda b: "Wat veranderde" not in b.find_element(By.ID, "wijzigingen").text)
+    assert page.find_element(By.CSS_SELECTOR, f'[data-pad="{fact}"]').get_attribute("value") == ""
 
 
 def test_open_the_graph_zoom_and_follow_a_node(page: Browser) -> None:
@@ -265,26 +311,34 @@ def test_fill_in_a_case_with_the_form_built_from_the_schema(page: Browser) -> No
     Select(field("activiteiten[0].type")).select_by_visible_text("drugshandel")
     Select(field("activiteiten[0].opiumwet_lijst")).select_by_visible_text("I")
     Select(field("activiteiten[0].hoeveelheid")).select_by_visible_text("handelshoeveelheid")
+    Select(field("activiteiten[0].plek")).select_by_visible_text("in pand")
     field("activiteiten[0].informatie").send_keys("pol1", Keys.TAB)
     field("peildatum").send_keys("01-11-2026")  # typed as a person does; the date input stores 2026-11-01
     page.find_element(By.ID, "beoordeel").click()
     advice_for(page, "FORM-1")
     assert not page.find_element(By.ID, "melding").text
-    assert page.find_element(By.ID, "instrument-sluiting_13b_opiumwet").get_attribute("data-status") == "aanbevolen"
-    expected = decide(
-        {
-            "zaak_id": "FORM-1",
-            "peildatum": "2026-11-01",
-            "locatie": {"type": "woning", "eigendom": "huurder_woningcorporatie"},
-            "informatie": [{"id": "pol1", "bron": "politie", "grondslag": "wpg_16"}],
-            "activiteiten": [
-                {"type": "drugshandel", "opiumwet_lijst": "I", "hoeveelheid": "handelshoeveelheid", "informatie": ["pol1"]}
-            ],
-        }
-    )
+    entered = {
+        "zaak_id": "FORM-1",
+        "peildatum": "2026-11-01",
+        "locatie": {"type": "woning", "eigendom": "huurder_woningcorporatie"},
+        "informatie": [{"id": "pol1", "bron": "politie", "grondslag": "wpg_16"}],
+        "activiteiten": [
+            {
+                "type": "drugshandel",
+                "opiumwet_lijst": "I",
+                "hoeveelheid": "handelshoeveelheid",
+                "plek": "in_pand",
+                "informatie": ["pol1"],
+            }
+        ],
+    }
+    expected = decide(entered)
+    assert expected.aanbevolen, "the case entered should lead to a recommendation"
     assert page.find_element(By.ID, "aanbevolen-lijst").text.splitlines() == [
         expected.instruments[i].naam for i in expected.aanbevolen
     ]
+    for instrument in expected.instrumenten:
+        assert page.find_element(By.ID, f"instrument-{instrument.id}").get_attribute("data-status") == instrument.status
 
 
 def test_why_not_and_the_markdown_for_the_memo(page: Browser) -> None:
@@ -381,6 +435,7 @@ GROWN = """
     if (path === "/api/beoordeling" && response.ok) {
       const decision = await response.json();
       for (const inst of decision.instrumenten) inst.adressaat = { rol: "eigenaar", toelichting: "de last wordt bekendgemaakt aan de eigenaar" };
+      decision.betrokkenen_in_besluit = [{ id: "p1", rol: "eigenaar", verwijtbaar: "onbekend" }];
       return new Response(JSON.stringify(decision), { status: 200, headers: { "Content-Type": "application/json" } });
     }
     return response;
@@ -417,5 +472,7 @@ def test_form_and_advice_follow_a_grown_schema_and_decision(browser: Browser, se
         advice_for(browser, "2026-OOV-0001")
         card = browser.find_element(By.ID, "instrument-sluiting_13b_opiumwet")
         assert "adressaat" in card.text and "de last wordt bekendgemaakt aan de eigenaar" in card.text
+        part = browser.find_element(By.ID, "besluit-betrokkenen_in_besluit")
+        assert part.text.startswith("betrokkenen in besluit") and "verwijtbaar" in part.text
     finally:
         browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})

@@ -231,6 +231,7 @@ PEILDATUM = Query(
 GEMEENTE = Query(
     None, description="Gemeenteprofiel uit de catalogus (zie /api/versie); standaard dat van de server, anders dat van de zaak."
 )
+CATALOGUE_DAY = Query(None, description="Het recht van deze datum (JJJJ-MM-DD); standaard vandaag.")
 VOLLEDIG = Query(False, description="Ook wat niet relevant is voor de aanbeveling.")
 
 
@@ -383,10 +384,16 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
     # -- what the server knows --
 
     @app.get(
-        "/api/instrumenten", response_model=list[CatalogusInstrument], summary="De catalogus van instrumenten", tags=["regels"]
+        "/api/instrumenten",
+        response_model=list[CatalogusInstrument],
+        responses=ERRORS,
+        summary="De catalogus van instrumenten, met bevoegd gezag en grondslag zoals die op de peildatum golden",
+        tags=["regels"],
     )
-    async def instrumenten() -> Any:
-        return info()["instrumenten"]
+    async def instrumenten(
+        request: Request, peildatum: dt.date | None = Query(None, description="Standaard vandaag.")
+    ) -> Response:
+        return await dispatch(request, "catalogus", peildatum, None)
 
     @app.get("/api/schema/zaak", summary="Het JSON Schema van een zaak (`rules schema`)", tags=["regels"])
     async def schema_zaak() -> dict[str, Any]:

@@ -50,7 +50,7 @@ class Settings:
 class Job:
     """One request for a worker: what to do with which case body."""
 
-    kind: str  # "beoordeling", "rapport", "graaf", "uitleg", "zaak"
+    kind: str  # "beoordeling", "rapport", "graaf", "uitleg", "zaak", "catalogus"
     body: bytes
     yaml: bool
     peildatum: dt.date | None = None
@@ -104,7 +104,7 @@ class Worker:
         return self.rules.parent / "gemeenten"
 
     def info(self) -> dict[str, Any]:
-        """What the front end shows in /api/versie and /api/instrumenten: taken from the engines that answer."""
+        """What the front end shows in /api/versie: taken from the engines that answer."""
         from .. import __version__
         from ..cli import engine_for
 
@@ -118,19 +118,6 @@ class Worker:
                 {"naam": name, "profiel": p.naam, "versie": p.versie, "hash": p.hash}
                 for name, engine in self.engines.items()
                 if (p := engine.ruleset.profile) is not None
-            ],
-            "instrumenten": [
-                {
-                    "id": inst.id,
-                    "naam": inst.naam,
-                    "categorie": inst.categorie,
-                    "spoor": inst.spoor,
-                    "bevoegd": inst.bevoegd,
-                    "ingrijpendheid": inst.ingrijpendheid,
-                    "grondslag": [dict(c) for c in self.base.citations[inst.id]],
-                    "omschrijving": inst.omschrijving,
-                }
-                for inst in ruleset.instruments
             ],
         }
 
@@ -168,9 +155,28 @@ class Worker:
             raise ProfileError(f"gemeente: geen naam uit de profielcatalogus (beschikbaar: {', '.join(self.profiles) or 'geen'})")
         return engine_for(self.rules, profile_path(self.rules, name, None))
 
+    def catalogue(self, day: dt.date) -> list[dict[str, Any]]:
+        """The instruments as the law stood on `day` (authorities and legal bases are dated, like in a decision)."""
+        return [
+            {
+                "id": inst.id,
+                "naam": inst.naam,
+                "categorie": inst.categorie,
+                "spoor": inst.spoor,
+                "bevoegd": inst.authority_on(day),
+                "ingrijpendheid": inst.ingrijpendheid,
+                "grondslag": [dict(c) for c in self.base.citations(inst.id, day)],
+                "omschrijving": inst.omschrijving,
+            }
+            for inst in self.base.ruleset.instruments
+        ]
+
     def _handle(self, job: Job) -> Reply:
         from ..cli import render
 
+        if job.kind == "catalogus":
+            rows = self.catalogue(job.peildatum or dt.date.today())
+            return Reply(200, JSON_TYPE, json.dumps(rows, ensure_ascii=False).encode("utf-8"))
         case = self._case(job)
         if job.kind == "zaak":
             return Reply(200, JSON_TYPE, case.model_dump_json(exclude_unset=True).encode("utf-8"))

@@ -30,8 +30,21 @@
     categorie: "Categorie",
     spoor: "Spoor",
     ingrijpendheid: "Ingrijpendheid",
+    te_controleren: "Te controleren",
   };
   const FIELD_ORDER = Object.keys(FIELD_LABELS);
+  // Parts of the decision this page shows in its own way; every other part is shown as it comes.
+  const DECISION_SHOWN = new Set([
+    "schema_versie", "zaak_id", "peildatum", "gemeente", "ontvangstbewijs", "aanbevolen",
+    "toelichting_aanbeveling", "instrumenten", "ontbrekende_feiten", "graaf",
+  ]);
+  const DECISION_TECHNICAL = new Set(["afvuringen", "afgeleide_feiten"]);
+  const DECISION_LABELS = {
+    informatie: "Informatie en grondslag (AVG)",
+    buiten_beschouwing: "Buiten beschouwing gelaten",
+    afvuringen: "Afvuringen van regels",
+    afgeleide_feiten: "Afgeleide feiten",
+  };
   const CARD_SKIP = new Set(["id", "naam", "status"]);
   const QUESTIONS_SHOWN = 5; // the most decisive; the rest one click away
 
@@ -487,7 +500,18 @@
       el("h3", { text: "Aanbevolen" }),
       recommended,
       d.toelichting_aanbeveling && d.toelichting_aanbeveling.length ? el("ul", { class: "klein" }, d.toelichting_aanbeveling.map((t) => el("li", { text: t }))) : null,
+      decisionParts(d),
     );
+  }
+
+  function decisionParts(d) {
+    const rest = Object.keys(d).filter((key) => !DECISION_SHOWN.has(key) && !isEmpty(d[key]) && !(typeof d[key] === "object" && !Array.isArray(d[key]) && !Object.keys(d[key]).length));
+    const section = (key) => el("section", { class: "besluitdeel", id: `besluit-${key}` }, el("h3", { text: DECISION_LABELS[key] || words(key) }), valueNode(key, d[key]));
+    const technical = rest.filter((key) => DECISION_TECHNICAL.has(key));
+    return [
+      rest.filter((key) => !DECISION_TECHNICAL.has(key)).map(section),
+      technical.length ? el("details", { class: "meer" }, el("summary", { text: "Technische gegevens van het besluit" }), technical.map(section)) : null,
+    ];
   }
 
   function renderInstruments(d) {
