@@ -390,9 +390,7 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
         summary="De catalogus van instrumenten, met bevoegd gezag en grondslag zoals die op de peildatum golden",
         tags=["regels"],
     )
-    async def instrumenten(
-        request: Request, peildatum: dt.date | None = Query(None, description="Standaard vandaag.")
-    ) -> Response:
+    async def instrumenten(request: Request, peildatum: dt.date | None = CATALOGUE_DAY) -> Response:
         return await dispatch(request, "catalogus", peildatum, None)
 
     @app.get("/api/schema/zaak", summary="Het JSON Schema van een zaak (`rules schema`)", tags=["regels"])
