@@ -144,10 +144,7 @@ class Pool:
 
     async def run(self, job: Job) -> Reply:
         idle = self._queue()
-        try:
-            proc = await asyncio.wait_for(idle.get(), self.queue_wait)
-        except TimeoutError:
-            raise Busy() from None
+        proc = await self._take(idle)
         done = False
         try:
             try:
@@ -167,6 +164,24 @@ class Pool:
                 idle.put_nowait(proc)
             else:  # timed out, died, or the request was cancelled mid-job: this process cannot be trusted with the next one
                 self._replace(proc)
+
+    async def _take(self, idle: asyncio.Queue[_Process]) -> _Process:
+        """An idle process, waiting at most `queue_wait`; none is lost when the wait ends or the request is cancelled.
+
+        (`asyncio.wait_for(queue.get())` can drop an item that arrives just as the time runs out, on Python 3.11.)
+        """
+        getter = asyncio.ensure_future(idle.get())
+        try:
+            await asyncio.wait({getter}, timeout=self.queue_wait)
+        except asyncio.CancelledError:
+            if getter.done() and not getter.cancelled():
+                idle.put_nowait(getter.result())
+            getter.cancel()
+            raise
+        if getter.done():
+            return getter.result()
+        getter.cancel()  # not started taking: the queue keeps its item
+        raise Busy()
 
     def _replace(self, proc: _Process) -> None:
         proc.kill()
