@@ -8,7 +8,9 @@ case and options (through click's runner: the same code path as `rules`), so
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -303,6 +305,28 @@ def test_a_case_that_takes_too_long_is_cut_off_and_the_server_goes_on(tmp_path: 
         answer = running.post("/api/beoordeling", EXAMPLE.read_bytes())
         assert answer.status == 200
         assert answer.body == cli("evaluate", str(EXAMPLE), "--format", "json")
+    finally:
+        running.stop()
+
+
+def test_a_worker_that_died_while_idle_costs_no_request() -> None:
+    running = Server("--workers", "1")
+    try:
+        front = running.process.pid
+        children = Path(f"/proc/{front}/task/{front}/children").read_text().split()
+        workers = [
+            int(p) for p in children if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()
+        ]  # not the resource tracker
+        assert len(workers) == 1
+        os.kill(workers[0], signal.SIGKILL)  # what the OOM killer does
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{workers[0]}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":  # dead, not yet reaped
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        answer = running.post("/api/beoordeling", EXAMPLE.read_bytes())
+        assert answer.status == 200, answer.body
+        assert answer.body == cli("evaluate", str(EXAMPLE), "--format", "json")
+        assert running.request("GET", "/api/gezondheid").json()["werkprocessen"] == 1
     finally:
         running.stop()
 

@@ -145,18 +145,25 @@ class Pool:
     async def run(self, job: Job) -> Reply:
         idle = self._queue()
         proc = await self._take(idle)
-        done = False
         try:
+            proc.conn.send(job)
+        except OSError:
+            # It died while idle (the OOM killer, a kill from outside) and never saw this job: give it to another.
+            self._replace(proc)
+            proc = await self._take(idle)
             try:
                 proc.conn.send(job)
             except OSError:
+                self._replace(proc)
                 raise WorkerLost() from None
+        done = False
+        try:
             if not await _readable(proc.conn, self.time_limit):
                 raise TimeLimit()
             try:
                 reply: Reply = proc.conn.recv()
             except (EOFError, OSError):
-                raise WorkerLost() from None
+                raise WorkerLost() from None  # it died on this job: not retried, the next one might die the same way
             done = True
             return reply
         finally:
