@@ -388,5 +388,43 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Luister op dit adres; standaard alleen deze computer.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Poort (0: een vrije poort).")
+@rules_option
+@gemeente_option
+@profiel_option
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Processen die zaken beoordelen.")
+@click.option("--tijdslimiet", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True, help="Seconden per zaak; dan afgebroken.")
+@click.option("--max-omvang", type=click.IntRange(min=1), default=2048, show_default=True, help="Grootste verzoek in kB.")
+@click.option("--openapi", is_flag=True, help="Print het OpenAPI-document van de API en stop.")
+@guarded
+def serve_command(
+    host: str,
+    port: int,
+    rules: Path | None,
+    gemeente: str | None,
+    profiel: Path | None,
+    workers: int,
+    tijdslimiet: float,
+    max_omvang: int,
+    openapi: bool,
+) -> None:
+    """Start de HTTP-API en de webpagina; de server bewaart niets."""
+    try:  # imported here, so `rules evaluate` never pays for the web stack
+        from .serve import server
+    except ImportError as exc:
+        if exc.name not in ("fastapi", "uvicorn", "starlette"):
+            raise
+        raise WeerbaarError("rules serve heeft FastAPI en uvicorn nodig: pip install 'weerbaar-rules[serve]'") from None
+    if openapi:
+        click.echo(server.openapi_text(), nl=False)
+        return
+    from .serve.worker import Settings
+
+    settings = Settings(rules=str(rules or default_rules()), gemeente=gemeente, profiel=str(profiel) if profiel else None)
+    server.run(settings, host, port, workers, tijdslimiet, max_omvang * 1024)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -538,6 +538,8 @@ def to_dot(decision: Decision, volledig: bool = False) -> str:
             attrs = _node_attrs(node, graph.nodes[node], decision, numbers, waits.get(node, []))
             if node in links:
                 attrs["URL"] = links[node]
+            if graph.nodes[node].get("soort") in ("regel", "instrument"):
+                attrs["id"] = node  # the SVG element's id, so a page can link a node to its rule or instrument (ids are ruleset ids)
             lines.append(f"    {names[node]} [{_attr_list(attrs)}];")
         members = [names[n] for n in groups[group]]
         if group.startswith("8") and hidden:

@@ -1,0 +1,221 @@
+"""The evaluation side of `rules serve`: one process that holds the engines and answers jobs.
+
+A worker is a separate process so that a case that takes too long can be cut
+off for real: the front end kills the process and starts a new one (a thread
+cannot be stopped, and durable_rules never releases the GIL). It does exactly
+what the CLI does for one case — the same reading, validation, profile choice,
+engine and renderers — so an answer over HTTP is byte-identical to the CLI's.
+Nothing is written anywhere: the case arrives as bytes and leaves as a decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import signal
+import traceback
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from ..errors import CaseError, ProfileError, WeerbaarError
+
+log = logging.getLogger("weerbaar_rules.serve")
+
+JSON_TYPE = "application/json"
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+MEDIA_TYPES = {
+    "json": "application/json",
+    "md": "text/markdown; charset=utf-8",
+    "text": "text/plain; charset=utf-8",
+    "svg": "image/svg+xml",
+    "dot": "text/vnd.graphviz; charset=utf-8",
+    "png": "image/png",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the server was started with; sent to every worker (it must pickle)."""
+
+    rules: str
+    gemeente: str | None = None
+    profiel: str | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One request for a worker: what to do with which case body."""
+
+    kind: str  # "beoordeling", "rapport", "graaf", "uitleg", "zaak", "catalogus"
+    body: bytes
+    yaml: bool
+    peildatum: dt.date | None = None
+    gemeente: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    media_type: str
+    body: bytes
+
+
+def error_body(message: str) -> bytes:
+    """The one error shape of the API: `{"fout": "<one line>"}`."""
+    return json.dumps({"fout": " ".join(message.split())}, ensure_ascii=False).encode("utf-8")
+
+
+def error_reply(status: int, message: str) -> Reply:
+    return Reply(status, JSON_TYPE, error_body(message))
+
+
+def decode_body(body: bytes, name: str) -> str:
+    """The request body as text, with the same words as the CLI uses for a file."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CaseError(f"{name}: geen geldige UTF-8 (byte {exc.start})") from None
+    if not text.strip():
+        raise CaseError(f"{name}: bestand is leeg")
+    return text
+
+
+class Worker:
+    """The engines of one worker process, and the handling of one job at a time."""
+
+    def __init__(self, settings: Settings) -> None:
+        from ..cli import engine_for, profile_path
+
+        self.settings = settings
+        self.rules = Path(settings.rules)
+        self.default_profile = profile_path(self.rules, settings.gemeente, Path(settings.profiel) if settings.profiel else None)
+        self.base = engine_for(self.rules, None)
+        self.profiles = sorted(p.stem for p in self._profile_dir().glob("*.yaml")) if self._profile_dir().is_dir() else []
+        # Compile every engine now, so no request pays for it (and so a broken profile stops the server at once).
+        self.engines = {name: engine_for(self.rules, profile_path(self.rules, name, None)) for name in self.profiles}
+        engine_for(self.rules, self.default_profile)
+
+    def _profile_dir(self) -> Path:
+        return self.rules.parent / "gemeenten"
+
+    def info(self) -> dict[str, Any]:
+        """What the front end shows in /api/versie: taken from the engines that answer."""
+        from .. import __version__
+        from ..cli import engine_for
+
+        ruleset = self.base.ruleset
+        default = engine_for(self.rules, self.default_profile).ruleset.profile
+        return {
+            "engine_versie": __version__,
+            "regelset": {"naam": ruleset.name, "versie": ruleset.version, "hash": ruleset.hash},
+            "standaardprofiel": default.naam if default else None,
+            "profielen": [
+                {"naam": name, "profiel": p.naam, "versie": p.versie, "hash": p.hash}
+                for name, engine in self.engines.items()
+                if (p := engine.ruleset.profile) is not None
+            ],
+        }
+
+    # -- one job --------------------------------------------------------------
+
+    def handle(self, job: Job) -> Reply:
+        """Any failure becomes one line: a WeerbaarError keeps its words (422 for bad input, as the CLI's exit 2), a bug only its type."""
+        try:
+            return self._handle(job)
+        except WeerbaarError as exc:
+            return error_reply(422 if exc.exit_code == 2 else 500, str(exc))
+        except Exception as exc:  # a bug of ours: never a traceback or a value to the client
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            log.error("interne fout (%s) in %s:%s", type(exc).__name__, Path(frame.filename).name, frame.lineno)
+            if os.environ.get("WEERBAAR_DEBUG"):
+                log.exception("details")
+            return error_reply(500, f"interne fout ({type(exc).__name__}) — meld dit")
+
+    def _case(self, job: Job) -> Any:
+        from ..caseio import validate
+        from ..yamlio import load
+
+        name = "zaak.yaml" if job.yaml else "zaak.json"
+        located = load(Path(name), CaseError, decode_body(job.body, name))
+        return validate(located.data, name, located)
+
+    def _engine(self, job: Job, case: Any) -> Any:
+        from ..cli import engine_for, profile_path
+
+        # A request names a profile from the catalogue, never a path (that needs --profiel when starting the server).
+        name = job.gemeente or (None if self.default_profile else case.gemeente)
+        if name is None:
+            return engine_for(self.rules, self.default_profile)
+        if not name.strip() or any(ch in name for ch in "/\\.") or len(name) > 100:
+            raise ProfileError(f"gemeente: geen naam uit de profielcatalogus (beschikbaar: {', '.join(self.profiles) or 'geen'})")
+        return engine_for(self.rules, profile_path(self.rules, name, None))
+
+    def catalogue(self, day: dt.date) -> list[dict[str, Any]]:
+        """The instruments as the law stood on `day` (authorities and legal bases are dated, like in a decision)."""
+        return [
+            {
+                "id": inst.id,
+                "naam": inst.naam,
+                "categorie": inst.categorie,
+                "spoor": inst.spoor,
+                "bevoegd": inst.authority_on(day),
+                "ingrijpendheid": inst.ingrijpendheid,
+                "grondslag": [dict(c) for c in self.base.citations(inst.id, day)],
+                "omschrijving": inst.omschrijving,
+            }
+            for inst in self.base.ruleset.instruments
+        ]
+
+    def _handle(self, job: Job) -> Reply:
+        from ..cli import render
+
+        if job.kind == "catalogus":
+            rows = self.catalogue(job.peildatum or dt.date.today())
+            return Reply(200, JSON_TYPE, json.dumps(rows, ensure_ascii=False).encode("utf-8"))
+        case = self._case(job)
+        if job.kind == "zaak":
+            return Reply(200, JSON_TYPE, case.model_dump_json(exclude_unset=True).encode("utf-8"))
+        decision = self._engine(job, case).evaluate(case, peildatum=job.peildatum)
+        if job.kind == "uitleg":
+            return self._explain(decision, str(job.options["instrument"]))
+        fmt = {"beoordeling": "json"}.get(job.kind) or str(job.options["formaat"])
+        output = render(decision, fmt, bool(job.options.get("volledig", False)))
+        return Reply(200, MEDIA_TYPES[fmt], output if isinstance(output, bytes) else output.encode("utf-8"))
+
+    def _explain(self, decision: Any, instrument: str) -> Reply:
+        from ..why import explain_instrument
+
+        try:
+            text = explain_instrument(decision, instrument)
+        except CaseError as exc:
+            if instrument not in decision.instruments:
+                return error_reply(404, str(exc))
+            raise
+        inst = decision.instruments[instrument]
+        answer = {"instrument": inst.id, "naam": inst.naam, "status": inst.status, "uitleg": text}
+        return Reply(200, JSON_TYPE, json.dumps(answer, ensure_ascii=False).encode("utf-8"))
+
+
+def serve_forever(conn: Connection, settings: Settings) -> None:
+    """Entry point of a worker process: report ready (or the error), then answer jobs until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the front end, which stops the workers in order
+    logging.basicConfig(format="%(asctime)s %(message)s", level=logging.INFO)
+    try:
+        worker = Worker(settings)
+        conn.send(("klaar", worker.info()))
+    except WeerbaarError as exc:
+        conn.send(("fout", str(exc), exc.exit_code))
+        return
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):  # the front end is gone
+            return
+        if job is None:
+            return
+        conn.send(worker.handle(job))
