@@ -181,7 +181,7 @@ BAD = [
         422,
         "locatie.adress: onbekend veld",
     ),
-    ("/api/beoordeling", json.dumps({"zaak_id": "x"}), "application/json", 422, "locatie: verplicht veld ontbreekt"),
+    ("/api/beoordeling", json.dumps({"schema_versie": "2"}), "application/json", 422, "zaak_id: verplicht veld ontbreekt"),
     ("/api/beoordeling", "[" * 200 + "]" * 200, "application/json", 422, "te diep genest"),
     ("/api/beoordeling?peildatum=2026-02-30", _case(), "application/json", 422, "peildatum: ongeldige datum"),
     ("/api/beoordeling?gemeente=atlantis", _case(), "application/json", 422, "onbekend gemeenteprofiel"),

@@ -310,7 +310,9 @@ def test_fill_in_a_case_with_the_form_built_from_the_schema(page: Browser) -> No
     page.find_element(By.XPATH, "//button[text()='Toevoegen aan activiteiten']").click()
     Select(field("activiteiten[0].type")).select_by_visible_text("drugshandel")
     Select(field("activiteiten[0].opiumwet_lijst")).select_by_visible_text("I")
-    Select(field("activiteiten[0].hoeveelheid")).select_by_visible_text("handelshoeveelheid")
+    # an optional part opens with its own button: absent is not the same as present with everything unknown
+    page.find_element(By.XPATH, "//button[text()='hoeveelheid invullen']").click()
+    Select(field("activiteiten[0].hoeveelheid.eenheid")).select_by_visible_text("handelshoeveelheid")
     Select(field("activiteiten[0].plek")).select_by_visible_text("in pand")
     field("activiteiten[0].informatie").send_keys("pol1", Keys.TAB)
     field("peildatum").send_keys("01-11-2026")  # typed as a person does; the date input stores 2026-11-01
@@ -318,6 +320,7 @@ def test_fill_in_a_case_with_the_form_built_from_the_schema(page: Browser) -> No
     advice_for(page, "FORM-1")
     assert not page.find_element(By.ID, "melding").text
     entered = {
+        "schema_versie": "2",
         "zaak_id": "FORM-1",
         "peildatum": "2026-11-01",
         "locatie": {"type": "woning", "eigendom": "huurder_woningcorporatie"},
@@ -326,7 +329,7 @@ def test_fill_in_a_case_with_the_form_built_from_the_schema(page: Browser) -> No
             {
                 "type": "drugshandel",
                 "opiumwet_lijst": "I",
-                "hoeveelheid": "handelshoeveelheid",
+                "hoeveelheid": {"eenheid": "handelshoeveelheid"},
                 "plek": "in_pand",
                 "informatie": ["pol1"],
             }
@@ -400,34 +403,23 @@ def test_labels_contrast_and_language(page: Browser) -> None:
 
 GROWN = """
 (() => {
-  // Stand-in for the case model and decision growing (case file v2, new decision fields): the page must follow.
+  // Stand-in for the case model and decision growing past today's (a v3 field, new decision fields): the page must follow.
   const realFetch = window.fetch.bind(window);
   window.__verzonden = [];
   window.fetch = async (url, init) => {
     const path = new URL(url, location.origin).pathname;
-    if (init && init.body) {
-      window.__verzonden.push([path, init.body]);
-      try {
-        const body = JSON.parse(init.body);
-        delete body.schema_versie; // today's server has no such field
-        init = { ...init, body: JSON.stringify(body) };
-      } catch {
-        // a YAML upload: sent as it is
-      }
-    }
+    if (init && init.body) window.__verzonden.push([path, init.body]);
     const response = await realFetch(url, init);
     if (path === "/api/schema/zaak") {
       const schema = await response.json();
-      schema.properties.schema_versie = { const: "2", type: "string", title: "Schema Versie" };
-      schema.required = [...schema.required, "schema_versie"];
-      schema.properties.betrokkenen = { type: "array", items: { $ref: "#/$defs/Betrokkene" }, description: "Personen en rechtspersonen." };
-      schema.$defs.Betrokkene = {
+      schema.properties.verhuurhistorie = { type: "array", items: { $ref: "#/$defs/Verhuur" }, description: "Eerdere verhuur van het pand." };
+      schema.$defs.Verhuur = {
         type: "object",
-        required: ["id", "rollen"],
+        required: ["id", "soort"],
         properties: {
           id: { type: "string" },
-          rollen: { type: "array", items: { enum: ["bewoner", "huurder", "eigenaar"], type: "string" } },
-          wetenschap: { anyOf: [{ type: "boolean" }, { type: "null" }], default: null, description: "Wist de persoon ervan?" },
+          soort: { type: "array", items: { enum: ["kamerverhuur", "vakantieverhuur", "bedrijfsruimte"], type: "string" } },
+          opgezegd: { anyOf: [{ type: "boolean" }, { type: "null" }], default: null, description: "Is de huur opgezegd?" },
         },
       };
       return new Response(JSON.stringify(schema), { status: 200, headers: { "Content-Type": "application/json" } });
@@ -452,21 +444,21 @@ def test_form_and_advice_follow_a_grown_schema_and_decision(browser: Browser, se
         browser.find_element(By.CSS_SELECTOR, "#formulier-blok > summary").click()
         form = browser.find_element(By.ID, "formulier")
         assert form.find_element(By.CSS_SELECTOR, '[data-pad="schema_versie"]').get_attribute("value") == "2"
-        form.find_element(By.CSS_SELECTOR, '[data-pad="zaak_id"]').send_keys("V2-1")
+        form.find_element(By.CSS_SELECTOR, '[data-pad="zaak_id"]').send_keys("V3-1")
         Select(form.find_element(By.CSS_SELECTOR, '[data-pad="locatie.type"]')).select_by_visible_text("woning")
-        browser.find_element(By.XPATH, "//button[text()='Toevoegen aan betrokkenen']").click()
-        form.find_element(By.CSS_SELECTOR, '[data-pad="betrokkenen[0].id"]').send_keys("p1", Keys.TAB)
-        roles = form.find_element(By.CSS_SELECTOR, '[data-pad="betrokkenen[0].rollen"]')
-        for label in ("bewoner", "eigenaar"):
-            roles.find_element(By.XPATH, f".//label[text()='{label}']").click()
-        Select(form.find_element(By.CSS_SELECTOR, '[data-pad="betrokkenen[0].wetenschap"]')).select_by_visible_text("nee")
+        browser.find_element(By.XPATH, "//button[text()='Toevoegen aan verhuurhistorie']").click()
+        form.find_element(By.CSS_SELECTOR, '[data-pad="verhuurhistorie[0].id"]').send_keys("h1", Keys.TAB)
+        kinds = form.find_element(By.CSS_SELECTOR, '[data-pad="verhuurhistorie[0].soort"]')
+        for label in ("kamerverhuur", "vakantieverhuur"):
+            kinds.find_element(By.XPATH, f".//label[text()='{label}']").click()
+        Select(form.find_element(By.CSS_SELECTOR, '[data-pad="verhuurhistorie[0].opgezegd"]')).select_by_visible_text("nee")
         browser.find_element(By.ID, "beoordeel").click()
         wait(browser, lambda b: b.find_element(By.ID, "melding").text)
         sent = json.loads(browser.execute_script("return window.__verzonden.at(-1)[1]"))
         assert sent["schema_versie"] == "2"
-        assert sent["betrokkenen"] == [{"id": "p1", "rollen": ["bewoner", "eigenaar"], "wetenschap": False}]
-        # today's server does not know persons yet, and says so in its own words
-        assert "betrokkenen: onbekend veld" in browser.find_element(By.ID, "melding").text
+        assert sent["verhuurhistorie"] == [{"id": "h1", "soort": ["kamerverhuur", "vakantieverhuur"], "opgezegd": False}]
+        # today's server does not know this field yet, and says so in its own words
+        assert "verhuurhistorie: onbekend veld" in browser.find_element(By.ID, "melding").text
 
         upload(browser, EXAMPLE)
         advice_for(browser, "2026-OOV-0001")

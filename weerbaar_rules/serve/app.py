@@ -27,6 +27,8 @@ from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
+
+from ..schema import case_schema, decision_schema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -395,11 +397,11 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
 
     @app.get("/api/schema/zaak", summary="Het JSON Schema van een zaak (`rules schema`)", tags=["regels"])
     async def schema_zaak() -> dict[str, Any]:
-        return Case.model_json_schema()
+        return case_schema()
 
     @app.get("/api/schema/besluit", summary="Het JSON Schema van het besluit (`rules schema --besluit`)", tags=["regels"])
     async def schema_besluit() -> dict[str, Any]:
-        return Decision.model_json_schema(mode="serialization")
+        return decision_schema()
 
     @app.get(
         "/api/versie", response_model=Versie, summary="Versie van engine, regelset en profielen (met hashes)", tags=["server"]

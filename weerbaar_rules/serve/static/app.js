@@ -268,8 +268,9 @@
     const label = `${words(name)}${required ? " *" : ""}`;
     if (kind === "object") return objectBlock(label, field, value, path, required);
     if (kind === "const") {
-      // One possible value (a schema version): filled in, shown, not editable.
-      if (required && value === undefined) setAt(state.case, path, field.schema.const);
+      // One possible value (a schema version): filled in, shown, not editable. Filled in even when optional:
+      // a case made with this form follows this schema, and an absent version would mean the old one.
+      if (value === undefined) setAt(state.case, path, field.schema.const);
       const id = uid("veld");
       const input = el("input", { id, type: "text", value: String(field.schema.const), readonly: true });
       input.dataset.pad = pathText(path);
