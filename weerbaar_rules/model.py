@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .strictness import exact_types
 
 
 class _Strict(BaseModel):
-    """Unknown fields are an error: a typo must never silently drop a fact."""
+    """Unknown fields are an error: a typo must never silently drop a fact; nor may a conversion invent one."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True, allow_inf_nan=False)
+    _exact_types = field_validator("*", mode="before")(exact_types)
 
 
 class LocatieType(StrEnum):
