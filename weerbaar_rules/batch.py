@@ -171,9 +171,9 @@ class Evaluator:
             case = case_from_json(record.text or "", settings.jsonl or record.source, record.line)
         profile = settings.profile
         if not settings.fixed_profile and case.gemeente:
-            from .resources import find_profile
+            from .resources import profile_path
 
-            profile = str(find_profile(case.gemeente, Path(settings.rules), f"{record.source}: gemeente"))
+            profile = str(profile_path(Path(settings.rules), None, None, case.gemeente, record.source))
         decision = self.engine(profile).evaluate(case, peildatum=self.day)
         if settings.report_dir is None:
             from .render import to_json_line

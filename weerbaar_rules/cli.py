@@ -27,7 +27,7 @@ import click
 from . import click_nl
 from .errors import CaseError, WeerbaarError
 from .render import FORMATS
-from .resources import find_profile, national_rules
+from .resources import national_rules, profile_path
 from .safetext import one_line
 
 click_nl.install()
@@ -36,17 +36,6 @@ click_nl.install()
 def default_rules() -> Path:
     """The ruleset used without --regels: WEERBAAR_REGELS, else the national rules that ship with the package."""
     return national_rules()
-
-
-def profile_path(rules: Path, gemeente: str | None, profiel: Path | None, case_gemeente: str | None = None, where: str = "") -> Path | None:
-    """`--profiel PAD` wins; else `--gemeente NAAM`, else the case's `gemeente`: a name from the profile catalogue, never a path."""
-    if profiel is not None:
-        return profiel
-    if gemeente:
-        return find_profile(gemeente, rules, "--gemeente")
-    if case_gemeente:
-        return find_profile(case_gemeente, rules, f"{where}: gemeente" if where else "gemeente")
-    return None
 
 
 def _parse_date(value: str | None) -> dt.date | None:

@@ -41,6 +41,9 @@ class Escalation(_Out):
 
 
 class InstrumentDecision(_Out):
+    """One catalogued instrument for one case: status (aanbevolen, mogelijk, uitgesloten, onbeslist), authority,
+    legal basis, the rules behind it, unmet conditions, missing facts, procedure and points to weigh."""
+
     id: str
     naam: str
     categorie: str
@@ -101,6 +104,9 @@ class MissingFact(_Out):
 
 
 class Decision(_Out):
+    """The outcome for one case, as `rules evaluate --format json` prints it (docs/besluit.md): the receipt of
+    ruleset, profile and engine, the recommendation with its reasons, every instrument, and the decision graph."""
+
     schema_versie: str = SCHEMA_VERSION
     zaak_id: str
     peildatum: dt.date

@@ -66,12 +66,25 @@ class Engine:
         ]
 
     @classmethod
-    def from_directory(cls, directory: str | Path, profile: str | Path | None = None, **kwargs: Any) -> "Engine":
-        return cls(load_ruleset(directory, profile), **kwargs)
+    def from_directory(cls, directory: str | Path | None = None, profile: str | Path | None = None, **kwargs: Any) -> "Engine":
+        """Load and compile a ruleset directory, optionally with a municipal profile (a YAML file) on top.
+
+        Without `directory`: the national rules that ship with the package (or
+        `WEERBAAR_REGELS`). Raises `RulesetError`/`ProfileError` naming file,
+        rule and line; compile once and reuse the engine for many cases.
+        """
+        from .resources import national_rules
+
+        return cls(load_ruleset(directory if directory is not None else national_rules(), profile), **kwargs)
 
     # -- running -------------------------------------------------------------
 
     def run(self, case: Case, peildatum: dt.date | None = None) -> Run:
+        """Only the inference: every rule firing and derived fact for `case`, without assembling a decision.
+
+        For tools that need the raw firings (coverage, diff); `evaluate` is the
+        normal entry point. The peildatum argument overrides the case's own.
+        """
         day = peildatum or case.peildatum or dt.date.today()
         facts = case_facts(case, day, self.ruleset.information)
         zaak_provenance = facts.zaak[PROVENANCE]
@@ -123,6 +136,12 @@ class Engine:
         return Run(facts=facts, firings=firings, derived=derived)
 
     def evaluate(self, case: Case, peildatum: dt.date | None = None) -> Decision:
+        """The decision for one case: every instrument's status with its reasons, and the explained graph.
+
+        The law in force on `peildatum` (else the case's peildatum, else today)
+        is applied. Deterministic, and isolated from every other evaluation;
+        raises `EvaluationError` only when the rules run away.
+        """
         run = self.run(case, peildatum)
         return _Assembler(self, case, run).decision()
 

@@ -20,7 +20,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from .errors import ProfileError
-from .safetext import one_line
+from .safetext import masked, one_line
 
 NATIONAL = "nl"
 PROFILES = "gemeenten"
@@ -53,8 +53,11 @@ def _key(name: str) -> str:
     return "_".join(name.lower().replace("-", " ").split())
 
 
-def find_profile(name: str, rules: Path, where: str = "") -> Path:
-    """The catalogue's profile for a municipality name; anything else (a path, an unknown name) is a ProfileError."""
+def find_profile(name: str, rules: Path, where: str = "", from_case: bool = False) -> Path:
+    """The catalogue's profile for a municipality name; anything else (a path, an unknown name) is a ProfileError.
+
+    A name read from a case file (`from_case`) is shown masked, as any value from a case is.
+    """
     profiles = catalogue(rules)
     found = profiles.get(_key(name))
     if found is not None:
@@ -66,4 +69,16 @@ def find_profile(name: str, rules: Path, where: str = "") -> Path:
             f"{prefix}gemeente is een naam uit de profielcatalogus, geen pad (beschikbaar: {known}); "
             "een ander profielbestand kies je met --profiel PAD"
         )
-    raise ProfileError(f"{prefix}onbekend gemeenteprofiel '{one_line(name, 60)}' (beschikbaar: {known})")
+    shown = masked(name) if from_case else f"'{one_line(name, 60)}'"
+    raise ProfileError(f"{prefix}onbekend gemeenteprofiel {shown} (beschikbaar: {known})")
+
+
+def profile_path(rules: Path, gemeente: str | None, profiel: Path | None, case_gemeente: str | None = None, where: str = "") -> Path | None:
+    """The profile to apply: `--profiel PAD` wins, else `--gemeente NAAM`, else the case's `gemeente` (`where`: its file)."""
+    if profiel is not None:
+        return profiel
+    if gemeente:
+        return find_profile(gemeente, rules, "--gemeente")
+    if case_gemeente:
+        return find_profile(case_gemeente, rules, f"{where}: gemeente" if where else "gemeente", from_case=True)
+    return None
