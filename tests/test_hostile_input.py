@@ -250,6 +250,8 @@ def test_case_text_cannot_forge_report_lines(tmp_path: Path, forged: str) -> Non
         assert not unsafe_characters(out), args
         assert sum(line.startswith(("Aanbevolen:", "fout:")) for line in out.splitlines()) <= 1, args
         assert "Sluiting (vals)" not in [line.strip("* ") for line in out.splitlines()]
+    code, out, _ = run("evaluate", str(case), "--format", "dot", "--volledig")
+    assert code == 0 and not unsafe_characters(out)  # the picture's labels too
     for instrument in ("sluiting_13b_opiumwet", "bestuurlijke_waarschuwing", None):
         code, out, _ = run("explain", str(case), *([instrument] if instrument else []))
         assert code == 0 and not unsafe_characters(out), instrument
@@ -419,27 +421,23 @@ def test_bad_ruleset_fails_evaluate_and_check_with_the_line(tmp_path: Path, cont
     assert code == 1 and any(expected.split(": ", 1)[1] in line and "extra.yaml" in line and " fout " in line for line in out.splitlines()), out
 
 
-def test_one_key_typo_gives_one_check_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("typo", "fixed", "expected"),
+    [
+        ("title:", "titel:", "titel: onbekend veld; bedoelde je 'title'?"),  # a key of a rule
+        ("fact: locatie.type", "fact: locatie.typ", "'locatie.typ' is geen veld van de zaak"),  # a field in a condition
+    ],
+)
+def test_one_typo_gives_one_check_error(tmp_path: Path, typo: str, fixed: str, expected: str) -> None:
     shutil.copytree(RULES, tmp_path / "nl")
     path = tmp_path / "nl" / "opiumwet.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("title:", "titel:", 1), encoding="utf-8")
+    assert typo in text
+    path.write_text(text.replace(typo, fixed, 1), encoding="utf-8")
     code, out, _ = run("check", str(tmp_path / "nl"))
     errors = [line for line in out.splitlines() if ": fout [" in line]
     assert code == 1 and len(errors) == 1, "\n".join(errors)
-    assert "titel: onbekend veld; bedoelde je 'title'?" in errors[0]
-
-
-def test_one_field_typo_in_a_condition_gives_one_check_error(tmp_path: Path) -> None:
-    shutil.copytree(RULES, tmp_path / "nl")
-    path = tmp_path / "nl" / "opiumwet.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "fact: locatie.type" in text
-    path.write_text(text.replace("fact: locatie.type", "fact: locatie.typ", 1), encoding="utf-8")
-    code, out, _ = run("check", str(tmp_path / "nl"))
-    errors = [line for line in out.splitlines() if ": fout [" in line]
-    assert code == 1 and len(errors) == 1, "\n".join(errors)
-    assert "'locatie.typ' is geen veld van de zaak" in errors[0]
+    assert expected in errors[0]
 
 
 def test_pydantic_messages_are_dutch_in_ruleset_errors(tmp_path: Path) -> None:

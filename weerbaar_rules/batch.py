@@ -90,7 +90,13 @@ def records(path: Path, fmt: str | None = None) -> Iterator[Record]:
         for file, name in zip(files, names):
             yield Record(source=str(file), path=str(file), report=name)
         return
-    with path.open("rb") as handle:
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        from .errors import CaseError
+
+        raise CaseError(f"{path}: kan niet gelezen worden ({exc.strerror})") from None
+    with handle:
         number = 0
         while True:
             raw = handle.readline(MAX_BYTES + 1)

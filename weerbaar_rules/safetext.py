@@ -17,7 +17,8 @@ _UNSAFE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 MASK_KEEP = 3
 
 
-def _unsafe(ch: str) -> bool:
+def unsafe(ch: str) -> bool:
+    """A control or format character (or a lone surrogate): never shown as it is."""
     return unicodedata.category(ch) in _UNSAFE
 
 
@@ -25,14 +26,14 @@ def printable(text: str) -> str:
     """Multi-line text we built ourselves: keeps its newlines, every other control or format character becomes a space."""
     if text.isascii() and text.isprintable():
         return text
-    return "".join(ch if ch == "\n" or not _unsafe(ch) else " " for ch in text)
+    return "".join(ch if ch == "\n" or not unsafe(ch) else " " for ch in text)
 
 
 def one_line(text: object, limit: int | None = None) -> str:
     """One line of text: newlines and every control or format character become a space; optionally shortened."""
     value = str(text)
     if not (value.isascii() and value.isprintable()):
-        value = "".join(" " if _unsafe(ch) else ch for ch in value)
+        value = "".join(" " if unsafe(ch) else ch for ch in value)
     if limit is not None and len(value) > limit:
         value = value[: limit - 1] + "…"
     return value
