@@ -317,7 +317,7 @@ def yaml_case(**lines: str) -> str:
     ("name", "content", "expected"),
     [
         ("datum.yaml", yaml_case(peildatum="2026-02-30"), "datum.yaml:2:12: deze datum bestaat niet"),
-        ("tijd.yaml", yaml_case(peildatum="2026-02-01 10:00:00"), "datum.yaml".replace("datum", "tijd") + ":2: peildatum: ongeldige datum"),
+        ("tijd.yaml", yaml_case(peildatum="2026-02-01 10:00:00"), "tijd.yaml:2:1: peildatum: ongeldige datum"),
         ("dubbel.yaml", yaml_case() + "zaak_id: Y-2\n", "dubbel.yaml:4:1: sleutel 'zaak_id' staat twee keer"),
         ("nan.yaml", yaml_case(locatie="{type: woning}\nactiviteiten: [{type: drugshandel, gewicht_gram: .nan, informatie: [a]}]"), "nan.yaml:4:"),
         ("groot.yaml", yaml_case(locatie="{type: woning}\nactiviteiten: [{type: drugshandel, aantal_planten: " + "9" * 5000 + ", informatie: [a]}]"), "te groot"),
@@ -347,7 +347,7 @@ def test_bad_case_is_exit_2_with_file_and_place(tmp_path: Path, name: str, conte
 def test_yaml_error_names_the_key_line(tmp_path: Path) -> None:
     text = "zaak_id: x\nlocatie:\n  type: woning\n  eigendom: kraakpand\n"
     code, _, err = run("evaluate", str(write(tmp_path, "zaak.yaml", text)))
-    assert code == 2 and "zaak.yaml:4: locatie.eigendom" in err
+    assert code == 2 and "zaak.yaml:4:3: locatie.eigendom" in err  # line and column of the key
 
 
 def test_size_cap_counts_bytes_read_on_stdin() -> None:

@@ -40,8 +40,8 @@ def validate(data: Any, where: str, located: Located | None = None) -> Case:
         errors = merge_typos(exc.errors())
         first = errors[0]
         loc = tuple(first["loc"])
-        line = located.line_at(loc) if located else None
-        prefix = f"{where}:{line}" if line else where
+        position = located.position_at(loc) if located else None
+        prefix = where if position is None else f"{where}:{position[0]}" + (f":{position[1]}" if position[1] else "")
         more = f" (en {len(errors) - 1} andere fout(en))" if len(errors) > 1 else ""
         raise CaseError(f"{prefix}: {place(loc)}: {_message(first)}{more}") from None
 

@@ -233,7 +233,7 @@ def explain_instrument(decision: Decision, instrument: str) -> str:
 
 def instrument_statuses(decision: Decision) -> str:
     """`rules explain ZAAK` without an instrument: every instrument with its status, to choose one to explain."""
-    order = ("aanbevolen", "mogelijk", "onbeslist", "uitgesloten")
+    order = tuple(STATUS_TITLE)  # aanbevolen, mogelijk, onbeslist, uitgesloten: the reports' order
     lines = [f"Zaak {decision.zaak_id}: instrumenten en hun status (rules explain ZAAK INSTRUMENT legt er een uit)", ""]
     width = max(len(inst.id) for inst in decision.instrumenten)
     for inst in sorted(decision.instrumenten, key=lambda i: (order.index(i.status), i.ingrijpendheid, i.id)):

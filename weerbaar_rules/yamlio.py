@@ -41,6 +41,9 @@ STDIN = "-"
 _SafeBase: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+Position = tuple[int, int | None]  # line, and column where known (both from 1)
+
+
 class _Refused(Exception):
     """Loader-level refusal with the position it concerns."""
 
@@ -70,7 +73,7 @@ class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.lines: dict[int, int] = {}
-        self.key_lines: dict[int, dict[Any, int] | list[int]] = {}
+        self.key_lines: dict[int, dict[Any, Position] | list[Position]] = {}
         self.keep: list[Any] = []
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
@@ -79,7 +82,7 @@ class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
         self.flatten_mapping(node)  # merged pairs first; explicit keys after them may override those
         first_explicit = len(node.value) - explicit
         mapping: dict[Any, Any] = {}
-        lines: dict[Any, int] = {}
+        lines: dict[Any, Position] = {}
         merged: set[Any] = set()  # keys that came in through `<<`: one explicit key may override each
         for position, (key_node, value_node) in enumerate(node.value):
             key = self.construct_object(key_node, deep=True)
@@ -97,7 +100,7 @@ class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
             else:
                 merged.discard(key)
             mapping[key] = self.construct_object(value_node, deep=True)
-            lines[key] = key_node.start_mark.line + 1
+            lines[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         self.lines[id(mapping)] = node.start_mark.line + 1
         self.key_lines[id(mapping)] = lines
         self.keep.append(mapping)
@@ -106,7 +109,7 @@ class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
     def construct_list(self, node: yaml.SequenceNode) -> list[Any]:
         items = [self.construct_object(child, deep=True) for child in node.value]
         self.lines[id(items)] = node.start_mark.line + 1
-        self.key_lines[id(items)] = [child.start_mark.line + 1 for child in node.value]
+        self.key_lines[id(items)] = [(child.start_mark.line + 1, child.start_mark.column + 1) for child in node.value]
         self.keep.append(items)
         return items
 
@@ -347,7 +350,7 @@ class Located:
         data: Any,
         lines: dict[int, int],
         keep: list[Any],
-        key_lines: dict[int, dict[Any, int] | list[int]] | None = None,
+        key_lines: dict[int, dict[Any, Position] | list[Position]] | None = None,
         json_text: str | None = None,
         first_line: int = 1,
     ) -> None:
@@ -364,23 +367,29 @@ class Located:
 
     def line_at(self, loc: tuple[Any, ...]) -> int | None:
         """Line of the deepest key or list item along a pydantic error location (the offending key, not its mapping)."""
+        position = self.position_at(loc)
+        return position[0] if position else None
+
+    def position_at(self, loc: tuple[Any, ...]) -> Position | None:
+        """Line and column of the deepest key or list item along a pydantic error location."""
         if self._json_text is not None:
-            return self._json_line(loc)
+            return self._json_position(loc)
         current = self.data
         line = self.line_of(current)
+        position: Position | None = (line, None) if line else None
         for part in loc:
             table = self._key_lines.get(id(current))
             if isinstance(table, dict) and isinstance(part, (str, int)):
-                line = table.get(part, line)
+                position = table.get(part, position)
             elif isinstance(table, list) and isinstance(part, int) and 0 <= part < len(table):
-                line = table[part]
+                position = table[part]
             try:
                 current = current[part]
             except (KeyError, IndexError, TypeError):
                 break
-        return line
+        return position
 
-    def _json_line(self, loc: tuple[Any, ...]) -> int | None:
+    def _json_position(self, loc: tuple[Any, ...]) -> Position | None:
         best: tuple[int, int] | None = None  # (length of the matched path, position)
         for kind, path, index, _ in _json_events(self._json_text or ""):
             if kind != "key" and path and isinstance(path[-1], str):
@@ -389,7 +398,10 @@ class Located:
                 best = (len(path), index)
                 if len(path) == len(loc):
                     break
-        return _position(self._json_text or "", best[1])[0] + self._first_line - 1 if best else None
+        if best is None:
+            return None
+        line, column = _position(self._json_text or "", best[1])
+        return line + self._first_line - 1, column
 
 
 def _depth(obj: Any, limit: int) -> int:
