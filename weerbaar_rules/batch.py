@@ -40,10 +40,6 @@ EXTENSIONS = {"text": "txt", "md": "md", "dot": "dot", "svg": "svg", "png": "png
 _ENVELOPE = '{{"bron":{source},"besluit":{decision}}}\n'
 
 
-def is_batch(path: Path) -> bool:
-    return path.is_dir() or path.suffix.lower() == ".jsonl"
-
-
 @dataclass(frozen=True)
 class Record:
     """One input of a batch: a case file, a JSON line, or a line already refused (too long, not UTF-8)."""

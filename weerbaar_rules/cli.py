@@ -167,14 +167,13 @@ def evaluate(
     jobs: int | None,
 ) -> None:
     """Beoordeel een zaak (JSON/YAML; - leest stdin), of een batch: een map of een JSON-lines-bestand."""
-    from .batch import is_batch
     from .caseio import load_case
     from .render import rendered
     from .yamlio import STDIN, display_name
 
     rules = rules or default_rules()
     day = _parse_date(peildatum)
-    if str(path) != STDIN and is_batch(path):
+    if str(path) != STDIN and (path.is_dir() or path.suffix.lower() == ".jsonl"):  # a batch (weerbaar_rules/batch.py)
         evaluate_batch(path, rules, gemeente, profiel, day, fmt or "json", volledig, output, jobs)
         return
     if output is not None:
