@@ -189,22 +189,6 @@ def evaluate(
 # -- batch --------------------------------------------------------------------
 
 
-@contextmanager
-def _progress(total: int | None) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr when it is a terminal (tqdm), else nothing."""
-    if not sys.stderr.isatty():
-        yield lambda n: None
-        return
-    from tqdm import tqdm
-
-    with tqdm(total=total, desc="zaken", unit=" zaken", file=sys.stderr, leave=False, dynamic_ncols=True) as bar:
-
-        def advance(done: int) -> None:
-            bar.update(done)
-
-        yield advance
-
-
 def evaluate_batch(
     path: Path,
     rules: Path,
@@ -219,6 +203,7 @@ def evaluate_batch(
     """Evaluate every case of a batch; exit 2 when any record was bad (each has its error line)."""
     from . import batch
     from .output import AtomicFile, report_directory
+    from .progress import progress
 
     profile = profile_path(rules, gemeente, profiel)
     engine = engine_for(rules, profile)  # fail fast on a bad ruleset, before starting processes
@@ -248,7 +233,7 @@ def evaluate_batch(
 
     total = batch.count(path) if sys.stderr.isatty() else None
     try:
-        with _progress(total) as advance:
+        with progress(total, "zaken") as advance:
             summary = batch.run(
                 batch.records(path, fmt if reports else None), settings, workers, write, advance,
                 engines={settings.profile: engine},
