@@ -43,7 +43,7 @@ def with_change(path: tuple[object, ...], value: object) -> dict[str, object]:
     [
         ("kapot.json", '{"zaak_id": "x", "locatie": {', "kapot.json:1:"),
         ("leeg.json", "", "bestand is leeg"),
-        ("enum.json", json.dumps(with_change(("locatie", "type"), "kasteel")), "locatie.type: ongeldige waarde 'kasteel'"),
+        ("enum.json", json.dumps(with_change(("locatie", "type"), "kasteel")), "locatie.type: ongeldige waarde; toegestaan: 'woning'"),
         ("veld.json", json.dumps(with_change(("locatie", "minderjarig"), True)), "locatie.minderjarig: onbekend veld"),
         ("datum.json", json.dumps(with_change(("peildatum",), "2026-02-30")), "peildatum: ongeldige datum"),
         ("ref.json", json.dumps(with_change(("activiteiten", 0, "informatie"), ["bestaat-niet"])), "onbekend informatie-item"),
@@ -71,7 +71,7 @@ def test_yaml_case_error_names_the_line(tmp_path: Path) -> None:
     text = "zaak_id: x\nlocatie:\n  type: woning\n  eigendom: kraakpand\n"
     code, output = run("evaluate", str(write(tmp_path, "zaak.yaml", text)))
     assert code == 2
-    assert "zaak.yaml:3" in output and "locatie.eigendom" in output
+    assert "zaak.yaml:4" in output and "locatie.eigendom" in output  # the offending key's line, not its mapping's
 
 
 def test_bad_peildatum_option() -> None:

@@ -300,19 +300,20 @@ def test_a_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> N
     import io
     import sys
 
-    from weerbaar_rules.cli import _progress_bar
+    from weerbaar_rules.progress import progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
 
-    monkeypatch.setattr(sys, "stderr", io.StringIO())
-    with _progress_bar("zaken vergelijken") as update:
-        assert update is None  # a pipe or a log file gets no bar
+    quiet = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    with progress(None, "zaken vergelijken") as advance:
+        advance(50, 100)  # a pipe or a log file gets no bar
+    assert quiet.getvalue() == ""
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    with _progress_bar("zaken vergelijken") as update:
-        assert update is not None
-        update(50, 100)
-        update(100, 100)
-    assert "zaken vergelijken" in terminal.getvalue()
+    with progress(None, "zaken vergelijken") as advance:
+        advance(50, 100)
+        advance(50, 100)
+    assert "zaken vergelijken" in terminal.getvalue() and "/100" in terminal.getvalue()

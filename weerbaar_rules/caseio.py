@@ -1,37 +1,81 @@
-"""Reading case files (JSON or YAML, one case; a directory or JSON-lines file for a batch)."""
+"""Reading case files: JSON or YAML, one case per file, or one per line of a JSON-lines file.
+
+`load_case` is the library's way to read a case the way `rules evaluate` does:
+every problem is a `CaseError` whose message names the file, the line and the
+field, says what is allowed, and never repeats the value that was given (it
+may be a name, an address or a BSN typed into the wrong field).
+"""
 
 from __future__ import annotations
 
-import json
+import difflib
+import functools
+import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import CaseError
+from .errors import CaseError, merge_typos, validation_message
 from .model import Case
-from .yamlio import Located, MAX_DEPTH, _depth, load
+from .safetext import masked, one_line
+from .yamlio import Located, display_name, load, parse_json, place
 
-
-def _place(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(hele bestand)"
+_QUOTED = re.compile(r"'([^']*)'")
 
 
 def _message(error: Any) -> str:
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return "onbekend veld (een typefout laat een feit stilletjes wegvallen)"
-    if kind == "missing":
-        return "verplicht veld ontbreekt"
-    if kind == "enum":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"ongeldige waarde {error.get('input')!r}; toegestaan: {expected}"
-    if kind.startswith("date"):
-        return f"ongeldige datum {error.get('input')!r} (verwacht JJJJ-MM-DD, een bestaande datum)"
-    return error["msg"].removeprefix("Value error, ")
+    message = validation_message(error)
+    if error["type"] in ("value_error", "assertion_error"):
+        # our own checks quote what they found (e.g. an unknown information id): keep at most a masked prefix
+        message = _QUOTED.sub(lambda m: masked(m.group(1)), message)
+    return one_line(message)
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    return Case.model_json_schema()
+
+
+def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+    """The field names the case model allows in the object at `loc` (for "bedoelde je …?")."""
+    schema = _schema()
+    defs = schema.get("$defs", {})
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        for _ in range(10):
+            if "$ref" in node:
+                node = defs.get(node["$ref"].rsplit("/", 1)[-1], {})
+            elif "anyOf" in node:
+                real = [option for option in node["anyOf"] if option.get("type") != "null"]
+                if len(real) != 1:
+                    return node
+                node = real[0]
+            else:
+                break
+        return node
+
+    node = resolve(schema)
+    for part in loc:
+        node = resolve(node.get("items", {}) if isinstance(part, int) else node.get("properties", {}).get(part, {}))
+    return list(node.get("properties", {}))
+
+
+def _suggest(errors: list[Any]) -> list[Any]:
+    """An unknown key close to an allowed one gets `bedoeld`, also when that field is optional.
+
+    `merge_typos` only sees missing required fields; in a case most fields are
+    optional, and a misspelt one would silently drop a fact (locatie.typ).
+    """
+    out = []
+    for error in errors:
+        loc = tuple(error.get("loc") or ())
+        if error.get("type") == "extra_forbidden" and not error.get("bedoeld") and loc and isinstance(loc[-1], str):
+            close = difflib.get_close_matches(loc[-1], _fields_at(loc[:-1]), n=1, cutoff=0.75)
+            if close:
+                error = {**error, "bedoeld": close[0]}
+        out.append(error)
+    return out
 
 
 def validate(data: Any, where: str, located: Located | None = None) -> Case:
@@ -41,42 +85,30 @@ def validate(data: Any, where: str, located: Located | None = None) -> Case:
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        errors = _suggest(merge_typos(exc.errors()))
+        first = errors[0]
         loc = tuple(first["loc"])
-        line = located.line_at(loc) if located else None
-        prefix = f"{where}:{line}" if line else where
-        more = f" (en {len(exc.errors()) - 1} andere fout(en))" if len(exc.errors()) > 1 else ""
-        raise CaseError(f"{prefix}: {_place(loc)}: {_message(first)}{more}") from None
+        position = located.position_at(loc) if located else None
+        prefix = where if position is None else f"{where}:{position[0]}" + (f":{position[1]}" if position[1] else "")
+        more = f" (en {len(errors) - 1} andere fout(en))" if len(errors) > 1 else ""
+        raise CaseError(f"{prefix}: {place(loc)}: {_message(first)}{more}") from None
 
 
 def load_case(path: str | Path) -> Case:
+    """Read and validate one case file (`.json`, else YAML; `-` reads standard input).
+
+    Raises `CaseError` with one line naming the file, the line and the field for
+    anything that is not a valid case: malformed JSON or YAML, duplicate keys,
+    anchors, unknown fields, wrong values or types, dates that do not exist,
+    more than 20 MB or 64 levels.
+    """
     path = Path(path)
-    located = load(path, CaseError)
-    return validate(located.data, str(path), located)
+    located = load(path, CaseError, aliases=False)
+    return validate(located.data, display_name(path), located)
 
 
-def iter_cases(path: str | Path) -> Iterator[tuple[str, Case]]:
-    """Cases of a batch: every .json/.yaml file in a directory (sorted), or every line of a .jsonl file."""
-    path = Path(path)
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix in (".json", ".yaml", ".yml") and not p.name.endswith(".verwacht.yaml"))
-        for file in files:
-            yield str(file), load_case(file)
-        return
-    if path.suffix == ".jsonl":
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                where = f"{path}:{number}"
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise CaseError(f"{where}:{exc.colno}: ongeldige JSON: {exc.msg}") from None
-                except RecursionError:
-                    raise CaseError(f"{where}: te diep genest") from None
-                if _depth(data, MAX_DEPTH) > MAX_DEPTH:
-                    raise CaseError(f"{where}: te diep genest")
-                yield where, validate(data, where)
-        return
-    yield str(path), load_case(path)
+def case_from_json(text: str, where: str, line: int) -> Case:
+    """One case from a line of a JSON-lines file: errors name `where:line`."""
+    data = parse_json(text, where, CaseError, first_line=line)
+    located = Located(Path(where), data, {}, [], json_text=text, first_line=line)
+    return validate(data, where, located)

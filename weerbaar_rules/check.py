@@ -38,9 +38,10 @@ from pydantic import BaseModel, ValidationError
 from . import backend
 from . import conditions as cond
 from .compiler import _INVERSE, compile_ruleset
-from .errors import EvaluationError, RulesetError
+from .errors import RulesetError, WeerbaarError, merge_typos, validation_message
 from .model import Case
 from .ruleset import (
+    CONCLUSION_KINDS,
     Citation,
     Instrument,
     RawRule,
@@ -51,7 +52,7 @@ from .ruleset import (
     period_findings,
     ruleset_files,
 )
-from .yamlio import Located, load
+from .yamlio import Located, load, place
 
 Level = Literal["fout", "waarschuwing"]
 ERROR: Level = "fout"
@@ -97,6 +98,52 @@ class _Collected:
     citations: list[tuple[Citation, str]] = field(default_factory=list)
     has_meta: bool = False
     has_information: bool = False
+    broken: _Broken = field(default_factory=lambda: _Broken())
+
+
+@dataclass
+class _Broken:
+    """What the rules that could not be read would still say (read from their raw YAML, best effort).
+
+    A misspelt key drops a rule; without this, every fact it derives, every
+    instrument it makes available and every rule downstream would be reported
+    too: one typo, twenty errors. Counting these as present keeps one error.
+    """
+
+    ids: set[str] = field(default_factory=set)
+    derives: set[str] = field(default_factory=set)
+    concludes: set[tuple[str, str]] = field(default_factory=set)  # (conclusion kind, instrument)
+    uses_derived: set[str] = field(default_factory=set)
+    uses_params: set[str] = field(default_factory=set)
+
+    def add(self, raw: Any) -> None:
+        if not isinstance(raw, dict):
+            return
+        if isinstance(raw.get("id"), str):
+            self.ids.add(raw["id"])
+        then = raw.get("then")
+        for conclusion in then if isinstance(then, list) else []:
+            for kind in CONCLUSION_KINDS if isinstance(conclusion, dict) else ():
+                value = conclusion.get(kind)
+                if kind == "derive" and isinstance(value, str):
+                    self.derives.add(value)
+                elif kind in ("require", "weigh") and value:
+                    targets = conclusion.get("instrument")
+                    names = targets if isinstance(targets, list) else [targets]
+                    self.concludes.update((kind, name) for name in names if isinstance(name, str))
+                elif isinstance(value, str):
+                    self.concludes.add((kind, value))
+        stack = [raw.get("when")]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if isinstance(node.get("derived"), str):
+                    self.uses_derived.add(node["derived"])
+                if isinstance(node.get("param"), str):
+                    self.uses_params.add(node["param"])
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
 
 
 def _split_where(message: str) -> tuple[str, str]:
@@ -107,14 +154,13 @@ def _split_where(message: str) -> tuple[str, str]:
 
 def _validation_findings(located: Located, exc: ValidationError, prefix: tuple[Any, ...], rule_id: str | None) -> list[Finding]:
     findings = []
-    for error in exc.errors():
+    for error in merge_typos(exc.errors()):
         loc = prefix + tuple(error["loc"])
         line = located.line_at(loc)
         where = f"{located.path}:{line}" if line else str(located.path)
-        place = ".".join(str(p) for p in loc)
         kind = "bron" if "grondslag" in loc else "schema"
         rule = f"regel {rule_id}: " if rule_id else ""
-        findings.append(Finding(ERROR, where, f"{rule}{place}: {error['msg'].removeprefix('Value error, ')}", kind))
+        findings.append(Finding(ERROR, where, f"{rule}{place(loc)}: {validation_message(error)}", kind))
     return findings
 
 
@@ -149,6 +195,7 @@ def _read_files(directory: Path) -> tuple[_Collected, list[Finding], list[tuple[
                 rule = RawRule.model_validate(raw)
             except ValidationError as exc:
                 findings += _validation_findings(located, exc, ("rules", index), rule_id if isinstance(rule_id, str) else None)
+                got.broken.add(raw)
                 continue
             raws.append((rule, located, index))
         if parsed is None:
@@ -179,6 +226,7 @@ def _read_files(directory: Path) -> tuple[_Collected, list[Finding], list[tuple[
         except RulesetError as exc:
             where, message = _split_where(str(exc))
             findings.append(Finding(ERROR, where, message, "veld"))
+            got.broken.add(located.data["rules"][index])
     return got, findings, raws
 
 
@@ -188,8 +236,9 @@ def _read_files(directory: Path) -> tuple[_Collected, list[Finding], list[tuple[
 def _reference_findings(got: _Collected) -> list[Finding]:
     findings = []
     rules = got.rules
-    derivable = {name for rule in rules for name in rule.derives}
-    ids = {rule.id for rule in rules}
+    broken = got.broken
+    derivable = {name for rule in rules for name in rule.derives} | broken.derives
+    ids = {rule.id for rule in rules} | broken.ids
     for rule in rules:
         for other in rule.overrides:
             if other not in ids:
@@ -207,14 +256,14 @@ def _reference_findings(got: _Collected) -> list[Finding]:
         where, text = _split_where(message)
         findings.append(Finding(ERROR if is_error else WARNING, where, text, "geldigheid"))
     for inst_id, (_, where) in sorted(got.instruments.items()):
-        kinds = {c.kind for r in rules for c in r.then if inst_id in c.targets}
+        kinds = {c.kind for r in rules for c in r.then if inst_id in c.targets} | {k for k, name in broken.concludes if name == inst_id}
         if "available" not in kinds:
             findings.append(Finding(ERROR, where, f"instrument '{inst_id}': geen enkele regel maakt het beschikbaar (available)", "verwijzing"))
         elif "suitable" not in kinds:
             findings.append(
                 Finding(WARNING, where, f"instrument '{inst_id}' wordt nooit aanbevolen: geen regel noemt het passend (suitable)", "ongebruikt")
             )
-    used = {name for rule in rules for name, _ in cond.derived_refs(rule.when)}
+    used = {name for rule in rules for name, _ in cond.derived_refs(rule.when)} | broken.uses_derived
     for rule in rules:
         for name in rule.derives:
             if name not in used:
@@ -223,7 +272,7 @@ def _reference_findings(got: _Collected) -> list[Finding]:
 
 
 def _parameter_use_findings(got: _Collected, raws: list[tuple[RawRule, Located, int]]) -> list[Finding]:
-    used: set[str] = set()
+    used: set[str] = set(got.broken.uses_params)
 
     def visit(node: Any) -> None:
         if isinstance(node, dict):
@@ -531,13 +580,16 @@ def _branches(rule: Rule) -> list[list[Lit]] | None:
 
 
 def _derivable_per_segment(
-    rules: list[Rule], segments: list[tuple[dt.date | None, dt.date | None]], fixed: bool, params: dict[str, Any]
+    rules: list[Rule], segments: list[tuple[dt.date | None, dt.date | None]], fixed: bool, params: dict[str, Any], given: frozenset[str]
 ) -> list[frozenset[str]]:
-    """Per stretch of time, the derived facts some case can make hold (least fixpoint, positive dependencies)."""
+    """Per stretch of time, the derived facts some case can make hold (least fixpoint, positive dependencies).
+
+    `given`: facts derived by rules that could not be read; assumed derivable, so their typo is one error, not a chain.
+    """
     result = []
     for segment in segments:
         active = [r for r in rules if _in_force_during(r, segment)]
-        known: set[str] = set()
+        known: set[str] = set(given)
         changed = True
         while changed:
             changed = False
@@ -553,11 +605,11 @@ def _derivable_per_segment(
     return result
 
 
-def _never_fire_findings(rules: list[Rule], params: dict[str, Any]) -> list[Finding]:
+def _never_fire_findings(rules: list[Rule], params: dict[str, Any], given: frozenset[str] = frozenset()) -> list[Finding]:
     findings: list[Finding] = []
     segments = _segments(rules)
-    relaxed = _derivable_per_segment(rules, segments, False, params)
-    strict = _derivable_per_segment(rules, segments, True, params)
+    relaxed = _derivable_per_segment(rules, segments, False, params, given)
+    strict = _derivable_per_segment(rules, segments, True, params, given)
     for rule in rules:
         branches = _branches(rule)
         if branches is None:
@@ -686,7 +738,7 @@ def _expand(condition: cond.Condition, derivers: dict[str, list[cond.Condition]]
     return condition
 
 
-def _overlap(first: Rule, second: Rule, derivers: dict[str, list[cond.Condition]]) -> bool:
+def _overlap(first: Rule, second: Rule, derivers: dict[str, list[cond.Condition]], unreadable: frozenset[str]) -> bool:
     van = max((d for d in (first.geldig_van, second.geldig_van) if d), default=None)
     tot = min((d for d in (first.geldig_tot, second.geldig_tot) if d), default=None)
     if van and tot and tot < van:
@@ -694,6 +746,8 @@ def _overlap(first: Rule, second: Rule, derivers: dict[str, list[cond.Condition]
     scope = _Scope(fixed_params=False)
     for depth in (3, 0):
         both = cond.All((_expand(first.when, derivers, depth), _expand(second.when, derivers, depth)))
+        if unreadable and any(name in unreadable for name, _ in cond.derived_refs(both)):
+            return False  # rests on a rule that could not be read: no claim either way
         try:
             branches = _dnf(both)
         except _TooBig:
@@ -702,7 +756,7 @@ def _overlap(first: Rule, second: Rule, derivers: dict[str, list[cond.Condition]
     return True
 
 
-def _conflict_findings(rules: list[Rule]) -> list[Finding]:
+def _conflict_findings(rules: list[Rule], unreadable: frozenset[str] = frozenset()) -> list[Finding]:
     derivers: dict[str, list[cond.Condition]] = {}
     for rule in rules:
         for name in rule.derives:
@@ -719,7 +773,7 @@ def _conflict_findings(rules: list[Rule]) -> list[Finding]:
                     continue
                 if granting.id in excluding.overrides or excluding.id in granting.overrides:
                     continue
-                if _overlap(granting, excluding, derivers):
+                if _overlap(granting, excluding, derivers, unreadable):
                     findings.append(
                         Finding(
                             WARNING,
@@ -741,6 +795,23 @@ def _order(finding: Finding) -> tuple[Any, ...]:
     return (path, line, finding.level != ERROR, finding.kind, finding.message)
 
 
+def _load_findings(directory: Path, profile: str | Path | None, known: set[str]) -> tuple[list[Finding], list[Rule]]:
+    """Load and compile the ruleset the way `rules evaluate` does, so check fails on whatever evaluate fails on.
+
+    Every compiled stratum is handed to durable_rules now: it creates (and can
+    refuse) a ruleset only when asked, which would otherwise be at the first case.
+    """
+    try:
+        ruleset = load_ruleset(directory, profile)
+        for stratum in compile_ruleset(ruleset).strata:
+            backend.prepare(stratum.name, stratum.definition)
+    except WeerbaarError as exc:
+        where, message = _split_where(str(exc))
+        finding = Finding(ERROR, where or str(profile or directory), message, "laden")
+        return ([] if finding.message in known else [finding]), []
+    return [], list(ruleset.rules)
+
+
 def check_directory(directory: str | Path, profile: str | Path | None = None) -> list[Finding]:
     """Every finding for a ruleset directory (and optionally a municipal profile on top), errors first per place."""
     directory = Path(directory)
@@ -754,18 +825,12 @@ def check_directory(directory: str | Path, profile: str | Path | None = None) ->
     findings += _citation_findings(got)
     rules = got.rules
     if not any(f.level == ERROR for f in findings) or profile is not None:
-        try:
-            ruleset = load_ruleset(directory, profile)
-            for stratum in compile_ruleset(ruleset).strata:
-                backend.prepare(stratum.name, stratum.definition)  # what durable_rules refuses shows now, not at the first case
-            rules = list(ruleset.rules)
-        except (RulesetError, EvaluationError) as exc:
-            where, message = _split_where(str(exc))
-            finding = Finding(ERROR, where or str(profile or directory), message, "laden")
-            if finding.message not in {f.message for f in findings}:
-                findings.append(finding)
-    findings += _never_fire_findings(rules, {name: value for name, (value, _) in got.parameters.items()})
-    findings += _conflict_findings(rules)
+        loaded, complete = _load_findings(directory, profile, {f.message for f in findings})
+        findings += loaded
+        rules = complete or rules
+    unreadable = frozenset(got.broken.derives)
+    findings += _never_fire_findings(rules, {name: value for name, (value, _) in got.parameters.items()}, unreadable)
+    findings += _conflict_findings(rules, unreadable)
     findings += split_item_findings(rules)
     unique: dict[tuple[str, str, str], Finding] = {}
     for finding in findings:

@@ -1,52 +1,41 @@
-"""The `rules` command line: evaluate, explain, schema, test.
+"""The `rules` command line: evaluate, explain, schema, test, check, diff.
 
 Every expected failure is a `WeerbaarError`: one line on stderr naming the file
-and place, exit code 2 for bad input and 1 otherwise, never a traceback.
-Output goes to a temporary file first, so nothing is half-written.
+and place, exit code 2 for bad input and 1 otherwise, never a traceback
+(docs/cli.md lists the exit codes). Case-supplied text in that line is made
+safe (no newline or escape sequence can forge a second line). Output goes to a
+temporary file first, so nothing is half-written, and a batch streams its
+lines in input order (weerbaar_rules/batch.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
+import signal
 import sys
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from types import FrameType
+from typing import Any
 
 import click
 
-from .errors import CaseError, ProfileError, WeerbaarError
+from . import click_nl
+from .errors import CaseError, WeerbaarError
+from .render import FORMATS
+from .resources import national_rules, profile_path
+from .safetext import one_line
 
-FORMATS = ("text", "json", "md", "dot", "svg", "png")
-REPO_RULES = Path(__file__).resolve().parent.parent / "rulesets" / "nl"
+click_nl.install()
 
 
 def default_rules() -> Path:
-    env = os.environ.get("WEERBAAR_REGELS")
-    if env:
-        return Path(env)
-    local = Path("rulesets/nl")
-    return local if local.is_dir() else REPO_RULES
-
-
-def profile_path(rules: Path, gemeente: str | None, profiel: Path | None) -> Path | None:
-    """`--profiel FILE` wins; else `--gemeente NAME` (or the case's gemeente) names rulesets/gemeenten/NAME.yaml."""
-    if profiel is not None:
-        return profiel
-    if not gemeente:
-        return None
-    directory = rules.parent / "gemeenten"
-    path = directory / f"{gemeente}.yaml"
-    if not path.is_file():  # the case may spell the municipality as people write it: "Strengdam", "Den Haag"
-        path = directory / f"{'_'.join(gemeente.lower().replace('-', ' ').split())}.yaml"
-    if not path.is_file():
-        known = sorted(p.stem for p in directory.glob("*.yaml")) if directory.is_dir() else []
-        raise ProfileError(f"onbekend gemeenteprofiel '{gemeente}' (beschikbaar: {', '.join(known) or 'geen'})")
-    return path
+    """The ruleset used without --regels: WEERBAAR_REGELS, else the national rules that ship with the package."""
+    return national_rules()
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -55,27 +44,44 @@ def _parse_date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CaseError(f"--peildatum: ongeldige datum '{value}' (verwacht JJJJ-MM-DD)") from None
+        raise CaseError(f"--peildatum: ongeldige datum '{one_line(value, 40)}' (verwacht JJJJ-MM-DD)") from None
 
 
 def write_output(data: str | bytes, output: Path | None) -> None:
-    """Write atomically: a failure never leaves a half-written file."""
+    """To stdout, or atomically to `output` (see weerbaar_rules/output.py for what is refused)."""
+    payload = data if isinstance(data, bytes) else data.encode("utf-8")
     if output is None:
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-        else:
-            sys.stdout.write(data)
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
         return
-    directory = output.parent if str(output.parent) else Path(".")
-    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".rules-", suffix=".tmp")
+    from .output import write_file
+
+    write_file(output, payload)
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP (timeout, cron, systemd): unwind so that temporary files and workers are cleaned up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise Stopped(signum)
+
+
+@contextmanager
+def _stoppable() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, _stop) for signum in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        payload = data if isinstance(data, bytes) else data.encode("utf-8")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -83,17 +89,24 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with _stoppable():
+                return func(*args, **kwargs)
         except WeerbaarError as exc:
-            click.echo(f"fout: {exc}", err=True)
+            click.echo(f"fout: {one_line(exc)}", err=True)
             sys.exit(exc.exit_code)
+        except Stopped as exc:
+            click.echo(f"afgebroken ({signal.Signals(exc.signum).name}); er is niets half geschreven", err=True)
+            sys.exit(128 + exc.signum)
         except KeyboardInterrupt:
             click.echo("afgebroken", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except Exception as exc:  # a bug of ours: still one line, and set WEERBAAR_DEBUG=1 for the traceback
             if os.environ.get("WEERBAAR_DEBUG"):
                 raise
-            click.echo(f"interne fout ({type(exc).__name__}): {exc} — meld dit; WEERBAAR_DEBUG=1 toont de details", err=True)
+            click.echo(f"interne fout ({type(exc).__name__}): {one_line(exc, 300)} — meld dit; WEERBAAR_DEBUG=1 toont de details", err=True)
             sys.exit(1)
 
     wrapper.__name__ = func.__name__
@@ -117,112 +130,124 @@ def engine_for(rules: Path, profile: Path | None) -> Any:
     if key not in _engines:
         engine = Engine.from_directory(rules, profile=profile)
         for warning in engine.ruleset.warnings:
-            click.echo(f"waarschuwing: {warning}", err=True)
+            click.echo(f"waarschuwing: {one_line(warning)}", err=True)
         _engines[key] = engine
     return _engines[key]
 
 
-def render(decision: Any, fmt: str, volledig: bool) -> str | bytes:
-    from . import render as r
-
-    if fmt == "json":
-        return r.to_json(decision)
-    if fmt == "md":
-        return r.to_markdown(decision)
-    if fmt == "text":
-        return r.to_text(decision, volledig=volledig)
-    from . import dot
-
-    return dot.render(decision, fmt, volledig=volledig)
-
-
 rules_option = click.option(
-    "--regels", "rules", type=click.Path(path_type=Path), default=None, help="Map met de landelijke regels (standaard rulesets/nl)."
+    "--regels", "rules", type=click.Path(path_type=Path), default=None, metavar="MAP",
+    help="Map met de landelijke regels (standaard de meegeleverde regels, of WEERBAAR_REGELS).",
 )
-gemeente_option = click.option("--gemeente", default=None, help="Gemeenteprofiel uit rulesets/gemeenten/NAAM.yaml.")
-profiel_option = click.option("--profiel", type=click.Path(path_type=Path), default=None, help="Pad naar een profielbestand.")
-peildatum_option = click.option("--peildatum", default=None, help="Pas het recht toe dat op deze datum gold (JJJJ-MM-DD).")
+gemeente_option = click.option("--gemeente", default=None, metavar="NAAM", help="Gemeenteprofiel uit de profielcatalogus (naast de regels: gemeenten/).")
+profiel_option = click.option("--profiel", type=click.Path(path_type=Path), default=None, metavar="PAD", help="Pad naar een profielbestand buiten de catalogus.")
+peildatum_option = click.option("--peildatum", default=None, metavar="DATUM", help="Pas het recht toe dat op deze datum gold (JJJJ-MM-DD).")
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.argument("path", type=click.Path(path_type=Path), metavar="ZAAK")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Uitvoer (standaard text; json voor een batch).")
 @rules_option
 @gemeente_option
 @profiel_option
 @peildatum_option
 @click.option("--volledig", is_flag=True, help="Toon ook wat niet relevant is voor de aanbeveling.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, help="Schrijf naar dit bestand.")
-@click.option("--jobs", "-j", type=int, default=0, help="Processen voor een batch (standaard: alle kernen).")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, metavar="PAD", help="Schrijf naar dit bestand (batch met text/md/dot/svg/png: naar deze map, een rapport per zaak).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="AANTAL", help="Processen voor een batch (standaard en hoogstens: het aantal kernen).")
 @guarded
 def evaluate(
     path: Path,
-    fmt: str,
+    fmt: str | None,
     rules: Path | None,
     gemeente: str | None,
     profiel: Path | None,
     peildatum: str | None,
     volledig: bool,
     output: Path | None,
-    jobs: int,
+    jobs: int | None,
 ) -> None:
-    """Beoordeel een zaak (JSON/YAML), of een batch: een map of een JSON-lines-bestand (een besluit per regel)."""
+    """Beoordeel een zaak (JSON/YAML; - leest stdin), of een batch: een map of een JSON-lines-bestand."""
     from .caseio import load_case
+    from .render import rendered
+    from .yamlio import STDIN, display_name
 
     rules = rules or default_rules()
     day = _parse_date(peildatum)
-    if path.is_dir() or path.suffix == ".jsonl":
-        if fmt not in ("json", "text"):
-            raise CaseError(f"{path}: een batch geeft JSON-lines; --format {fmt} kan alleen voor een enkele zaak")
-        write_output("".join(batch(path, rules, gemeente, profiel, day, jobs)), output)
+    if str(path) != STDIN and (path.is_dir() or path.suffix.lower() == ".jsonl"):  # a batch (weerbaar_rules/batch.py)
+        evaluate_batch(path, rules, gemeente, profiel, day, fmt or "json", volledig, output, jobs)
         return
+    if output is not None:
+        from .output import check_target
+
+        check_target(output)  # refuse a bad target before the work
     case = load_case(path)
-    engine = engine_for(rules, profile_path(rules, gemeente or case.gemeente, profiel))
+    engine = engine_for(rules, profile_path(rules, gemeente, profiel, case.gemeente, display_name(path)))
     decision = engine.evaluate(case, peildatum=day)
-    write_output(render(decision, fmt, volledig), output)
+    write_output(rendered(decision, fmt or "text", volledig), output)
 
 
 # -- batch --------------------------------------------------------------------
 
-_worker_engine: Any = None
 
-
-def _init_worker(rules: str, profile: str | None) -> None:
-    global _worker_engine
-    from .evaluation import Engine
-
-    _worker_engine = Engine.from_directory(rules, profile=profile)
-
-
-def _evaluate_chunk(chunk: list[tuple[str, str]], day: str | None) -> list[str]:
-    from .model import Case
-    from .render import to_json_line
-
-    out = []
-    for _, data in chunk:
-        case = Case.model_validate_json(data)
-        out.append(to_json_line(_worker_engine.evaluate(case, peildatum=dt.date.fromisoformat(day) if day else None)))
-    return out
-
-
-def batch(path: Path, rules: Path, gemeente: str | None, profiel: Path | None, day: dt.date | None, jobs: int) -> Iterator[str]:
-    """Evaluate many cases on all cores; output keeps the input order. One profile for the whole batch."""
-    from .caseio import iter_cases
+def evaluate_batch(
+    path: Path,
+    rules: Path,
+    gemeente: str | None,
+    profiel: Path | None,
+    day: dt.date | None,
+    fmt: str,
+    volledig: bool,
+    output: Path | None,
+    jobs: int | None,
+) -> None:
+    """Evaluate every case of a batch; exit 2 when any record was bad (each has its error line)."""
+    from . import batch
+    from .output import AtomicFile, report_directory
+    from .progress import progress
 
     profile = profile_path(rules, gemeente, profiel)
-    engine_for(rules, profile)  # fail fast on a bad ruleset, before starting processes
-    cases = [(where, case.model_dump_json()) for where, case in iter_cases(path)]
-    workers = jobs or os.cpu_count() or 1
-    size = max(1, min(200, len(cases) // (workers * 4) or 1))
-    chunks = [cases[i : i + size] for i in range(0, len(cases), size)]
-    show = sys.stderr.isatty()
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(rules), str(profile) if profile else None)) as pool:
-        futures = [pool.submit(_evaluate_chunk, chunk, day.isoformat() if day else None) for chunk in chunks]
-        with click.progressbar(length=len(cases), label="zaken", file=sys.stderr if show else open(os.devnull, "w")) as bar:
-            for future, chunk in zip(futures, chunks):
-                lines = future.result()
-                bar.update(len(chunk))
-                yield from lines
+    engine = engine_for(rules, profile)  # fail fast on a bad ruleset, before starting processes
+    reports = fmt != "json"
+    if reports and output is None:
+        raise CaseError(f"{path}: --format {fmt} over een batch schrijft een rapport per zaak: geef met -o een map (of gebruik --format json)")
+    if not path.exists():
+        raise CaseError(f"{path}: bestand bestaat niet")
+    settings = batch.Settings(
+        rules=str(rules),
+        profile=str(profile) if profile else None,
+        fixed_profile=bool(gemeente or profiel),
+        peildatum=day.isoformat() if day else None,
+        fmt=fmt,
+        volledig=volledig,
+        report_dir=str(report_directory(output)) if reports and output is not None else None,
+        jsonl=None if path.is_dir() else str(path),
+    )
+    workers = min(jobs or os.cpu_count() or 1, os.cpu_count() or 1)
+    sink = AtomicFile(output) if output is not None and not reports else None
+
+    def write(line: str) -> None:
+        if sink:
+            sink.write(line.encode("utf-8"))
+        else:
+            sys.stdout.write(line)
+
+    total = batch.count(path) if sys.stderr.isatty() else None
+    try:
+        with progress(total, "zaken") as advance:
+            summary = batch.run(
+                batch.records(path, fmt if reports else None), settings, workers, write, advance,
+                engines={settings.profile: engine},
+            )
+    except BaseException:
+        if sink:
+            sink.discard()
+        raise
+    if sink:
+        sink.commit()
+    sys.stdout.flush()
+    click.echo(summary.text(), err=True)
+    if summary.exit_code:
+        sys.exit(summary.exit_code)
 
 
 @main.command()
@@ -236,23 +261,24 @@ def schema(besluit: bool) -> None:
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
-@click.argument("instrument")
+@click.argument("path", type=click.Path(path_type=Path), metavar="ZAAK")
+@click.argument("instrument", required=False, metavar="[INSTRUMENT]")
 @rules_option
 @gemeente_option
 @profiel_option
 @peildatum_option
 @guarded
-def explain(path: Path, instrument: str, rules: Path | None, gemeente: str | None, profiel: Path | None, peildatum: str | None) -> None:
-    """Waarom wel of niet: leg de status van een instrument voor deze zaak uit."""
+def explain(path: Path, instrument: str | None, rules: Path | None, gemeente: str | None, profiel: Path | None, peildatum: str | None) -> None:
+    """Waarom wel of niet: leg de status van een instrument voor deze zaak uit (zonder INSTRUMENT: alle instrumenten en hun status)."""
     from .caseio import load_case
-    from .why import explain_instrument
+    from .why import explain_instrument, instrument_statuses
+    from .yamlio import display_name
 
     rules = rules or default_rules()
     case = load_case(path)
-    engine = engine_for(rules, profile_path(rules, gemeente or case.gemeente, profiel))
+    engine = engine_for(rules, profile_path(rules, gemeente, profiel, case.gemeente, display_name(path)))
     decision = engine.evaluate(case, peildatum=_parse_date(peildatum))
-    click.echo(explain_instrument(decision, instrument))
+    click.echo(explain_instrument(decision, instrument) if instrument else instrument_statuses(decision))
 
 
 @main.command("test")
@@ -364,28 +390,15 @@ def diff_command(
     """
     from .diff import default_jobs, diff, to_json, to_text
     from .evaluation import Engine
+    from .progress import progress
 
     engines = [Engine.from_directory(path, profile=profiel) for path in (old, new)]
     directories = corpus_dirs or tuple(d for d in (Path("cases"),) if d.is_dir())
     directories += tuple(d for d in (old / "scenarios", new / "scenarios") if d.is_dir() and d not in directories)
-    with _progress_bar("zaken vergelijken") as progress:
-        report = diff(engines[0], engines[1], directories, hypothesis_profile, aantal, max_verschillen, jobs or default_jobs(), zaad, progress)
+    with progress(None, "zaken vergelijken") as advance:
+        report = diff(engines[0], engines[1], directories, hypothesis_profile, aantal, max_verschillen, jobs or default_jobs(), zaad, advance)
     click.echo(to_json(report) if fmt == "json" else to_text(report, str(old), str(new)), nl=False)
     sys.exit(0 if report.safe else 1)
-
-
-@contextlib.contextmanager
-def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr when it is a terminal (rich); nothing otherwise, so pipes and logs stay clean."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 @main.command("serve")

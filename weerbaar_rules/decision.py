@@ -31,7 +31,7 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Escalation(_Out):
+class Escalation(_Out, json_schema_extra={"description": "Op welke trede van de escalatieladder van de gemeente deze zaak staat, en waarom."}):
     """Which step of the municipality's escalation ladder this case is on, and why."""
 
     trede: int
@@ -40,7 +40,7 @@ class Escalation(_Out):
     regel: str
 
 
-class OpenCheck(_Out):
+class OpenCheck(_Out, json_schema_extra={"description": "Een uitzondering die het instrument zou wegnemen als zij vaststaat, maar waarvan de feiten onbekend zijn: een punt om te controleren, geen blokkade (instrumenten.md §G). ontbrekende_feiten zijn de plaatsen in het zaakbestand die haar beslissen."}):
     """An exception that would take the instrument away if established, but whose facts are unknown.
 
     An exception never blocks a power while it is unknown (instrumenten.md §G);
@@ -52,7 +52,10 @@ class OpenCheck(_Out):
     ontbrekende_feiten: list[str]
 
 
-class InstrumentDecision(_Out):
+class InstrumentDecision(_Out, json_schema_extra={"description": "Eén instrument uit de catalogus voor deze zaak: status (aanbevolen, mogelijk, uitgesloten, onbeslist), bevoegd gezag, grondslag, de regels erachter, onvervulde voorwaarden, ontbrekende feiten, procedure en afwegingspunten."}):
+    """One catalogued instrument for one case: status (aanbevolen, mogelijk, uitgesloten, onbeslist), authority,
+    legal basis, the rules behind it, unmet conditions, missing facts, procedure and points to weigh."""
+
     id: str
     naam: str
     categorie: str
@@ -72,7 +75,7 @@ class InstrumentDecision(_Out):
     escalatie: Escalation | None = None
 
 
-class Receipt(_Out):
+class Receipt(_Out, json_schema_extra={"description": "Wat nodig is om het besluit later te reproduceren: regelset, profiel en engine met versie en hash."}):
     """What is needed to reproduce a decision later."""
 
     ruleset: str
@@ -85,7 +88,7 @@ class Receipt(_Out):
     engine_versie: str
 
 
-class FiringRecord(_Out):
+class FiringRecord(_Out, json_schema_extra={"description": "Eén regel die vuurde, in welke laag, op welke feiten; context noemt de run voor instrumenten met een andere informatiecontext."}):
     regel: str
     modus: str
     laag: int
@@ -93,7 +96,7 @@ class FiringRecord(_Out):
     context: str | None = None  # the run for instruments with another information context (e.g. "college"); None for the main run
 
 
-class InformationUse(_Out):
+class InformationUse(_Out, json_schema_extra={"description": "Mag deze informatie een besluit van dit bevoegd gezag, voor dit doel, dragen? (instrumenten.md §H)"}):
     """May this information carry a decision by this authority, for this purpose? (instrumenten.md §H)"""
 
     bevoegd: str
@@ -103,7 +106,7 @@ class InformationUse(_Out):
     instrumenten: list[str]
 
 
-class InformationVerdict(_Out):
+class InformationVerdict(_Out, json_schema_extra={"description": "Het oordeel over één stuk informatie: bron, grondslag en per bevoegd gezag en doel of het bruikbaar is."}):
     id: str
     bron: str | None
     grondslag: str | None
@@ -112,14 +115,14 @@ class InformationVerdict(_Out):
     gebruik: list[InformationUse] = []
 
 
-class SetAside(_Out):
+class SetAside(_Out, json_schema_extra={"description": "Een feit uit de zaak dat op de peildatum niet bestaat (later gedateerd, of alleen op latere informatie gebaseerd) of een negatieve bevinding."}):
     """A fact of the case that does not exist on the peildatum (dated later, or resting only on later information)."""
 
     feit: str
     reden: str
 
 
-class MissingFact(_Out):
+class MissingFact(_Out, json_schema_extra={"description": "Een onbekend feit dat instrumenten beslist (feit is de plaats in het zaakbestand, omschrijving de Nederlandse naam); kan_aanbeveling_veranderen zegt of de aanbeveling kan veranderen als het bekend wordt."}):
     """An unknown fact that decides instruments (``feit`` is its path in the case file, ``omschrijving`` its Dutch name).
 
     ``kan_aanbeveling_veranderen`` says whether one of those instruments could
@@ -132,7 +135,10 @@ class MissingFact(_Out):
     kan_aanbeveling_veranderen: bool
 
 
-class Decision(_Out):
+class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één zaak zoals rules evaluate --format json die geeft (docs/besluit.md): het ontvangstbewijs, de aanbeveling met toelichting, elk instrument, de informatie, de afvuringen en de verklarende graaf."}):
+    """The outcome for one case, as `rules evaluate --format json` prints it (docs/besluit.md): the receipt of
+    ruleset, profile and engine, the recommendation with its reasons, every instrument, and the decision graph."""
+
     schema_versie: str = SCHEMA_VERSION
     zaak_id: str
     peildatum: dt.date

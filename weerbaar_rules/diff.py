@@ -539,7 +539,7 @@ def diff(
 
     `jobs` processes evaluate the generated cases (1: in this process). With the
     `ci` profile the result is reproducible: the same seed, the same cases, the
-    same shrunk examples. `progress(done, total)` is called as cases are done.
+    same shrunk examples. `progress(n, total)` is called as each `n` more of `total` cases are done.
     """
     comparison = Comparison(old, new)
     changes = comparison.changes
@@ -594,21 +594,18 @@ def _generate(comparison: Comparison, examples: int, jobs: int, seed: int, progr
         return tally
     size = max(50, min(500, examples // (max(jobs, 1) * 8) or 1))
     ranges = [(start, min(start + size, examples)) for start in range(0, examples, size)]
-    done = 0
     if jobs <= 1:
         for start, stop in ranges:
             tally.merge(_run_range(start, stop))
-            done += stop - start
             if progress:
-                progress(done, examples)
+                progress(stop - start, examples)
         return tally
     with _pool(comparison, jobs, seed) as pool:
         futures = [pool.submit(_run_range, start, stop) for start, stop in ranges]
         for future, (start, stop) in zip(futures, ranges, strict=True):
             tally.merge(future.result())
-            done += stop - start
             if progress:
-                progress(done, examples)
+                progress(stop - start, examples)
     return tally
 
 

@@ -32,6 +32,7 @@ from .decision import Decision
 from .digraph import DiGraph
 from .errors import EvaluationError
 from .missing import could_become_recommended, missing_for_instrument
+from .safetext import unsafe
 
 FONT = "Helvetica"
 STATUS_FILL = {"aanbevolen": "#c8e6c9", "mogelijk": "#e3f2fd", "onbeslist": "#ffe0b2", "uitgesloten": "#eeeeee"}
@@ -48,18 +49,14 @@ MAX_MISSING_EDGES = 12
 AVG_BOX = "samenvatting:avg"
 LINE_WIDTH = 38
 
-_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)}
-
-
 def _clean(text: object) -> str:
-    """Text as it may appear in a picture: no control characters, no bidi overrides, one kind of newline."""
+    """Text as it may appear in a picture: no control or format characters (bidi overrides, zero-width), one kind of newline."""
     value = str(text).replace("\r\n", "\n").replace("\r", "\n")
     out = []
     for ch in value:
-        category = unicodedata.category(ch)
-        if ch == "\n" or category in ("Zl", "Zp"):
+        if ch == "\n" or unicodedata.category(ch) in ("Zl", "Zp"):
             out.append("\n")
-        elif category == "Cc" or ch in _BIDI:
+        elif unsafe(ch):
             out.append(" ")
         else:
             out.append(ch)

@@ -92,8 +92,16 @@ class Engine:
         ]
 
     @classmethod
-    def from_directory(cls, directory: str | Path, profile: str | Path | None = None, **kwargs: Any) -> "Engine":
-        return cls(load_ruleset(directory, profile), **kwargs)
+    def from_directory(cls, directory: str | Path | None = None, profile: str | Path | None = None, **kwargs: Any) -> "Engine":
+        """Load and compile a ruleset directory, optionally with a municipal profile (a YAML file) on top.
+
+        Without `directory`: the national rules that ship with the package (or
+        `WEERBAAR_REGELS`). Raises `RulesetError`/`ProfileError` naming file,
+        rule and line; compile once and reuse the engine for many cases.
+        """
+        from .resources import national_rules
+
+        return cls(load_ruleset(directory if directory is not None else national_rules(), profile), **kwargs)
 
     def citations(self, instrument: str, day: dt.date) -> tuple[dict[str, Any], ...]:
         """An instrument's legal basis as it stood on the peildatum, with links to the text then in force."""
@@ -109,7 +117,13 @@ class Engine:
     # -- running -------------------------------------------------------------
 
     def run(self, case: Case, peildatum: dt.date | None = None, usable_info: Mapping[str, bool] | None = None) -> Run:
-        """Run the strata once, with the information `usable_info` lets carry a decision (default: the burgemeester's, general purpose)."""
+        """Only the inference: every rule firing and derived fact for `case`, without assembling a decision.
+
+        For tools that need the raw firings (coverage, diff); `evaluate` is the
+        normal entry point. The peildatum argument overrides the case's own;
+        `usable_info` says which information may carry a conclusion (default:
+        the burgemeester's, general purpose; see `parts`).
+        """
         day = peildatum or case.peildatum or dt.date.today()
         if usable_info is None:
             usable_info = usable_items(case, MAIN, self.ruleset.information, day)
@@ -191,6 +205,12 @@ class Engine:
         return parts
 
     def evaluate(self, case: Case, peildatum: dt.date | None = None) -> Decision:
+        """The decision for one case: every instrument's status with its reasons, and the explained graph.
+
+        The law in force on `peildatum` (else the case's peildatum, else today)
+        is applied. Deterministic, and isolated from every other evaluation;
+        raises `EvaluationError` only when the rules run away.
+        """
         parts = self.parts(case, peildatum)
         return _decide(self, case, [(_Assembler(self, case, part.run), part) for part in parts])
 

@@ -15,7 +15,9 @@ import warnings
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .strictness import exact_types
 
 from .migrate import CaseFormatWarning, from_v1, is_v1
 
@@ -25,9 +27,10 @@ PERSON_REFERENCE = {"verwijst_naar": "betrokkenen"}
 
 
 class _Strict(BaseModel):
-    """Unknown fields are an error: a typo must never silently drop a fact."""
+    """Unknown fields are an error: a typo must never silently drop a fact; nor may a conversion invent one."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True, allow_inf_nan=False)
+    _exact_types = field_validator("*", mode="before")(exact_types)
 
 
 class LocatieType(StrEnum):

@@ -14,7 +14,8 @@ from typing import Any
 from .decision import Decision, InstrumentDecision
 from .digraph import DiGraph
 from .missing import BASIS_NAMES, CASE_FIELDS, ITEM_NAMES, SOURCE_NAMES
-from .why import exclusion_lines, missing_for, printable, support_facts
+from .safetext import one_line, printable
+from .why import exclusion_lines, missing_for, support_facts
 
 STATUS_ORDER = ("aanbevolen", "mogelijk", "onbeslist", "uitgesloten")
 STATUS_WORD = {
@@ -23,6 +24,22 @@ STATUS_WORD = {
     "onbeslist": "onbeslist",
     "uitgesloten": "uitgesloten",
 }
+
+
+FORMATS = ("text", "json", "md", "dot", "svg", "png")
+
+
+def rendered(decision: Decision, fmt: str, volledig: bool = False) -> str | bytes:
+    """The decision in one of FORMATS (svg and png as bytes, through Graphviz' dot)."""
+    if fmt == "json":
+        return to_json(decision)
+    if fmt == "md":
+        return to_markdown(decision)
+    if fmt == "text":
+        return to_text(decision, volledig=volledig)
+    from . import dot
+
+    return dot.render(decision, fmt, volledig=volledig)
 
 
 def to_json(decision: Decision) -> str:
@@ -109,7 +126,7 @@ def to_text(decision: Decision, volledig: bool = False) -> str:
             lines.append(f"  - {change['soort']} {change['onderwerp']}: {change['nieuw']}{old}")
     if decision.buiten_beschouwing:
         lines.append("")
-        lines.append("Buiten beschouwing (bestaan nog niet op de peildatum):")
+        lines.append("Buiten beschouwing (na de peildatum, of bij onderzoek niet aangetroffen):")
         for item in decision.buiten_beschouwing:
             lines.append(f"  - {item.feit}: {item.reden}")
     blocked = [v for v in decision.informatie if not v.bruikbaar]
@@ -187,7 +204,8 @@ def to_text(decision: Decision, volledig: bool = False) -> str:
         lines.append(f"Niet van toepassing: {len(hidden)} instrument(en); gebruik --volledig of 'rules explain' voor de reden.")
     lines.append("")
     lines.append(f"Ruleset-hash {r.ruleset_hash[:16]}…, engine {r.engine_versie}")
-    return printable("\n".join(lines)) + "\n"
+    # line by line: a newline or U+2028 in case text (a zaak_id, an information id) must not start a line of its own
+    return "\n".join(one_line(line) for line in lines) + "\n"
 
 
 # -- Markdown ---------------------------------------------------------------------
@@ -201,6 +219,16 @@ def _md(text: object) -> str:
     value = " ".join(printable(str(text)).split())
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+def _code(text: object) -> str:
+    """Text as a Markdown code span: literal (CommonMark has no escapes inside one), on one line, fenced by
+    more backticks than it contains."""
+    value = " ".join(printable(str(text)).split())
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
 
 
 def _md_link(label: str, url: str) -> str:
@@ -251,9 +279,9 @@ def to_markdown(decision: Decision) -> str:
     graph = decision.explanation
     instruments = _sorted(decision)
     out = [f"# Advies bestuurlijk instrument — zaak {_md(decision.zaak_id)}", ""]
-    meta = f"Peildatum {decision.peildatum.isoformat()}; regelset `{r.ruleset}` {_md(r.ruleset_versie)}"
+    meta = f"Peildatum {decision.peildatum.isoformat()}; regelset {_code(r.ruleset)} {_md(r.ruleset_versie)}"
     if r.profiel:
-        meta += f"; gemeentelijk profiel `{r.profiel}` {_md(r.profiel_versie or '')}"
+        meta += f"; gemeentelijk profiel {_code(r.profiel)} {_md(r.profiel_versie or '')}"
     else:
         meta += "; geen gemeentelijk profiel (landelijk modelbeleid)"
     out += [meta + ".", ""]
@@ -261,8 +289,8 @@ def to_markdown(decision: Decision) -> str:
     out += ["## Feiten", ""]
     out += _fact_sections(graph)
     if decision.buiten_beschouwing:
-        out += ["### Buiten beschouwing (bestaan nog niet op de peildatum)", ""]
-        out += [f"- `{_md(item.feit)}`: {_md(item.reden)}" for item in decision.buiten_beschouwing]
+        out += ["### Buiten beschouwing (na de peildatum, of bij onderzoek niet aangetroffen)", ""]
+        out += [f"- {_code(item.feit)}: {_md(item.reden)}" for item in decision.buiten_beschouwing]
         out.append("")
     out += ["### Informatie en grondslag (AVG)", ""]
     if not decision.informatie:
@@ -310,7 +338,7 @@ def to_markdown(decision: Decision) -> str:
         out += ["## Gemeentelijk beleid (afwijkingen van het landelijke model)", ""]
         for change in r.profiel_wijzigingen:
             old = f" (was {_md(change['oud'])})" if change.get("oud") is not None else ""
-            out.append(f"- {_md(change['soort'])} `{_md(change['onderwerp'])}`: {_md(change['nieuw'])}{old}")
+            out.append(f"- {_md(change['soort'])} {_code(change['onderwerp'])}: {_md(change['nieuw'])}{old}")
         out.append("")
 
     for status, heading, depends in (
@@ -344,7 +372,7 @@ def to_markdown(decision: Decision) -> str:
             out += [title, ""]
             for fact in group:
                 names = ", ".join(decision.instruments[i].naam for i in fact.instrumenten if i in decision.instruments)
-                out.append(f"- {_md(fact.omschrijving)} (`{_md(fact.feit)}`) — beslist over: {_md(names)}")
+                out.append(f"- {_md(fact.omschrijving)} ({_code(fact.feit)}) — beslist over: {_md(names)}")
             out.append("")
 
     excluded = [i for i in instruments if i.status == "uitgesloten"]
@@ -378,8 +406,8 @@ def to_markdown(decision: Decision) -> str:
         "",
         "---",
         "",
-        f"_Ontvangstbewijs: regelset `{r.ruleset}` {_md(r.ruleset_versie)}, hash `{r.ruleset_hash}`"
-        + (f", profiel `{r.profiel}` hash `{r.profiel_hash}`" if r.profiel else "")
+        f"_Ontvangstbewijs: regelset {_code(r.ruleset)} {_md(r.ruleset_versie)}, hash {_code(r.ruleset_hash)}"
+        + (f", profiel {_code(r.profiel)} hash {_code(r.profiel_hash)}" if r.profiel else "")
         + f", engine {_md(r.engine_versie)}._",
         "",
     ]

@@ -20,8 +20,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import conditions as cond
-from .errors import ProfileError, RulesetError
-from .yamlio import Located, load
+from .errors import ProfileError, RulesetError, merge_typos, validation_message
+from .safetext import one_line
+from .yamlio import Located, load, place
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.]*$"
 
@@ -484,7 +485,8 @@ class Ruleset:
 
 
 def _format_validation(located: Located, exc: ValidationError, error: type[RulesetError]) -> RulesetError:
-    first = exc.errors()[0]
+    errors = merge_typos(exc.errors())
+    first = errors[0]
     loc = tuple(first["loc"])
     line = located.line_at(loc)
     rule_id = None
@@ -494,11 +496,9 @@ def _format_validation(located: Located, exc: ValidationError, error: type[Rules
         except (KeyError, IndexError, TypeError, AttributeError):
             rule_id = None
     where = f"{located.path}:{line}" if line else str(located.path)
-    place = ".".join(str(p) for p in loc)
-    message = first["msg"].removeprefix("Value error, ")
-    rule_part = f" regel {rule_id}:" if rule_id else ""
-    more = f" (en {len(exc.errors()) - 1} andere fout(en))" if len(exc.errors()) > 1 else ""
-    return error(f"{where}:{rule_part} {place}: {message}{more}")
+    rule_part = f" regel {one_line(rule_id, 80)}:" if rule_id else ""
+    more = f" (en {len(errors) - 1} andere fout(en))" if len(errors) > 1 else ""
+    return error(f"{where}:{rule_part} {place(loc)}: {validation_message(first)}{more}")
 
 
 def _file_hash(paths: list[tuple[str, bytes]]) -> str:

@@ -17,10 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .caseio import load_case, validate
 from .decision import Decision, Status
-from .errors import CaseError
+from .errors import CaseError, merge_typos, validation_message
 from .model import Case
+from .resources import find_profile
 from .ruleset import SCENARIO_DIRS, Ruleset
-from .yamlio import load
+from .yamlio import load, place
 
 SUFFIX = ".verwacht.yaml"
 
@@ -141,8 +142,9 @@ def load_scenario(path: Path) -> Scenario:
     try:
         expected = Expectation.model_validate(located.data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise CaseError(f"{path}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+        first = merge_typos(exc.errors())[0]
+        line = located.line_at(tuple(first["loc"]))
+        raise CaseError(f"{path}:{line or 1}: {place(tuple(first['loc']))}: {validation_message(first)}") from None
     if expected.zaak is not None:
         case = validate(expected.zaak, f"{path}: zaak")
         name = path.name.removesuffix(".yaml")
@@ -227,9 +229,7 @@ def run_scenario(scenario: Scenario, rules: Path, engines: dict[tuple[str, str |
     profile_name = scenario.expected.profiel
     key = (str(rules), profile_name)
     if key not in engines:
-        profile = rules.parent / "gemeenten" / f"{profile_name}.yaml" if profile_name else None
-        if profile is not None and not profile.is_file():
-            raise CaseError(f"{scenario.source}: onbekend profiel '{profile_name}'")
+        profile = find_profile(profile_name, rules, f"{scenario.source}: profiel") if profile_name else None
         engines[key] = Engine.from_directory(rules, profile=profile)
     engine = engines[key]
     decision = engine.evaluate(scenario.case, peildatum=scenario.expected.peildatum)

@@ -10,13 +10,13 @@ so the report and `rules explain` always say the same thing.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from .decision import Decision, InstrumentDecision
 from .digraph import DiGraph
 from .errors import CaseError
 from .missing import missing_for_instrument
+from .safetext import one_line
 
 STATUS_TITLE = {
     "aanbevolen": "AANBEVOLEN",
@@ -25,14 +25,6 @@ STATUS_TITLE = {
     "uitgesloten": "UITGESLOTEN",
 }
 MAX_DEPTH = 4
-_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)}
-
-
-def printable(text: str) -> str:
-    """Text safe for a terminal: case data may hold escape sequences or bidi overrides that would fake output."""
-    return "".join(
-        ch if ch == "\n" or not (unicodedata.category(ch) == "Cc" or ch in _BIDI) else " " for ch in text
-    )
 
 
 def _citations(graph: DiGraph, node: str) -> str:
@@ -239,7 +231,18 @@ def explain_instrument(decision: Decision, instrument: str) -> str:
         lines += [f"  - {point}" for point in inst.afwegingspunten]
     lines.append("Bronnen:")
     lines += [f"  - {_source_label(s)}: {s['url']}" for s in inst.grondslag]
-    return printable("\n".join(lines))
+    # line by line: a newline in case text (an information id) must not start a line of its own
+    return "\n".join(one_line(line) for line in lines)
+
+
+def instrument_statuses(decision: Decision) -> str:
+    """`rules explain ZAAK` without an instrument: every instrument with its status, to choose one to explain."""
+    order = tuple(STATUS_TITLE)  # aanbevolen, mogelijk, onbeslist, uitgesloten: the reports' order
+    lines = [f"Zaak {decision.zaak_id}: instrumenten en hun status (rules explain ZAAK INSTRUMENT legt er een uit)", ""]
+    width = max(len(inst.id) for inst in decision.instrumenten)
+    for inst in sorted(decision.instrumenten, key=lambda i: (order.index(i.status), i.ingrijpendheid, i.id)):
+        lines.append(f"{STATUS_TITLE[inst.status].split(' (')[0]:<12} {inst.id:<{width}}  {inst.naam}")
+    return "\n".join(one_line(line) for line in lines)
 
 
 def _not_recommended(decision: Decision, inst: InstrumentDecision, suitable: bool) -> list[str]:

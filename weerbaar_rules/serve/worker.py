@@ -21,7 +21,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from ..errors import CaseError, ProfileError, WeerbaarError
+from ..errors import CaseError, WeerbaarError
 
 log = logging.getLogger("weerbaar_rules.serve")
 
@@ -89,19 +89,17 @@ class Worker:
     """The engines of one worker process, and the handling of one job at a time."""
 
     def __init__(self, settings: Settings) -> None:
-        from ..cli import engine_for, profile_path
+        from ..cli import engine_for
+        from ..resources import catalogue, profile_path
 
         self.settings = settings
         self.rules = Path(settings.rules)
         self.default_profile = profile_path(self.rules, settings.gemeente, Path(settings.profiel) if settings.profiel else None)
         self.base = engine_for(self.rules, None)
-        self.profiles = sorted(p.stem for p in self._profile_dir().glob("*.yaml")) if self._profile_dir().is_dir() else []
         # Compile every engine now, so no request pays for it (and so a broken profile stops the server at once).
-        self.engines = {name: engine_for(self.rules, profile_path(self.rules, name, None)) for name in self.profiles}
+        self.engines = {name: engine_for(self.rules, path) for name, path in catalogue(self.rules).items()}
+        self.profiles = list(self.engines)
         engine_for(self.rules, self.default_profile)
-
-    def _profile_dir(self) -> Path:
-        return self.rules.parent / "gemeenten"
 
     def info(self) -> dict[str, Any]:
         """What the front end shows in /api/versie: taken from the engines that answer."""
@@ -145,15 +143,15 @@ class Worker:
         return validate(located.data, name, located)
 
     def _engine(self, job: Job, case: Any) -> Any:
-        from ..cli import engine_for, profile_path
+        from ..cli import engine_for
+        from ..resources import find_profile
 
         # A request names a profile from the catalogue, never a path (that needs --profiel when starting the server).
-        name = job.gemeente or (None if self.default_profile else case.gemeente)
-        if name is None:
-            return engine_for(self.rules, self.default_profile)
-        if not name.strip() or any(ch in name for ch in "/\\.") or len(name) > 100:
-            raise ProfileError(f"gemeente: geen naam uit de profielcatalogus (beschikbaar: {', '.join(self.profiles) or 'geen'})")
-        return engine_for(self.rules, profile_path(self.rules, name, None))
+        if job.gemeente:
+            return engine_for(self.rules, find_profile(job.gemeente, self.rules, "gemeente"))
+        if case.gemeente and self.default_profile is None:
+            return engine_for(self.rules, find_profile(case.gemeente, self.rules, "zaak.gemeente", from_case=True))
+        return engine_for(self.rules, self.default_profile)
 
     def catalogue(self, day: dt.date) -> list[dict[str, Any]]:
         """The instruments as the law stood on `day` (authorities and legal bases are dated, like in a decision)."""
@@ -172,7 +170,7 @@ class Worker:
         ]
 
     def _handle(self, job: Job) -> Reply:
-        from ..cli import render
+        from ..render import rendered
 
         if job.kind == "catalogus":
             rows = self.catalogue(job.peildatum or dt.date.today())
@@ -184,7 +182,7 @@ class Worker:
         if job.kind == "uitleg":
             return self._explain(decision, str(job.options["instrument"]))
         fmt = {"beoordeling": "json"}.get(job.kind) or str(job.options["formaat"])
-        output = render(decision, fmt, bool(job.options.get("volledig", False)))
+        output = rendered(decision, fmt, bool(job.options.get("volledig", False)))
         return Reply(200, MEDIA_TYPES[fmt], output if isinstance(output, bytes) else output.encode("utf-8"))
 
     def _explain(self, decision: Any, instrument: str) -> Reply:
