@@ -29,8 +29,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from weerbaar_rules import Case, Engine  # noqa: E402
-from weerbaar_rules.model import (  # noqa: E402
+from weerbaar_rules import Case, Engine
+from weerbaar_rules.model import (
     ActiviteitType,
     Bron,
     Eigendom,

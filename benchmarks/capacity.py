@@ -26,11 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench import generate  # noqa: E402
+from bench import generate
 
-from weerbaar_rules import Case, Engine, backend  # noqa: E402
-from weerbaar_rules.errors import WeerbaarError  # noqa: E402
-from weerbaar_rules.ruleset import Ruleset, load_ruleset  # noqa: E402
+from weerbaar_rules import Case, Engine, backend
+from weerbaar_rules.errors import WeerbaarError
+from weerbaar_rules.ruleset import Ruleset, load_ruleset
 
 
 def copies(ruleset: Ruleset, times: int) -> Ruleset:

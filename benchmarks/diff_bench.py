@@ -26,8 +26,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from weerbaar_rules import Engine  # noqa: E402
-from weerbaar_rules.diff import GENERATED, diff  # noqa: E402
+from weerbaar_rules import Engine
+from weerbaar_rules.diff import GENERATED, diff
 
 CHANGED_RULE = "damocles.eerdere_waarschuwing"
 

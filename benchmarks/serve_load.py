@@ -34,9 +34,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.serve_support import Server, rules_command  # noqa: E402
-from weerbaar_rules import Case, Engine  # noqa: E402
-from weerbaar_rules.render import to_json  # noqa: E402
+from tests.serve_support import Server, rules_command
+from weerbaar_rules import Case, Engine
+from weerbaar_rules.render import to_json
 
 CASE = ROOT / "cases" / "drugshandel_woning_harddrugs.json"
 

@@ -98,15 +98,15 @@ def test_references_to_persons_must_resolve_and_never_echo_a_name() -> None:
 
 # -- the information gate -----------------------------------------------------------------------------
 
-import functools  # noqa: E402
+import functools
 
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import given, settings
 
-from weerbaar_rules import Engine  # noqa: E402
-from weerbaar_rules.testing import cases  # noqa: E402
-from weerbaar_rules.testing.invariants import check_lawful_information  # noqa: E402
+from weerbaar_rules import Engine
+from weerbaar_rules.testing import cases
+from weerbaar_rules.testing.invariants import check_lawful_information
 
-from .conftest import PROFILES, RULES  # noqa: E402
+from .conftest import PROFILES, RULES
 
 PROFILE_NAMES = sorted(p.stem for p in PROFILES.glob("*.yaml"))
 

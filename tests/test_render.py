@@ -88,7 +88,7 @@ def test_every_case_renders_to_valid_svg(engine: Engine, path: Path, volledig: b
     svg = run_dot(text)
     names = svg_nodes(svg)
     assert names and all(re.fullmatch(r"n\d+|rest", n) for n in names)
-    declared = re.findall(r"^\s+(n\d+|rest) \[", text, flags=re.M)
+    declared = re.findall(r"^\s+(n\d+|rest) \[", text, flags=re.MULTILINE)
     assert sorted(names) == sorted(declared)
 
 
@@ -112,9 +112,9 @@ def test_hostile_text_cannot_break_or_inject(engine: Engine) -> None:
         names = svg_nodes(svg)
         # No node named evil or x: the attempt stayed inside its label.
         assert all(re.fullmatch(r"n\d+|rest", n) for n in names), names
-        declared = re.findall(r"^\s+(n\d+|rest) \[", text, flags=re.M)
+        declared = re.findall(r"^\s+(n\d+|rest) \[", text, flags=re.MULTILINE)
         assert sorted(names) == sorted(declared)
-        edges = re.findall(r"^\s+(n\d+) -> (n\d+) \[", text, flags=re.M)
+        edges = re.findall(r"^\s+(n\d+) -> (n\d+) \[", text, flags=re.MULTILINE)
         assert len(edges) == len([line for line in text.splitlines() if " -> " in line and line.startswith("  n")])
         # The text is shown literally.
         root = ET.fromstring(svg)

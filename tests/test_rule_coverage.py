@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pytest
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent
 ALL_POWERS = ROOT / "fixtures" / "profiel_alle_gemeentelijke_bevoegdheden.yaml"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _engine(profile: str | None) -> Engine:
     return Engine.from_directory(RULES, profile=profile)
 

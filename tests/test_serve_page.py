@@ -42,12 +42,12 @@ if not (CHROMIUM and CHROMEDRIVER):
         )
     pytest.skip("no chromium and chromedriver (apt-get install chromium chromium-driver)", allow_module_level=True)
 
-from selenium import webdriver  # noqa: E402  (only with a browser to drive)
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 Browser = webdriver.Chrome
 

@@ -89,8 +89,8 @@ def test_every_enum_value_is_generated(model_cls: type[BaseModel], field: str, e
 
 def test_optional_facts_are_both_unknown_and_known() -> None:
     for attribute in ("minderjarigen", "beroepsgebruik", "openbaar_toegankelijk"):
-        assert _occurs(cases(STRESS_RULES), lambda c: getattr(c.locatie, attribute) is None)
-        assert _occurs(cases(STRESS_RULES), lambda c: getattr(c.locatie, attribute) is not None)
+        assert _occurs(cases(STRESS_RULES), lambda c, a=attribute: getattr(c.locatie, a) is None)
+        assert _occurs(cases(STRESS_RULES), lambda c, a=attribute: getattr(c.locatie, a) is not None)
 
 
 def test_hints_collect_the_boundaries_of_the_rules() -> None:

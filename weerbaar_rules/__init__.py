@@ -4,10 +4,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .decision import Decision, InstrumentDecision  # noqa: E402
-from .errors import CaseError, EvaluationError, ProfileError, RulesetError, WeerbaarError  # noqa: E402
-from .evaluation import Engine  # noqa: E402
-from .model import Case  # noqa: E402
+from .decision import Decision, InstrumentDecision
+from .errors import CaseError, EvaluationError, ProfileError, RulesetError, WeerbaarError
+from .evaluation import Engine
+from .model import Case
 
 __all__ = [
     "Case",

@@ -28,10 +28,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
@@ -148,7 +149,7 @@ class _Broken:
 
 def _split_where(message: str) -> tuple[str, str]:
     """Loader messages start with 'file:line: '; keep that as the place of the finding."""
-    match = re.match(r"^(\S+?\.ya?ml(?::\d+(?::\d+)?)?): (.*)$", message, re.S)
+    match = re.match(r"^(\S+?\.ya?ml(?::\d+(?::\d+)?)?): (.*)$", message, re.DOTALL)
     return (match.group(1), match.group(2)) if match else ("", message)
 
 
@@ -844,4 +845,4 @@ def summary(findings: Iterable[Finding]) -> str:
     return f"{errors} fout(en), {len(findings) - errors} waarschuwing(en)"
 
 
-__all__ = ["ERROR", "Finding", "WARNING", "check_directory", "summary"]
+__all__ = ["ERROR", "WARNING", "Finding", "check_directory", "summary"]

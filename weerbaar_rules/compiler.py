@@ -128,7 +128,7 @@ class Program:
     key: str
 
 
-def _dnf(condition: cond.Condition, helpers: "_Helpers", negated: bool = False) -> list[list[Any]]:
+def _dnf(condition: cond.Condition, helpers: _Helpers, negated: bool = False) -> list[list[Any]]:
     """Case-level condition -> list of conjunctions of atoms, negation pushed to the atoms."""
     if isinstance(condition, cond.All if not negated else cond.AnyOf):
         result: list[list[Any]] = [[]]
@@ -740,4 +740,4 @@ def compile_ruleset(ruleset: Ruleset) -> Program:
     return Program(ruleset=ruleset, strata=tuple(strata), units=kept, key=key)
 
 
-__all__ = ["Program", "Stratum", "Unit", "compile_ruleset", "flag_key", "implied_modes", "DEFINITE", "POSSIBLE", "PROVENANCE"]
+__all__ = ["DEFINITE", "POSSIBLE", "PROVENANCE", "Program", "Stratum", "Unit", "compile_ruleset", "flag_key", "implied_modes"]

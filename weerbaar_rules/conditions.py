@@ -108,23 +108,23 @@ class Some:
     """There is at least `at_least` item in a list of the case for which `where` holds."""
 
     list: str
-    where: "Condition | None"
+    where: Condition | None
     at_least: int = 1
 
 
 @dataclass(frozen=True)
 class All:
-    items: tuple["Condition", ...]
+    items: tuple[Condition, ...]
 
 
 @dataclass(frozen=True)
 class AnyOf:
-    items: tuple["Condition", ...]
+    items: tuple[Condition, ...]
 
 
 @dataclass(frozen=True)
 class Not:
-    item: "Condition"
+    item: Condition
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ class Unless:
     named with `title` and the facts that would settle it.
     """
 
-    item: "Condition"
+    item: Condition
     title: str
 
 

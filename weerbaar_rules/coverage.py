@@ -13,8 +13,8 @@ can have versions with different validity periods):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .ruleset import Rule, Ruleset
 from .scenarios import Result

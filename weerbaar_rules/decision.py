@@ -14,7 +14,8 @@ Statuses, in the words the users speak:
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Callable, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, computed_field, model_validator
 
@@ -154,7 +155,7 @@ class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één z
 
     # The explanation (graph and missing-fact analysis) is built from the recorded firings on first use:
     # deciding does not need it, and it costs more than the inference itself.
-    _explainer: Callable[["Decision"], tuple[DiGraph, list[MissingFact]]] | None = PrivateAttr(default=None)
+    _explainer: Callable[[Decision], tuple[DiGraph, list[MissingFact]]] | None = PrivateAttr(default=None)
     _graph: DiGraph | None = PrivateAttr(default=None)
     _networkx: Any = PrivateAttr(default=None)
     _graph_data: dict[str, Any] | None = PrivateAttr(default=None)
@@ -162,7 +163,7 @@ class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één z
 
     @model_validator(mode="wrap")
     @classmethod
-    def _read_explanation(cls, data: Any, handler: Any) -> "Decision":
+    def _read_explanation(cls, data: Any, handler: Any) -> Decision:
         """A decision read back from JSON keeps its graph and missing facts."""
         if isinstance(data, dict) and ("graaf" in data or "ontbrekende_feiten" in data):
             data = dict(data)
@@ -217,7 +218,7 @@ class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één z
         return {inst.id: inst for inst in self.instrumenten}
 
     @property
-    def graph(self) -> "nx.DiGraph":
+    def graph(self) -> nx.DiGraph:
         """The decision graph as a networkx DiGraph (nodes: facts, information, rules, instruments, sources)."""
         if self._networkx is None:
             self._networkx = self.explanation.to_networkx()

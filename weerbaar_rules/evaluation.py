@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from . import __version__, backend
@@ -92,7 +92,7 @@ class Engine:
         ]
 
     @classmethod
-    def from_directory(cls, directory: str | Path | None = None, profile: str | Path | None = None, **kwargs: Any) -> "Engine":
+    def from_directory(cls, directory: str | Path | None = None, profile: str | Path | None = None, **kwargs: Any) -> Engine:
         """Load and compile a ruleset directory, optionally with a municipal profile (a YAML file) on top.
 
         Without `directory`: the national rules that ship with the package (or
@@ -532,7 +532,7 @@ def _context_words(use: InformationUse) -> str:
     return use.bevoegd if use.doel == GENERAL else f"{use.bevoegd} ({use.doel})"
 
 
-def _decide(engine: Engine, case: Case, assemblers: list[tuple["_Assembler", Part]]) -> Decision:
+def _decide(engine: Engine, case: Case, assemblers: list[tuple[_Assembler, Part]]) -> Decision:
     """The decision from one or more runs: each instrument from the run of its context, the recommendation over all."""
     ruleset = engine.ruleset
     main = assemblers[0][0]

@@ -96,7 +96,7 @@ DOMAINS = {
 }
 
 
-def rule_domain(rule: "Rule") -> str:
+def rule_domain(rule: Rule) -> str:
     """The legal domain a rule belongs to: its profile, or the first part of its id."""
     if rule.origin.startswith("profiel:"):
         return f"Gemeentelijk beleid ({rule.origin.split(':', 1)[1]})"
@@ -142,7 +142,7 @@ class _Builder:
     only to the run that decided it.
     """
 
-    def __init__(self, ruleset: "Ruleset", case: "Case", run: "Run", decision: "Decision", part: "Part | None" = None) -> None:
+    def __init__(self, ruleset: Ruleset, case: Case, run: Run, decision: Decision, part: Part | None = None) -> None:
         self.ruleset = ruleset
         self.case = case
         self.run = run
@@ -199,7 +199,7 @@ class _Builder:
             attrs["conclusies"] = sorted(attrs["conclusies"])
         self.graph.add_edge(source, target, soort=soort, **attrs)
 
-    def cite(self, source: str, citation: "Citation") -> None:
+    def cite(self, source: str, citation: Citation) -> None:
         node = f"bron:{citation.label}"
         if node not in self.graph:
             self.graph.add_node(node, soort="bron", label=citation.label, url=citation.link_on(self.run.facts.peildatum))
@@ -324,7 +324,7 @@ class _Builder:
             self.graph.add_node(node, soort="ontbrekend", label=self.namer.path(path), pad=path, eigenaar=owner, veld=name)
         return node
 
-    def rule_node(self, rule: "Rule") -> str:
+    def rule_node(self, rule: Rule) -> str:
         return f"regel:{rule.id}{self.suffix}"
 
     def rule(self, index: int, mode: str) -> str:
@@ -370,7 +370,7 @@ class _Builder:
 
     # -- what fired ------------------------------------------------------------
 
-    def firing(self, firing: "Firing") -> None:
+    def firing(self, firing: Firing) -> None:
         unit = firing.unit
         assert unit.rule_index is not None
         rule = self.ruleset.rules[unit.rule_index]
@@ -479,7 +479,7 @@ class _Builder:
         data["alleen_avg"] = any_avg and self.counterfactual().evaluate(rule.when, Trace()) is not False
         return node
 
-    def exception_applied(self, rule: "Rule", title: str) -> str:
+    def exception_applied(self, rule: Rule, title: str) -> str:
         """An established exception: a node linked to the case fields it tested (items are named by the rule's walk)."""
         node = f"uitzondering:{title}"
         if node not in self.graph:
@@ -584,7 +584,7 @@ def _case_leaves(condition: cond.Condition) -> list[cond.Leaf]:
     return []
 
 
-def _params_of(rule: "Rule") -> set[str]:
+def _params_of(rule: Rule) -> set[str]:
     from .conditions import Leaf, ParamTest, walk
 
     names = {n.param for n in walk(rule.when) if isinstance(n, ParamTest)}
@@ -608,7 +608,7 @@ def _explaining(graph: DiGraph, instruments: frozenset[str]) -> DiGraph:
     return graph.subgraph(keep)
 
 
-def build_graph(ruleset: "Ruleset", case: "Case", runs: "list[tuple[Run, Part]]", decision: "Decision") -> DiGraph:
+def build_graph(ruleset: Ruleset, case: Case, runs: list[tuple[Run, Part]], decision: Decision) -> DiGraph:
     """The decision graph of one evaluated case (see the module docstring for its vocabulary).
 
     Each instrument is explained by the run that decided it; a second run's

@@ -82,7 +82,6 @@ ITEM_FIELDS: dict[str, dict[str, str]] = {
         "type": "soort activiteit",
         "vorm": "vorm",
         "opiumwet_lijst": "Opiumwet-lijst",
-        "hoeveelheid": "hoeveelheid (gebruikers- of handelshoeveelheid)",
         "hoeveelheid": "hoeveelheid",
         "hoeveelheid.eenheid": "hoeveelheid (eenheid of oordeel)",
         "hoeveelheid.waarde": "hoeveelheid (waarde)",
@@ -186,7 +185,7 @@ def split_item(provenance: str) -> tuple[str, int] | None:
 class Namer:
     """Dutch names for the places in one case file; knows the case so an item can say what it is."""
 
-    def __init__(self, case: "Case", parameters: dict[str, Any] | None = None) -> None:
+    def __init__(self, case: Case, parameters: dict[str, Any] | None = None) -> None:
         self.case = case
         self.parameters = parameters or {}
 

@@ -17,13 +17,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .migrate import CaseFormatWarning, from_v1, is_v1
 from .strictness import exact_types
 
-from .migrate import CaseFormatWarning, from_v1, is_v1
-
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION: Literal["2"] = "2"
 # Fields whose value is the id of a person in `betrokkenen`: a condition may follow them (`betrokkene.rollen`).
-PERSON_REFERENCE = {"verwijst_naar": "betrokkenen"}
+PERSON_REFERENCE: dict[str, Any] = {"verwijst_naar": "betrokkenen"}
 
 
 class _Strict(BaseModel):
@@ -269,7 +268,7 @@ class Hoeveelheid(_Strict, json_schema_extra={"description": "Eén hoeveelheid v
     waarde: float | None = Field(None, ge=0, description="De gemeten hoeveelheid (verplicht bij gram, stuks, ml en planten).")
 
     @model_validator(mode="after")
-    def _value_fits_unit(self) -> "Hoeveelheid":
+    def _value_fits_unit(self) -> Hoeveelheid:
         if self.eenheid in MEASURED and self.waarde is None:
             raise ValueError("hoeveelheid: bij een gemeten eenheid hoort een waarde")
         if self.eenheid not in MEASURED and self.waarde is not None:
@@ -396,7 +395,7 @@ class OpenbareOrde(_Strict, json_schema_extra={"description": "De openbare orde 
     )
 
     @model_validator(mode="after")
-    def _consistent(self) -> "OpenbareOrde":
+    def _consistent(self) -> OpenbareOrde:
         """A disturbance of some severity is a disturbance; 'geen' is none: the two fields may not contradict."""
         if self.verstoord is False and self.verstoring in (Verstoring.licht, Verstoring.ernstig):
             raise ValueError("openbare_orde: verstoord is false maar verstoring is licht of ernstig")
@@ -437,7 +436,7 @@ class Case(_Strict, json_schema_extra={"description": "Een zaak van ondermijning
         return converted
 
     @model_validator(mode="after")
-    def _references_resolve(self) -> "Case":
+    def _references_resolve(self) -> Case:
         """Every reference must resolve: a fact pointing at nothing has an unknowable basis or person."""
         infos = [i.id for i in self.informatie]
         if len(set(infos)) != len(infos):

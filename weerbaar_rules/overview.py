@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["render_overview", "main"]
+__all__ = ["main", "render_overview"]
 
 if __name__ == "__main__":  # pragma: no cover - exercised through the CLI
     sys.exit(main())

@@ -127,8 +127,8 @@ def to_text(decision: Decision, volledig: bool = False) -> str:
     if decision.buiten_beschouwing:
         lines.append("")
         lines.append("Buiten beschouwing (na de peildatum, of bij onderzoek niet aangetroffen):")
-        for item in decision.buiten_beschouwing:
-            lines.append(f"  - {item.feit}: {item.reden}")
+        for aside in decision.buiten_beschouwing:
+            lines.append(f"  - {aside.feit}: {aside.reden}")
     blocked = [v for v in decision.informatie if not v.bruikbaar]
     if blocked:
         lines.append("")
@@ -418,8 +418,7 @@ def _md_list_line(line: str) -> str:
     """A line of the explanation as a nested Markdown bullet, one level deeper than the instrument."""
     depth = 2 if line.startswith("  - ") else 4
     text = line.strip()
-    if text.startswith("- "):
-        text = text[2:]
+    text = text.removeprefix("- ")
     return " " * depth + f"- {_md(text)}"
 
 

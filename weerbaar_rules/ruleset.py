@@ -47,7 +47,7 @@ class Citation(_Strict):
     geldig_tot: dt.date | None = Field(None, description="Alleen in de catalogus: de grondslag geldt tot en met deze datum.")
 
     @model_validator(mode="after")
-    def _complete(self) -> "Citation":
+    def _complete(self) -> Citation:
         if self.ecli:
             if self.wet or self.bwb_id or self.celex or self.artikel:
                 raise ValueError("een bron is een wetsartikel of een uitspraak (ecli), niet beide")
@@ -141,7 +141,7 @@ class Instrument(_Strict):
     )
 
     @model_validator(mode="after")
-    def _dated_parts_tile(self) -> "Instrument":
+    def _dated_parts_tile(self) -> Instrument:
         """Dated authorities may not overlap; every day must have at least one legal basis in force."""
         if isinstance(self.bevoegd, list):
             if not self.bevoegd:
@@ -187,7 +187,7 @@ class Conclusion(_Strict):
     duur_parameter: str | None = Field(None, description="Ingevuld door de lader: de parameter waar duur_maanden vandaan komt.")
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "Conclusion":
+    def _one_kind(self) -> Conclusion:
         kinds = [k for k in CONCLUSION_KINDS if getattr(self, k)]
         if len(kinds) != 1:
             raise ValueError(f"een conclusie heeft precies een van {', '.join(CONCLUSION_KINDS)}")
@@ -251,7 +251,7 @@ class RawRule(_Strict):
     )
 
     @model_validator(mode="after")
-    def _period(self) -> "RawRule":
+    def _period(self) -> RawRule:
         if self.geldig_van and self.geldig_tot and self.geldig_tot < self.geldig_van:
             raise ValueError("geldig_tot ligt voor geldig_van")
         if any(c.onzeker for c in self.grondslag) and not self.onzeker:
@@ -275,7 +275,7 @@ class ParameterVersion(_Strict):
     geldig_tot: dt.date | None = None
 
     @model_validator(mode="after")
-    def _period(self) -> "ParameterVersion":
+    def _period(self) -> ParameterVersion:
         if self.geldig_van and self.geldig_tot and self.geldig_tot < self.geldig_van:
             raise ValueError("geldig_tot ligt voor geldig_van")
         return self
@@ -288,7 +288,7 @@ class Parameter(_Strict):
     grondslag: list[Citation] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _one_value(self) -> "Parameter":
+    def _one_value(self) -> Parameter:
         if ("waarde" in self.model_fields_set) == (self.versies is not None):
             raise ValueError("een parameter heeft een waarde of versies, niet allebei of geen van beide")
         return self

@@ -27,8 +27,6 @@ from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
-
-from ..schema import case_schema, decision_schema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -36,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__
 from ..decision import Decision
 from ..model import Case
+from ..schema import case_schema, decision_schema
 from .pool import Busy, Pool, TimeLimit, WorkerLost
 from .worker import JSON_TYPE, MEDIA_TYPES, YAML_TYPES, Job, error_body
 

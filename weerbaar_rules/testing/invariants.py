@@ -23,14 +23,14 @@ Use them with the strategies::
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from ..decision import Decision
-from ..gate import Context, context_of, usable_items
 from ..evaluation import MAIN, Engine
 from ..explain import Explainer, Trace
 from ..facts import case_facts
+from ..gate import Context, context_of, usable_items
 from ..model import Case, Maatregel
 from ..render import to_json
 
@@ -210,7 +210,7 @@ def check_lawful_information(engine: Engine, case: Case, decision: Decision | No
 # -- aggravation ------------------------------------------------------------------------------
 
 
-def _more(value: float | int | None) -> float | int | None:
+def _more(value: float | None) -> float | int | None:
     return None if value is None else value * 2 + 1
 
 

@@ -27,9 +27,10 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Callable, Iterable, Union
+from typing import Any, Union
 
 import annotated_types
 from hypothesis import reject
@@ -401,4 +402,4 @@ def models(
     return model_dicts(model_cls, plan).map(lambda data: model_cls.model_validate(_resolve(data, peildatum, ("i0",))))
 
 
-__all__ = ["Hints", "LEGAL_DATES", "cases", "hints", "model_dicts", "models", "peildata"]
+__all__ = ["LEGAL_DATES", "Hints", "cases", "hints", "model_dicts", "models", "peildata"]
