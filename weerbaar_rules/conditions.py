@@ -154,13 +154,13 @@ class ConditionSyntaxError(ValueError):
         self.path = path
 
 
-def _unwrap(annotation: Any) -> Any:
+def unwrap_optional(annotation: Any) -> Any:
     """Strip `X | None` so the field's real type remains."""
     origin = typing.get_origin(annotation)
     if origin in (Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         if len(args) == 1:
-            return _unwrap(args[0])
+            return unwrap_optional(args[0])
     return annotation
 
 
@@ -189,7 +189,7 @@ def _resolve(root: type[BaseModel], path: str) -> tuple[Any, bool] | None:
             return None
         required = required and info.is_required()
         target = reference_of(current, part)
-        current = REFERENCES[target] if target is not None and position + 1 < len(parts) else _unwrap(info.annotation)
+        current = REFERENCES[target] if target is not None and position + 1 < len(parts) else unwrap_optional(info.annotation)
     return current, required
 
 

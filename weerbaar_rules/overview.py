@@ -55,15 +55,7 @@ def _exceptions(rule: Rule) -> list[str]:
 
 def _period(rule: Rule) -> str:
     """The validity of one rule in words, or '' when it has no limits."""
-    van = rule.geldig_van.isoformat() if rule.geldig_van else None
-    tot = rule.geldig_tot.isoformat() if rule.geldig_tot else None
-    if van and tot:
-        return f"{van} t/m {tot}"
-    if van:
-        return f"vanaf {van}"
-    if tot:
-        return f"t/m {tot}"
-    return ""
+    return _dates(rule.geldig_van, rule.geldig_tot)
 
 
 def _bounds(rules: list[Rule]) -> tuple[str, str]:

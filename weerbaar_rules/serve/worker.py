@@ -74,17 +74,6 @@ def error_reply(status: int, message: str) -> Reply:
     return Reply(status, JSON_TYPE, error_body(message))
 
 
-def decode_body(body: bytes, name: str) -> str:
-    """The request body as text, with the same words as the CLI uses for a file."""
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CaseError(f"{name}: geen geldige UTF-8 (byte {exc.start})") from None
-    if not text.strip():
-        raise CaseError(f"{name}: bestand is leeg")
-    return text
-
-
 class Worker:
     """The engines of one worker process, and the handling of one job at a time."""
 
@@ -136,10 +125,10 @@ class Worker:
 
     def _case(self, job: Job) -> Any:
         from ..caseio import validate
-        from ..yamlio import load
+        from ..yamlio import decode, load
 
         name = "zaak.yaml" if job.yaml else "zaak.json"
-        located = load(Path(name), CaseError, decode_body(job.body, name))
+        located = load(Path(name), CaseError, decode(job.body, name, CaseError))
         return validate(located.data, name, located)
 
     def _engine(self, job: Job, case: Any) -> Any:

@@ -21,14 +21,14 @@ file is known on the peildatum, and a later date sets the fact aside
 from __future__ import annotations
 
 import datetime as dt
-import types
 import typing
 from collections.abc import Iterator
 from enum import Enum
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..conditions import unwrap_optional
 from ..decision import Decision
 from ..evaluation import Engine
 from ..model import Case
@@ -36,15 +36,6 @@ from .strategies import Hints, _add_months, hints
 
 # Facts that are not facts of the case: who and when it is about, free text and personal data, references.
 SKIPPED = frozenset({"zaak_id", "peildatum", "gemeente", "adres", "omschrijving", "informatie", "id", "naam", "betrokkene", "betrokkenen"})
-
-
-def _unwrap(annotation: Any) -> Any:
-    origin = typing.get_origin(annotation)
-    if origin in (Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return _unwrap(args[0])
-    return annotation
 
 
 def _values(kind: Any, name: str, peildatum: dt.date, h: Hints) -> list[Any]:
@@ -77,7 +68,7 @@ def _unknowns(model_cls: type[BaseModel], data: dict[str, Any], prefix: str) -> 
     for name, info in model_cls.model_fields.items():
         if name in SKIPPED:
             continue
-        kind = _unwrap(info.annotation)
+        kind = unwrap_optional(info.annotation)
         value = data.get(name)
         if isinstance(kind, type) and issubclass(kind, BaseModel):
             nested = value if isinstance(value, dict) else {}
