@@ -31,14 +31,16 @@ sys.path.insert(0, str(ROOT))
 
 from weerbaar_rules import Case, Engine
 from weerbaar_rules.model import (
+    MEASURED,
     ActiviteitType,
     Bron,
+    Eenheid,
     Eigendom,
     Grondslag,
-    Hoeveelheid,
     LbbAdvies,
     LocatieType,
     OpiumwetLijst,
+    Plek,
     VergunningSoort,
     VergunningStatus,
 )
@@ -57,7 +59,10 @@ def generate(rng: random.Random, index: int) -> dict[str, Any]:
         if rng.random() < 0.7:
             act["opiumwet_lijst"] = rng.choice(list(OpiumwetLijst)).value
         if rng.random() < 0.6:
-            act["hoeveelheid"] = rng.choice(list(Hoeveelheid)).value
+            unit = rng.choice(list(Eenheid))
+            act["hoeveelheid"] = {"eenheid": unit.value} if unit not in MEASURED else {"eenheid": unit.value, "waarde": rng.choice([0.5, 3, 30, 600])}
+        if rng.random() < 0.6:
+            act["plek"] = rng.choice(list(Plek)).value
         if rng.random() < 0.5:
             act["datum"] = f"20{rng.randint(17, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         if rng.random() < 0.3:
@@ -79,6 +84,7 @@ def generate(rng: random.Random, index: int) -> dict[str, Any]:
     if rng.random() < 0.6:
         locatie["eigendom"] = rng.choice(list(Eigendom)).value
     return {
+        "schema_versie": "2",
         "zaak_id": f"bench-{index}",
         "peildatum": f"20{rng.randint(18, 26)}-{rng.randint(1, 12):02d}-15",
         "locatie": locatie,

@@ -25,7 +25,7 @@ from .decision import (
     SetAside,
 )
 from .digraph import DiGraph
-from .explain import Explainer, OpenException, Trace, open_exceptions
+from .explain import Explainer, OpenException, Trace, Tri, open_exceptions
 from .facts import PROVENANCE, TYPE, CaseFacts, case_facts
 from .gate import GENERAL, Context, context_of, usable_items, verdict
 from .model import Case
@@ -260,6 +260,7 @@ class _Assembler:
         self.rules = self.ruleset.rules
         # (rule index, mode) -> firings
         self.by_rule: dict[tuple[int, str], list[Firing]] = {}
+        self._walks: dict[int, tuple[Tri, Trace]] = {}
         for firing in run.firings:
             if firing.unit.rule_index is not None:
                 self.by_rule.setdefault((firing.unit.rule_index, firing.unit.mode), []).append(firing)
@@ -280,18 +281,27 @@ class _Assembler:
     def concluding(self, kind: str, instrument: str) -> list[int]:
         return self.ruleset.concluding.get((kind, instrument), [])
 
+    def _walk(self, index: int) -> tuple[Tri, Trace]:
+        """One rule's condition walked over this run's facts: its value and what the walk found (read-only).
+
+        The reasons, the open exceptions, the exceptions that applied and the
+        why-not of one decision walk the same rules; each is walked once.
+        """
+        found = self._walks.get(index)
+        if found is None:
+            trace = Trace()
+            found = self._walks[index] = (self.explainer.evaluate(self.rules[index].when, trace), trace)
+        return found
+
     def _missing_for(self, index: int) -> Trace:
         """Why a rule is only possibly true: walk it over the facts, in force on this peildatum."""
-        trace = Trace()
-        self.explainer.evaluate(self.rules[index].when, trace)
-        return trace
+        return self._walk(index)[1]
 
     def _open_checks(self, indexes: list[int]) -> list[OpenCheck]:
         """Exceptions left open under these (definitely or possibly) fired rules; none if one rule has none."""
         parts = []
         for index in indexes:
-            trace = Trace()
-            parts.append((self.explainer.evaluate(self.rules[index].when, trace), trace))
+            parts.append(self._walk(index))
         found: list[OpenException] = open_exceptions(parts)
         return [
             OpenCheck(
@@ -312,9 +322,7 @@ class _Assembler:
             if index in seen or not self.rules[index].in_force(day):
                 continue
             seen.add(index)
-            trace = Trace()
-            self.explainer.evaluate(self.rules[index].when, trace)
-            for finding in trace.unmet:
+            for finding in self._walk(index)[1].unmet:
                 if finding.kind == "uitzondering" and finding.target not in found:
                     found.append(finding.target)
                 elif finding.kind == "afgeleid":
@@ -333,8 +341,7 @@ class _Assembler:
                 tot = rule.geldig_tot.isoformat() if rule.geldig_tot else "…"
                 unmet.append(f"{rule.id}: geldt niet op peildatum {day.isoformat()} (geldig {van} t/m {tot})")
                 continue
-            inner = Trace()
-            self.explainer.evaluate(rule.when, inner)
+            inner = self._walk(index)[1]
             unmet.extend(f"{rule.id}: {u}" for u in inner.unmet if f"{rule.id}: {u}" not in unmet)
             blocked.extend(b for b in inner.blocked if b not in blocked)
         return unmet, blocked

@@ -481,7 +481,8 @@ def load(path: Path, error: type[WeerbaarError], text: str | None = None, aliase
             node = loader.get_single_node()
             if node is None:
                 raise error(f"{name}: bestand is leeg")
-            _check_nodes(node, aliases)
+            if "*" in text:  # an alias is written *name: without a '*' there is none to expand or refuse
+                _check_nodes(node, aliases)
             data = loader.construct_document(node)
         except _Refused as exc:
             raise error(f"{name}:{exc.mark.line + 1}:{exc.mark.column + 1}: {exc.message}") from None
