@@ -566,6 +566,14 @@
     if (key === "regels" && Array.isArray(value)) {
       return el("ul", { class: "inline" }, value.map((id) => el("li", {}, el("button", { type: "button", class: "link", text: id, onclick: () => showRule(id) }))));
     }
+    if (key === "instrumenten" && Array.isArray(value) && value.every((v) => typeof v === "string")) {
+      return document.createTextNode(value.map(instrumentName).join("; ")); // names, as the cards below call them
+    }
+    if (key === "gebruik" && Array.isArray(value)) {
+      // Per authority and purpose (information law): the detail behind the one-line explanation above it.
+      const detail = el("ul", {}, value.map((item) => el("li", {}, valueNode("", item))));
+      return el("details", { class: "meer" }, el("summary", { text: `per bevoegd gezag en doel (${value.length})` }), detail);
+    }
     if (Array.isArray(value)) {
       if (value.length === 1 && typeof value[0] !== "object") return document.createTextNode(String(value[0]));
       return el("ul", {}, value.map((item) => el("li", {}, valueNode("", item))));
