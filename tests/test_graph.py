@@ -89,16 +89,17 @@ def test_vocabulary_of_nodes_and_edges(example: Decision) -> None:
 
 
 def test_graph_comes_from_the_recorded_firings(example: Decision) -> None:
-    """Every rule drawn as fired did fire in that mode; every derived fact drawn as holding was derived."""
-    fired: dict[str, set[str]] = {}
+    """Every rule drawn as fired did fire in that mode, in the run it is drawn for; every derived fact drawn as holding was derived."""
+    fired: dict[tuple[str, str | None], set[str]] = {}
     for record in example.afvuringen:
-        fired.setdefault(record.regel, set()).add(record.modus)
+        fired.setdefault((record.regel, record.context), set()).add(record.modus)
     for node, data in example.graph.nodes(data=True):
         if data["soort"] == "regel":
+            key = (data["regel"], data.get("context"))
             if data["modus"] == "niet":
-                assert data["regel"] not in fired, node
+                assert key not in fired, node
             else:
-                assert data["modus"] in fired[data["regel"]], node
+                assert data["modus"] in fired[key], node
         if data["soort"] == "afgeleid" and data["modus"] != "niet":
             assert example.afgeleide_feiten[data["naam"]] == data["modus"]
 
@@ -213,7 +214,7 @@ def test_missing_facts_analysis_orders_by_decisiveness(engine: Engine) -> None:
         if inst.status == "onbeslist":
             assert any(inst.id in r.instrumenten for r in rows), inst.id
     dumped = json.loads(to_json(decision))["ontbrekende_feiten"]
-    assert dumped[0].keys() == {"feit", "omschrijving", "instrumenten", "kan_aanbeveling_veranderen"}
+    assert dumped[0].keys() == {"feit", "omschrijving", "instrumenten", "kan_aanbeveling_veranderen", "verandert_via"}
 
 
 def test_missing_facts_say_whether_they_can_change_the_recommendation(example: Decision) -> None:

@@ -123,17 +123,20 @@ class SetAside(_Out, json_schema_extra={"description": "Een feit uit de zaak dat
     reden: str
 
 
-class MissingFact(_Out, json_schema_extra={"description": "Een onbekend feit dat instrumenten beslist (feit is de plaats in het zaakbestand, omschrijving de Nederlandse naam); kan_aanbeveling_veranderen zegt of de aanbeveling kan veranderen als het bekend wordt."}):
+class MissingFact(_Out, json_schema_extra={"description": "Een onbekend feit dat instrumenten beslist (feit is de plaats in het zaakbestand, omschrijving de Nederlandse naam); kan_aanbeveling_veranderen zegt of de aanbeveling kan veranderen als het bekend wordt, verandert_via via welke van die instrumenten."}):
     """An unknown fact that decides instruments (``feit`` is its path in the case file, ``omschrijving`` its Dutch name).
 
-    ``kan_aanbeveling_veranderen`` says whether one of those instruments could
-    become the recommendation once the fact is known.
+    ``kan_aanbeveling_veranderen`` says whether knowing it could change the
+    recommendation, ``verandert_via`` through which of those instruments: a
+    fact that decides an instrument without influence (one the picture puts in
+    its "zonder invloed" box) never names that instrument there.
     """
 
     feit: str
     omschrijving: str
     instrumenten: list[str]
     kan_aanbeveling_veranderen: bool
+    verandert_via: list[str]
 
 
 class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één zaak zoals rules evaluate --format json die geeft (docs/besluit.md): het ontvangstbewijs, de aanbeveling met toelichting, elk instrument, de informatie, de afvuringen en de verklarende graaf."}):

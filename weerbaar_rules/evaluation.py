@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -60,6 +60,9 @@ class Run:
     firings: list[Firing]
     derived: dict[str, str]  # name -> zeker | mogelijk
     context: str = MAIN.label  # who the run decides for (gate.Context.label); "" when several share it
+    # Rule index -> its condition walked over these facts (explain.py): made once while the decision is
+    # assembled, and read again by the graph, so the "why not" of a rule is worked out in one place.
+    walks: dict[int, tuple[Tri, Trace]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -260,7 +263,7 @@ class _Assembler:
         self.rules = self.ruleset.rules
         # (rule index, mode) -> firings
         self.by_rule: dict[tuple[int, str], list[Firing]] = {}
-        self._walks: dict[int, tuple[Tri, Trace]] = {}
+        self._walks = run.walks
         for firing in run.firings:
             if firing.unit.rule_index is not None:
                 self.by_rule.setdefault((firing.unit.rule_index, firing.unit.mode), []).append(firing)
@@ -343,8 +346,34 @@ class _Assembler:
                 continue
             inner = self._walk(index)[1]
             unmet.extend(f"{rule.id}: {u}" for u in inner.unmet if f"{rule.id}: {u}" not in unmet)
-            blocked.extend(b for b in inner.blocked if b not in blocked)
+        blocked.extend(b for b in self._blocked_behind(indexes) if b not in blocked)
         return unmet, blocked
+
+    def _blocked_behind(self, indexes: list[int]) -> list[str]:
+        """The facts the AVG held back from these rules, also where they would have carried a derived fact a rule needs.
+
+        The same rules the graph follows from an instrument down to its facts
+        (rules that did not fire at all, in force on the peildatum), so that
+        `geblokkeerde_feiten` and the graph name the same information.
+        """
+        found: list[str] = []
+        seen: set[int] = set()
+        day = self.run.facts.peildatum
+        pending = list(indexes)
+        while pending:
+            index = pending.pop(0)
+            if index in seen or not self.rules[index].in_force(day):
+                continue
+            seen.add(index)
+            trace = self._walk(index)[1]
+            found.extend(b for b in trace.blocked if b not in found)
+            for finding in trace.unmet:
+                if finding.kind == "afgeleid":
+                    pending.extend(i for i in self.ruleset.deriving.get(finding.target, []) if not self._fired_at_all(i))
+        return found
+
+    def _fired_at_all(self, index: int) -> bool:
+        return self.fired(index) or self.fired(index, POSSIBLE)
 
     def standing(self, instrument: str) -> Standing:
         """Which rules about an instrument fired, and the status that follows: the one status rule (decisions and `rules diff`)."""

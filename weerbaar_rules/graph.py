@@ -439,8 +439,7 @@ class _Builder:
             tot = rule.geldig_tot.isoformat() if rule.geldig_tot else "…"
             data["onvervuld"] = [f"geldt niet op peildatum {day.isoformat()} (geldig {van} t/m {tot})"]
             return node
-        trace = Trace()
-        self.explainer.evaluate(rule.when, trace)
+        trace = self._why_not_walk(index)
         # The AVG reason first: it is why the facts that would have met the condition do not count.
         data["onvervuld"] = [
             f"{self.namer.item(p)} rust alleen op informatie die geen besluit kan dragen (AVG)" for p in trace.blocked
@@ -478,6 +477,20 @@ class _Builder:
         # same three-valued walk, over the same facts with only that information counted as usable.
         data["alleen_avg"] = any_avg and self.counterfactual().evaluate(rule.when, Trace()) is not False
         return node
+
+    def _why_not_walk(self, index: int) -> Trace:
+        """A rule's unmet conditions and held-back facts: the walk the decision made of it, when it made one.
+
+        The decision's explainer also expands derived facts that are only
+        possibly derived; that adds missing facts and open exceptions to a walk,
+        never unmet conditions or held-back facts, which is all this reads.
+        """
+        walked = self.run.walks.get(index)
+        if walked is not None:
+            return walked[1]
+        trace = Trace()
+        self.explainer.evaluate(self.ruleset.rules[index].when, trace)
+        return trace
 
     def exception_applied(self, rule: Rule, title: str) -> str:
         """An established exception: a node linked to the case fields it tested (items are named by the rule's walk)."""
@@ -599,7 +612,15 @@ def _explaining(graph: DiGraph, instruments: frozenset[str]) -> DiGraph:
     pending = list(keep)
     while pending:
         node = pending.pop()
-        for source in graph.predecessors(node):
+        reached = list(graph.predecessors(node))
+        # A rule that did not fire because a derived fact does not hold: the rules that failed to derive it
+        # explain it, as they do in the main run.
+        reached += [
+            target
+            for _, target, data in graph.out_edges(node, data=True)
+            if data.get("soort") == BLOCKED_BY and graph.nodes[target].get("soort") == "afgeleid" and graph.nodes[target].get("modus") == NOT_FIRED
+        ]
+        for source in reached:
             if source not in keep:
                 keep.add(source)
                 pending.append(source)

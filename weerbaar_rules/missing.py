@@ -402,32 +402,37 @@ def analyse(graph: DiGraph) -> list[dict[str, Any]]:
     """Unknown facts that decide an instrument; those that could change the recommendation first.
 
     Each row: the path in the case file (`feit`), its Dutch name, the
-    instruments it decides, and whether one of those could become the
-    recommendation once the fact is known (`kan_aanbeveling_veranderen`).
+    instruments it decides, and the instruments through which knowing it could
+    change the recommendation (`verandert_via`; `kan_aanbeveling_veranderen` is
+    whether there is one). The picture's "zonder invloed" box and the text's
+    lists are read from the same per-instrument verdict (`changes_recommendation`),
+    so the views cannot disagree on an instrument.
     """
     decides: dict[str, set[str]] = {}
+    via: dict[str, set[str]] = {}
     instruments = sorted(n for n, d in graph.nodes(data=True) if d.get("soort") == "instrument")
-    changes: set[str] = set()
-    exception_changes: set[str] = set()
     for node in instruments:
         inst_id = node.split(":", 1)[1]
         found = missing_for_instrument(graph, inst_id)
         for missing in found:
             decides.setdefault(missing, set()).add(inst_id)
         if found and could_become_recommended(graph, inst_id):
-            changes.add(inst_id)
+            for missing in found:
+                via.setdefault(missing, set()).add(inst_id)
         data = graph.nodes[node]
         if data.get("status") == "aanbevolen" or (data.get("status") != "uitgesloten" and could_become_recommended(graph, inst_id)) or (
             data.get("status") == "uitgesloten" and data.get("kan_passend")
         ):
             # An established exception takes a recommendation away, or lifts an exclusion that stood in the way.
-            exception_changes |= exception_facts(graph, inst_id)
+            for missing in exception_facts(graph, inst_id):
+                via.setdefault(missing, set()).add(inst_id)
     rows = [
         {
             "feit": graph.nodes[node].get("pad", node),
             "omschrijving": graph.nodes[node].get("label", node),
             "instrumenten": sorted(ids),
-            "kan_aanbeveling_veranderen": bool(ids & changes) or node in exception_changes,
+            "kan_aanbeveling_veranderen": bool(via.get(node)),
+            "verandert_via": sorted(via.get(node, ())),
         }
         for node, ids in decides.items()
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .decision import Decision, InstrumentDecision
+from .decision import Decision, InstrumentDecision, MissingFact
 from .digraph import DiGraph
 from .missing import BASIS_NAMES, CASE_FIELDS, ITEM_NAMES, SOURCE_NAMES
 from .safetext import one_line, printable
@@ -104,6 +104,21 @@ def _escalation(inst: InstrumentDecision) -> str | None:
 # -- text -------------------------------------------------------------------------
 
 
+def _decides(decision: Decision, fact: MissingFact) -> str:
+    """Which instruments an unknown fact decides, and (when not all) through which it can change the recommendation.
+
+    Read from `verandert_via`, the analysis the picture's "zonder invloed" box
+    also reads: an instrument the picture calls without influence is never
+    named here as one through which the advice can change.
+    """
+    names = decision.instruments
+    if not fact.kan_aanbeveling_veranderen or fact.verandert_via == fact.instrumenten:
+        return "beslist over: " + ", ".join(names[i].naam for i in fact.instrumenten if i in names)
+    via = ", ".join(names[i].naam for i in fact.verandert_via if i in names)
+    rest = ", ".join(names[i].naam for i in fact.instrumenten if i in names and i not in fact.verandert_via)
+    return f"beslist over: {via}; ook over, zonder invloed op de aanbeveling: {rest}"
+
+
 def to_text(decision: Decision, volledig: bool = False) -> str:
     r = decision.ontvangstbewijs
     lines = [
@@ -141,8 +156,7 @@ def to_text(decision: Decision, volledig: bool = False) -> str:
         lines.append("")
         lines.append("Ontbrekende feiten die de aanbeveling kunnen veranderen:")
         for fact in changing:
-            names = ", ".join(decision.instruments[i].naam for i in fact.instrumenten if i in decision.instruments)
-            lines.append(f"  - {fact.omschrijving} (beslist over: {names})")
+            lines.append(f"  - {fact.omschrijving} ({_decides(decision, fact)})")
     if other:
         lines.append("")
         if volledig:
@@ -371,8 +385,7 @@ def to_markdown(decision: Decision) -> str:
                 continue
             out += [title, ""]
             for fact in group:
-                names = ", ".join(decision.instruments[i].naam for i in fact.instrumenten if i in decision.instruments)
-                out.append(f"- {_md(fact.omschrijving)} ({_code(fact.feit)}) — beslist over: {_md(names)}")
+                out.append(f"- {_md(fact.omschrijving)} ({_code(fact.feit)}) — {_md(_decides(decision, fact))}")
             out.append("")
 
     excluded = [i for i in instruments if i.status == "uitgesloten"]

@@ -37,6 +37,7 @@ from ..render import to_json
 DRUG_TYPES = ("drugshandel", "drugsopslag", "drugsproductie")
 WARNING_INSTRUMENT = "bestuurlijke_waarschuwing"
 ACTIVE = ("aanbevolen", "mogelijk")
+NOT_AVAILABLE = "geen regel maakt dit instrument beschikbaar op deze feiten"
 
 
 class InvariantViolation(AssertionError):
@@ -288,6 +289,67 @@ def check_aggravation_monotone(engine: Engine, case: Case, decision: Decision | 
     return problems
 
 
+def check_views_agree(decision: Decision) -> list[str]:
+    """The views of one decision say the same thing about each instrument.
+
+    What the JSON says, what the picture draws, what the text lists and what
+    `rules explain` answers are different readings of one explanation; where
+    they could disagree they are compared here:
+
+    * the information the AVG held back from an excluded instrument
+      (`geblokkeerde_feiten`) is exactly what the graph links to the rules
+      that did not make it available, also behind derived facts;
+    * an instrument through which a missing fact can change the
+      recommendation (`verandert_via`) is drawn in the picture, and one the
+      picture calls "zonder invloed" is never named as such;
+    * the text names, per missing fact, the same instruments as `verandert_via`;
+    * `rules explain` mentions held-back information exactly when the JSON does.
+    """
+    from ..dot import shown_instruments, why_not_nodes
+    from ..render import to_text
+    from ..why import explain_instrument
+
+    problems: list[str] = []
+    graph = decision.explanation
+    names = {inst.id: inst.naam for inst in decision.instrumenten}
+    for inst in decision.instrumenten:
+        if inst.status != "uitgesloten" or inst.redenen[:1] != [NOT_AVAILABLE]:
+            continue  # an exclusion rule is the story there, not the rules that did not fire
+        rules = why_not_nodes(graph, f"instrument:{inst.id}", only_avg=False)
+        drawn = {
+            target.split(":", 1)[1]
+            for rule in rules
+            if graph.nodes[rule].get("soort") == "regel"
+            for _, target, data in graph.out_edges(rule, data=True)
+            if data.get("soort") == "blocked-by" and data.get("reden") == "avg"
+        }
+        if set(inst.geblokkeerde_feiten) != drawn:
+            problems.append(f"{inst.id}: geblokkeerde_feiten {sorted(inst.geblokkeerde_feiten)}, de graaf {sorted(drawn)}")
+        said = "AVG" in explain_instrument(decision, inst.id).split("Per regel:", 1)[0]
+        if said != bool(inst.geblokkeerde_feiten):
+            problems.append(f"{inst.id}: rules explain {'noemt' if said else 'noemt geen'} AVG-blokkade, geblokkeerde_feiten {inst.geblokkeerde_feiten}")
+    influential = {i for fact in decision.ontbrekende_feiten for i in fact.verandert_via}
+    if decision.aanbevolen:  # with nothing recommended the picture shows every open instrument
+        shown = {node.split(":", 1)[1] for node in shown_instruments(graph, focus=True)}
+        for inst in decision.instrumenten:
+            if inst.status == "onbeslist" and (inst.id in influential) != (inst.id in shown):
+                where = "getekend" if inst.id in shown else "'zonder invloed' in de graaf"
+                problems.append(f"{inst.id}: {where}, maar verandert_via {'noemt het' if inst.id in influential else 'noemt het niet'}")
+    text = to_text(decision)
+    for fact in decision.ontbrekende_feiten:
+        if not fact.kan_aanbeveling_veranderen:
+            continue
+        line = next((ln for ln in text.splitlines() if ln.startswith(f"  - {fact.omschrijving} (beslist over: ")), None)
+        if line is None:
+            problems.append(f"{fact.feit}: niet in de tekst onder de feiten die de aanbeveling kunnen veranderen")
+            continue
+        via_part = line.split("(beslist over: ", 1)[1].split("; ook over, zonder invloed op de aanbeveling: ", 1)[0]
+        expected = ", ".join(names[i] for i in fact.verandert_via)
+        if not (via_part == expected or via_part == expected + ")"):
+            problems.append(f"{fact.feit}: de tekst noemt '{via_part}', verandert_via {fact.verandert_via}")
+    return problems
+
+
 # -- all together -----------------------------------------------------------------------------
 
 
@@ -305,6 +367,7 @@ INVARIANTS: tuple[Invariant, ...] = (
     Invariant("deterministisch", lambda e, c, d: check_deterministic(e, c, d)),
     Invariant("geldigheid", lambda e, c, d: check_validity(e, d)),
     Invariant("uitleg_gelijk_aan_engine", lambda e, c, d: check_explanation_consistency(e, c, d)),
+    Invariant("weergaven_eens", lambda e, c, d: check_views_agree(d)),
 )
 
 
@@ -340,6 +403,7 @@ __all__ = [
     "check_legal_basis",
     "check_recommended_not_excluded",
     "check_validity",
+    "check_views_agree",
     "intrusiveness",
     "outcome",
     "violations",

@@ -664,7 +664,10 @@
     const field = fieldAt(path);
     const kind = field ? kindOf(field.schema) : "string";
     const legendId = uid("vraag");
-    const about = (fact.instrumenten || []).map(instrumentName);
+    // The same split as the text report: through which instruments the answer can change the advice, and which it only decides.
+    const via = fact.verandert_via || [];
+    const about = (fact.instrumenten || []).filter((i) => !via.includes(i) || via.length === (fact.instrumenten || []).length).map(instrumentName);
+    const through = via.length && via.length !== (fact.instrumenten || []).length ? via.map(instrumentName) : [];
     let read;
     let control;
     if (kind === "enum" || kind === "boolean") {
@@ -696,7 +699,8 @@
         "fieldset",
         { class: "blok" },
         el("legend", { id: legendId, text: fact.omschrijving }),
-        about.length ? el("p", { class: "klein", text: `Beslist mee over: ${about.join(", ")}.` }) : null,
+        through.length ? el("p", { class: "klein", text: `Kan het advies veranderen via: ${through.join(", ")}.` }) : null,
+        about.length ? el("p", { class: "klein", text: `${through.length ? "Beslist ook mee, zonder invloed op het advies, over" : "Beslist mee over"}: ${about.join(", ")}.` }) : null,
         el("div", { class: "antwoord" }, control, el("button", { type: "submit", text: "Beantwoord" }), status),
       ),
     );
