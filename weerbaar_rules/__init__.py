@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from .decision import Decision, InstrumentDecision
 from .errors import CaseError, EvaluationError, ProfileError, RulesetError, WeerbaarError
 from .evaluation import Engine
 from .model import Case
+from .version import __version__
 
 __all__ = [
     "Case",

@@ -120,19 +120,15 @@ def main() -> None:
     """weerbaar-rules: welk bestuurlijk instrument past bij deze zaak van ondermijning?"""
 
 
-_engines: dict[tuple[str, str | None], Any] = {}
-
-
 def engine_for(rules: Path, profile: Path | None) -> Any:
-    from .evaluation import Engine
+    """The process's compiled engine for these rules and profile; its warnings go to stderr once."""
+    from .evaluation import shared_engine
 
-    key = (str(rules), str(profile) if profile else None)
-    if key not in _engines:
-        engine = Engine.from_directory(rules, profile=profile)
-        for warning in engine.ruleset.warnings:
-            click.echo(f"waarschuwing: {one_line(warning)}", err=True)
-        _engines[key] = engine
-    return _engines[key]
+    return shared_engine(rules, profile, warn)
+
+
+def warn(warning: str) -> None:
+    click.echo(f"waarschuwing: {one_line(warning)}", err=True)
 
 
 rules_option = click.option(

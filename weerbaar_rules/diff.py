@@ -42,10 +42,11 @@ from pydantic import ValidationError
 
 from .caseio import load_case
 from .errors import EvaluationError
-from .evaluation import Engine, Outcome, Run
+from .evaluation import Engine, Outcome
 from .explain import Explainer, Trace
 from .model import Case
 from .ruleset import Rule, Ruleset
+from .runs import Run
 from .scenarios import find, load_scenario
 from .testing.directed import Generator, vary
 from .testing.profiles import CI, profile_settings

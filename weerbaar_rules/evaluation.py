@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import __version__, backend
+from . import backend
 from . import conditions as cond
-from .compiler import DEFINITE, DERIVED_TYPE, POSSIBLE, Program, Unit, compile_ruleset, flag_key, implied_modes
+from .compiler import DEFINITE, DERIVED_TYPE, POSSIBLE, Program, compile_ruleset, flag_key, implied_modes
 from .decision import (
     Decision,
     Escalation,
@@ -26,14 +25,14 @@ from .decision import (
 )
 from .digraph import DiGraph
 from .explain import Explainer, OpenException, Trace, Tri, open_exceptions
-from .facts import PROVENANCE, TYPE, CaseFacts, case_facts
+from .facts import PROVENANCE, TYPE, case_facts
 from .gate import GENERAL, Context, context_of, usable_items, verdict
 from .model import Case
 from .ruleset import Instrument, Ruleset, load_ruleset
+from .runs import MAIN, Firing, Part, Run
+from .version import __version__
 
 DEFAULT_MAX_FIRINGS = 20_000
-# The context `Engine.run` uses unless told otherwise, and the run whose derived facts the decision reports.
-MAIN = Context("burgemeester", GENERAL)
 
 
 @functools.cache
@@ -43,36 +42,6 @@ def _derived_facts(name: str, mode: str) -> tuple[dict[str, Any], ...]:
     Built once per name and mode; the same dicts serve every case (they are never mutated).
     """
     return tuple({TYPE: DERIVED_TYPE, "naam": name, "modus": m, PROVENANCE: f"afgeleid:{name}:{m}"} for m in implied_modes(mode))
-
-
-class Firing(NamedTuple):
-    """One rule firing: which rule, in which mode, on which facts (provenance keys, in pattern order)."""
-
-    unit: Unit
-    facts: tuple[str, ...]
-
-
-@dataclass
-class Run:
-    """The raw result of running the strata for one case, with the information one context may use."""
-
-    facts: CaseFacts
-    firings: list[Firing]
-    derived: dict[str, str]  # name -> zeker | mogelijk
-    context: str = MAIN.label  # who the run decides for (gate.Context.label); "" when several share it
-    # Rule index -> its condition walked over these facts (explain.py): made once while the decision is
-    # assembled, and read again by the graph, so the "why not" of a rule is worked out in one place.
-    walks: dict[int, tuple[Tri, Trace]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Part:
-    """One run of the engine and the instruments it decides: those whose context sees the same usable information."""
-
-    run: Run
-    instruments: frozenset[str]
-    contexts: tuple[Context, ...]
-    main: bool
 
 
 class Engine:
@@ -231,6 +200,26 @@ class Engine:
         if len(parts) > 1:  # the firings of every run, so a caller that looks for a rule sees it wherever it fired
             main = Run(facts=main.facts, firings=[f for part in parts for f in part.run.firings], derived=main.derived, context=main.context)
         return main, Outcome(statuses, {i: (e.trede, e.duur_maanden) for i, e in steps.items() if e is not None}, len(parts))
+
+
+_SHARED: dict[tuple[str, str | None], Engine] = {}
+
+
+def shared_engine(rules: Path, profile: Path | None, on_warning: Callable[[str], None] | None = None) -> Engine:
+    """One compiled engine per ruleset and profile in this process (the CLI, a batch worker, a server worker).
+
+    Compiling registers rulesets in durable_rules' C engine, which never frees
+    them: a process that evaluates many cases must not compile again.
+    `on_warning` hears the ruleset's warnings once, when it is compiled.
+    """
+    key = (str(rules), str(profile) if profile else None)
+    engine = _SHARED.get(key)
+    if engine is None:
+        engine = _SHARED[key] = Engine.from_directory(rules, profile=profile)
+        if on_warning is not None:
+            for warning in engine.ruleset.warnings:
+                on_warning(warning)
+    return engine
 
 
 class Standing(NamedTuple):

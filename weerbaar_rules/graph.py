@@ -53,9 +53,9 @@ from .missing import (
 
 if TYPE_CHECKING:
     from .decision import Decision
-    from .evaluation import Firing, Part, Run
     from .model import Case
     from .ruleset import Citation, Rule, Ruleset
+    from .runs import Firing, Part, Run
 
 SUPPORTS, DERIVES, EXCLUDES, REQUIRES, CITES, BLOCKED_BY, CHECKS = (
     "supports",

@@ -113,10 +113,10 @@ def explain_failure(result: Result) -> list[str]:
 
 def _rules_about(result: Result, inst_id: str, fired: dict[str, set[str]]) -> list[str]:
     """Each rule that concludes something about the instrument: whether it fired, and if not, why not."""
-    from .evaluation import MAIN
     from .explain import Explainer, Trace
     from .facts import case_facts
     from .gate import usable_items
+    from .runs import MAIN
 
     assert result.ruleset is not None
     day = result.decision.peildatum

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import signal
+import sys
 import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CaseError, WeerbaarError
+from ..safetext import one_line
 
 log = logging.getLogger("weerbaar_rules.serve")
 
@@ -74,11 +76,17 @@ def error_reply(status: int, message: str) -> Reply:
     return Reply(status, JSON_TYPE, error_body(message))
 
 
+def engine_for(rules: Path, profile: Path | None) -> Any:
+    """The worker's compiled engine; a ruleset's warnings go to the server's stderr once, as the CLI's do."""
+    from ..evaluation import shared_engine
+
+    return shared_engine(rules, profile, lambda warning: print(f"waarschuwing: {one_line(warning)}", file=sys.stderr))
+
+
 class Worker:
     """The engines of one worker process, and the handling of one job at a time."""
 
     def __init__(self, settings: Settings) -> None:
-        from ..cli import engine_for
         from ..resources import catalogue, profile_path
 
         self.settings = settings
@@ -92,8 +100,7 @@ class Worker:
 
     def info(self) -> dict[str, Any]:
         """What the front end shows in /api/versie: taken from the engines that answer."""
-        from .. import __version__
-        from ..cli import engine_for
+        from ..version import __version__
 
         ruleset = self.base.ruleset
         default = engine_for(self.rules, self.default_profile).ruleset.profile
@@ -132,7 +139,6 @@ class Worker:
         return validate(located.data, name, located)
 
     def _engine(self, job: Job, case: Any) -> Any:
-        from ..cli import engine_for
         from ..resources import find_profile
 
         # A request names a profile from the catalogue, never a path (that needs --profiel when starting the server).

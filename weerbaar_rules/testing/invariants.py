@@ -27,12 +27,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..decision import Decision
-from ..evaluation import MAIN, Engine
+from ..evaluation import Engine
 from ..explain import Explainer, Trace
 from ..facts import case_facts
 from ..gate import Context, context_of, usable_items
 from ..model import Case, Maatregel
 from ..render import to_json
+from ..runs import MAIN
 
 DRUG_TYPES = ("drugshandel", "drugsopslag", "drugsproductie")
 WARNING_INSTRUMENT = "bestuurlijke_waarschuwing"
