@@ -132,27 +132,47 @@ def _get(fact: dict[str, Any], path: str) -> Any:
     return current
 
 
+def _lookup(leaf: cond.Leaf) -> tuple[str, ...]:
+    """Where a leaf's value sits in a flattened fact, as path parts; worked out once per leaf (leaves live as long as the ruleset)."""
+    cached: tuple[str, ...] | None = leaf.__dict__.get("_lookup")
+    if cached is None:
+        name = "item_id" if leaf.field == "id" else leaf.field
+        if leaf.op == "contains":
+            name = f"{name}__{leaf.value}"
+        elif leaf.op in ("within_months", "older_than_months"):
+            name = f"{name}__maanden"
+        elif leaf.op in ("on_or_after", "before"):
+            name = f"{name}__ord"
+        cached = tuple(name.split("."))
+        object.__setattr__(leaf, "_lookup", cached)
+    return cached
+
+
 def leaf_value(leaf: cond.Leaf, fact: dict[str, Any]) -> Tri:
-    name = "item_id" if leaf.field == "id" else leaf.field
-    if leaf.op == "known":
-        return (_get(fact, name) is not None) == leaf.value
-    if leaf.op == "contains":
-        member = _get(fact, f"{name}__{leaf.value}")
-        return None if member is None else bool(member)
-    if leaf.op in ("within_months", "older_than_months"):
-        months = _get(fact, f"{name}__maanden")
-        if months is None:
-            return None
-        return 0 <= months < leaf.value if leaf.op == "within_months" else months >= leaf.value
-    if leaf.op in ("on_or_after", "before"):
-        ordinal = _get(fact, f"{name}__ord")
-        if ordinal is None:
-            return None
-        return ordinal >= leaf.value.toordinal() if leaf.op == "on_or_after" else ordinal < leaf.value.toordinal()
-    value = _get(fact, name)
-    if value is None:
+    current: Any = fact
+    for part in _lookup(leaf):
+        if not isinstance(current, dict):
+            current = None
+            break
+        current = current.get(part)
+        if current is None:
+            break
+    op = leaf.op
+    if op == "known":
+        return (current is not None) == leaf.value
+    if current is None:
         return None
-    return bool(_COMPARE[leaf.op](value, leaf.value))
+    if op == "contains":
+        return bool(current)
+    if op == "within_months":
+        return 0 <= current < leaf.value
+    if op == "older_than_months":
+        return current >= leaf.value
+    if op == "on_or_after":
+        return current >= leaf.value.toordinal()
+    if op == "before":
+        return current < leaf.value.toordinal()
+    return bool(_COMPARE[op](current, leaf.value))
 
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -205,47 +225,12 @@ class Explainer:
         scope = fact if fact is not None else self.facts.zaak
         if isinstance(condition, cond.Leaf):
             value = leaf_value(condition, scope)
-            label = f"{prefix}{condition.describe()}"
             if value is None:
                 path = _missing_path(condition.field, scope, prefix)
                 trace.missing.append(Finding(path, "feit", path))
             elif value is False:
-                trace.unmet.append(Finding(label, *_about(condition, prefix)))
+                trace.unmet.append(Finding(f"{prefix}{condition.describe()}", *_about(condition, prefix)))
             return value
-        if isinstance(condition, cond.ParamTest):
-            if condition.outcome is None:
-                trace.missing.append(Finding(f"parameter {condition.param} (gemeenteprofiel)", "parameter", condition.param))
-            elif not condition.outcome:
-                trace.unmet.append(Finding(condition.describe(), "parameter", condition.param))
-            return condition.outcome
-        if isinstance(condition, cond.Derived):
-            state = self.derived.get(condition.name)
-            if state is None:
-                trace.unmet.append(Finding(f"afgeleid feit '{condition.name}' geldt niet", "afgeleid", condition.name))
-                return False
-            if state == "mogelijk":
-                self._missing_behind(condition.name, trace)
-                return None
-            _extend(trace.checks, self._exceptions_behind(condition.name))
-            return True
-        if isinstance(condition, cond.Unless):
-            inner = Trace()
-            value = self.evaluate(condition.item, inner, fact, prefix)
-            if value is True:
-                trace.unmet.append(Finding(f"uitzondering geldt: {condition.title}", "uitzondering", condition.title))
-                return False
-            if value is None:
-                trace.checks.append(OpenException(f"{prefix}{condition.title}" if prefix else condition.title, tuple(inner.missing)))
-            return True
-        if isinstance(condition, cond.Not):
-            inner = Trace()
-            value = self.evaluate(condition.item, inner, fact, prefix)
-            result = None if value is None else not value
-            if result is False:
-                kind, target = ("afgeleid_geldt", condition.item.name) if isinstance(condition.item, cond.Derived) else _about(condition.item, prefix)
-                trace.unmet.append(Finding(f"niet: {self.describe(condition.item)}", kind, target))
-            _extend(trace.missing, inner.missing)
-            return result
         if isinstance(condition, cond.All):
             inner = Trace()
             values = [self.evaluate(item, inner, fact, prefix) for item in condition.items]
@@ -275,6 +260,40 @@ class Explainer:
             return result
         if isinstance(condition, cond.Some):
             return self._some(condition, trace)
+        if isinstance(condition, cond.Derived):
+            state = self.derived.get(condition.name)
+            if state is None:
+                trace.unmet.append(Finding(f"afgeleid feit '{condition.name}' geldt niet", "afgeleid", condition.name))
+                return False
+            if state == "mogelijk":
+                self._missing_behind(condition.name, trace)
+                return None
+            _extend(trace.checks, self._exceptions_behind(condition.name))
+            return True
+        if isinstance(condition, cond.Not):
+            inner = Trace()
+            value = self.evaluate(condition.item, inner, fact, prefix)
+            result = None if value is None else not value
+            if result is False:
+                kind, target = ("afgeleid_geldt", condition.item.name) if isinstance(condition.item, cond.Derived) else _about(condition.item, prefix)
+                trace.unmet.append(Finding(f"niet: {self.describe(condition.item)}", kind, target))
+            _extend(trace.missing, inner.missing)
+            return result
+        if isinstance(condition, cond.Unless):
+            inner = Trace()
+            value = self.evaluate(condition.item, inner, fact, prefix)
+            if value is True:
+                trace.unmet.append(Finding(f"uitzondering geldt: {condition.title}", "uitzondering", condition.title))
+                return False
+            if value is None:
+                trace.checks.append(OpenException(f"{prefix}{condition.title}" if prefix else condition.title, tuple(inner.missing)))
+            return True
+        if isinstance(condition, cond.ParamTest):
+            if condition.outcome is None:
+                trace.missing.append(Finding(f"parameter {condition.param} (gemeenteprofiel)", "parameter", condition.param))
+            elif not condition.outcome:
+                trace.unmet.append(Finding(condition.describe(), "parameter", condition.param))
+            return condition.outcome
         raise AssertionError(condition)
 
     def _missing_behind(self, name: str, trace: Trace) -> None:
