@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from weerbaar_rules import RulesetError
-from weerbaar_rules.check import ERROR, WARNING, Finding, check_directory
 from weerbaar_rules.cli import main
+from weerbaar_rules.lint import ERROR, WARNING, Finding, check_directory
 from weerbaar_rules.ruleset import load_ruleset
 
 from .conftest import RULES
