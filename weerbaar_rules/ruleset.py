@@ -703,6 +703,7 @@ class Reading:
     stop: str | None = None  # the loader's one-line message for the first problem
 
     def problem(self, stop: str, *diagnostics: Diagnostic) -> None:
+        """Record one problem: the loader's message for it (kept if it is the first) and its itemized diagnostics."""
         self.stop = self.stop or stop
         self.diagnostics.extend(diagnostics)
 
@@ -775,15 +776,16 @@ def _read_file(reading: Reading, path: Path) -> None:
         message = "verwacht een mapping met ruleset, instruments, parameters, information of rules"
         reading.problem(f"{path}:1: {message}", Diagnostic(f"{path}:1", message, "schema"))
         return
+    parsed: RulesetFile | None
     try:
-        parsed: RulesetFile | None = RulesetFile.model_validate(data)
-        assert parsed is not None
-        rules = [(rule, index) for index, rule in enumerate(parsed.rules)]
+        parsed = RulesetFile.model_validate(data)
     except ValidationError as exc:
         stop = str(_format_validation(located, exc, RulesetError))
         parsed, rules, diagnostics, unreadable = _salvage(located, data)
         reading.problem(stop, *diagnostics)
         reading.unreadable_rules += unreadable
+    else:
+        rules = [(rule, index) for index, rule in enumerate(parsed.rules)]
     reading.raw_rules += [(rule, located, index) for rule, index in rules]
     if parsed is None:
         return
