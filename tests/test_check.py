@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from weerbaar_rules import RulesetError
-from weerbaar_rules.check import ERROR, WARNING, Finding, check_directory
 from weerbaar_rules.cli import main
+from weerbaar_rules.lint import ERROR, WARNING, Finding, check_directory
 from weerbaar_rules.ruleset import load_ruleset
 
 from .conftest import RULES
@@ -134,3 +137,44 @@ def test_cli_bad_directory_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(tmp_path / "bestaat_niet")])
     assert result.exit_code == 2
     assert result.output.strip().count("\n") == 0 and "bestaat niet" in result.output
+
+
+def test_check_reads_a_dated_parameter_the_way_the_loader_does(tmp_path: Path) -> None:
+    # A national parameter with versions is a value per period; the lint used to parse rules with
+    # no value at all and report "heeft geen waarde" for a ruleset that evaluate accepts.
+    shutil.copytree(RULES, tmp_path / "nl")
+    path = tmp_path / "nl" / "opiumwet.yaml"
+    text = path.read_text(encoding="utf-8")
+    dated = "    versies:\n      - {waarde: 0.5, geldig_tot: 2019-12-31}\n      - {waarde: 1, geldig_van: 2020-01-01}\n"
+    path.write_text(text.replace("  handelshoeveelheid_harddrugs_gram:\n    waarde: 0.5\n", "  handelshoeveelheid_harddrugs_gram:\n" + dated, 1), encoding="utf-8")
+    load_ruleset(tmp_path / "nl")
+    errors = [f.text() for f in check_directory(tmp_path / "nl") if f.level == ERROR]
+    assert not errors, "\n".join(errors)
+
+
+def test_a_second_ruleset_block_is_reported_next_to_other_errors(tmp_path: Path) -> None:
+    # The loader stops at a second `ruleset:`; check reports it with the other problems, same message.
+    shutil.copytree(RULES, tmp_path / "nl")
+    (tmp_path / "nl" / "a_extra.yaml").write_text("ruleset: {naam: x, versie: '1'}\ninstruments:\n  - {id: x}\n", encoding="utf-8")
+    (tmp_path / "nl" / "zz_extra.yaml").write_text("ruleset: {naam: y, versie: '1'}\n", encoding="utf-8")
+    with pytest.raises(RulesetError) as raised:
+        load_ruleset(tmp_path / "nl")
+    findings = [f for f in check_directory(tmp_path / "nl") if f.level == ERROR]
+    assert any(f.where == str(tmp_path / "nl" / "zz_extra.yaml") and f.message == "ruleset-metadata staat in meer dan een bestand" for f in findings)
+    assert any(f.text().startswith(str(raised.value).split(": ", 1)[0]) for f in findings), str(raised.value)
+
+
+def test_only_the_command_line_imports_the_lint_and_the_lint_imports_nothing_above_it() -> None:
+    package = Path(__file__).parent.parent / "weerbaar_rules"
+    importers = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "lint" not in path.relative_to(package).parts and re.search(r"^\s*from \.+lint\b|import weerbaar_rules\.lint|from weerbaar_rules\.lint", path.read_text(encoding="utf-8"), re.MULTILINE)
+    )
+    assert importers == ["cli.py"]
+    allowed = {"backend", "compiler", "conditions", "errors", "model", "ruleset"}
+    for path in (package / "lint").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 2:
+                names = [node.module] if node.module else [alias.name for alias in node.names]
+                assert set(names) <= allowed, f"{path.name} imports {names}"

@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 
 from weerbaar_rules import Case, Engine, EvaluationError, RulesetError, backend
-from weerbaar_rules.check import ERROR, check_directory
 from weerbaar_rules.cli import main
+from weerbaar_rules.lint import ERROR, check_directory
 from weerbaar_rules.render import to_json
 from weerbaar_rules.ruleset import Ruleset, load_ruleset
 from weerbaar_rules.testing import cases

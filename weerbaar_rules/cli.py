@@ -330,7 +330,7 @@ def migrate_command(path: Path, output: Path | None) -> None:
 @guarded
 def check_command(directory: Path | None, profiel: Path | None, fmt: str, strikt: bool) -> None:
     """Statische controle van een regelset: bronnen, velden, regels die nooit vuren, conflicten, geldigheid."""
-    from .check import ERROR, check_directory, summary
+    from .lint import ERROR, check_directory, summary
 
     findings = check_directory(directory or default_rules(), profiel)
     if fmt == "json":

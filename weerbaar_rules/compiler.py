@@ -128,38 +128,33 @@ class Program:
     key: str
 
 
-def _dnf(condition: cond.Condition, helpers: _Helpers, negated: bool = False) -> list[list[Any]]:
+def _dnf(condition: cond.Condition, helpers: _Helpers) -> list[list[Any]]:
     """Case-level condition -> list of conjunctions of atoms, negation pushed to the atoms."""
-    if isinstance(condition, cond.All if not negated else cond.AnyOf):
-        result: list[list[Any]] = [[]]
-        for item in condition.items:
-            result = [left + right for left in result for right in _dnf(item, helpers, negated)]
-        return result
-    if isinstance(condition, cond.AnyOf if not negated else cond.All):
-        return [conj for item in condition.items for conj in _dnf(item, helpers, negated)]
-    if isinstance(condition, cond.Not):
-        return _dnf(condition.item, helpers, not negated)
-    if isinstance(condition, cond.Unless):
-        assert not negated, "the parser keeps exceptions out of negations"
-        return [[NotEstablished(helpers.exception_for(condition.item))]]
-    if isinstance(condition, cond.Leaf):
-        return [[Neg(condition) if negated else condition]]
-    if isinstance(condition, cond.ParamTest):
-        if condition.outcome is None:
-            return [[condition]]  # unknown: decided per mode when the unit is built
-        return [[]] if condition.outcome != negated else []
-    if isinstance(condition, cond.Derived):
-        return [[DerivedAbsent(condition.name) if negated else condition]]
-    if isinstance(condition, cond.Some):
-        if condition.at_least > 1:
-            name = helpers.flag_for(condition)
-            return [[DerivedAbsent(name) if negated else cond.Derived(name)]]
-        parts = _split(condition)
-        if negated:
-            # No item such that (A or B) = no item such that A, and no item such that B.
-            return [[DerivedAbsent(helpers.flag_for(part)) for part in parts]]
-        return [[part] for part in parts]
-    raise AssertionError(condition)
+
+    def atom(node: cond.Condition, negated: bool) -> list[list[Any]]:
+        if isinstance(node, cond.Unless):
+            assert not negated, "the parser keeps exceptions out of negations"
+            return [[NotEstablished(helpers.exception_for(node.item))]]
+        if isinstance(node, cond.Leaf):
+            return [[Neg(node) if negated else node]]
+        if isinstance(node, cond.ParamTest):
+            if node.outcome is None:
+                return [[node]]  # unknown: decided per mode when the unit is built
+            return [[]] if node.outcome != negated else []
+        if isinstance(node, cond.Derived):
+            return [[DerivedAbsent(node.name) if negated else node]]
+        if isinstance(node, cond.Some):
+            if node.at_least > 1:
+                name = helpers.flag_for(node)
+                return [[DerivedAbsent(name) if negated else cond.Derived(name)]]
+            parts = _split(node)
+            if negated:
+                # No item such that (A or B) = no item such that A, and no item such that B.
+                return [[DerivedAbsent(helpers.flag_for(part)) for part in parts]]
+            return [[part] for part in parts]
+        raise AssertionError(node)
+
+    return cond.dnf(condition, atom)
 
 
 class _Helpers:
@@ -262,22 +257,17 @@ def _operators(expr: Any) -> int:
     return 0
 
 
-def _item_dnf(condition: cond.Condition | None, negated: bool = False) -> list[list[cond.Condition]]:
+def _item_dnf(condition: cond.Condition | None) -> list[list[cond.Condition]]:
     """Item-level condition -> disjunction of conjunctions of (possibly negated) leaves."""
     if condition is None:
-        return [[]] if not negated else []
-    if isinstance(condition, (cond.Leaf, cond.ParamTest, cond.Unless)):
-        return [[cond.Not(condition) if negated else condition]]
-    if isinstance(condition, cond.Not):
-        return _item_dnf(condition.item, not negated)
-    if isinstance(condition, (cond.All, cond.AnyOf)):
-        if isinstance(condition, cond.All) != negated:
-            result: list[list[cond.Condition]] = [[]]
-            for item in condition.items:
-                result = [a + b for a in result for b in _item_dnf(item, negated)]
-            return result
-        return [conj for item in condition.items for conj in _item_dnf(item, negated)]
-    raise AssertionError(condition)
+        return [[]]
+
+    def leaf(node: cond.Condition, negated: bool) -> list[list[cond.Condition]]:
+        if isinstance(node, (cond.Leaf, cond.ParamTest, cond.Unless)):
+            return [[cond.Not(node) if negated else node]]
+        raise AssertionError(node)
+
+    return cond.dnf(condition, leaf)
 
 
 def _split(some: cond.Some) -> list[cond.Some]:

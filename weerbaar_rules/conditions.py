@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Union
+from typing import Any, TypeVar, Union
 
 from pydantic import BaseModel
 
@@ -402,3 +403,43 @@ def derived_refs(condition: Condition, negated: bool = False) -> typing.Iterator
     elif isinstance(condition, (Not, Unless)):
         # An exception holds when its condition is *not* established: for stratification that is a negation.
         yield from derived_refs(condition.item, not negated)
+
+
+Atom = TypeVar("Atom")
+
+
+class TooManyBranches(Exception):
+    """The disjunctive normal form would have more branches than the caller's limit."""
+
+
+def dnf(
+    condition: Condition,
+    literal: Callable[[Condition, bool], list[list[Atom]]],
+    negated: bool = False,
+    limit: int | None = None,
+) -> list[list[Atom]]:
+    """`condition` as a disjunction of conjunctions, negation pushed inward: the one DNF of the project.
+
+    `all`, `any` and `not` mean the same everywhere, so they are expanded here;
+    what any other node becomes (with its polarity) differs per user: the
+    compiler turns it into durable_rules atoms and helper facts, `rules check`
+    into literals it can reason about. `literal` may return `[]` (never true),
+    `[[]]` (always true) or call `dnf` again for a node it opens itself.
+    `limit` caps the number of branches (TooManyBranches), for analyses that
+    would rather give up than explode.
+    """
+    if isinstance(condition, (All, AnyOf)):
+        if isinstance(condition, All) != negated:
+            result: list[list[Atom]] = [[]]
+            for item in condition.items:
+                result = [left + right for left in result for right in dnf(item, literal, negated, limit)]
+                if limit is not None and len(result) > limit:
+                    raise TooManyBranches
+            return result
+        out = [conj for item in condition.items for conj in dnf(item, literal, negated, limit)]
+        if limit is not None and len(out) > limit:
+            raise TooManyBranches
+        return out
+    if isinstance(condition, Not):
+        return dnf(condition.item, literal, not negated, limit)
+    return literal(condition, negated)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -508,7 +509,7 @@ def _file_hash(paths: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def _referenced_parameters(raw: RawRule) -> set[str]:
+def referenced_parameters(raw: RawRule) -> set[str]:
     """The parameters a rule reads, in its condition (`param:` tests and `{param: …}` values) or its conclusions."""
     found: set[str] = set()
 
@@ -534,7 +535,7 @@ def _segments(raw: RawRule, parameters: dict[str, Any]) -> list[tuple[dt.date | 
     adjoining validity), so an old case is judged by the policy then in force,
     with the same machinery as law that changes over time.
     """
-    dated = {name: parameters[name] for name in _referenced_parameters(raw) if isinstance(parameters.get(name), Dated)}
+    dated = {name: parameters[name] for name in referenced_parameters(raw) if isinstance(parameters.get(name), Dated)}
     if not dated:
         return [(raw.geldig_van, raw.geldig_tot, parameters)]
     starts = {raw.geldig_van or dt.date.min}
@@ -554,7 +555,7 @@ def _segments(raw: RawRule, parameters: dict[str, Any]) -> list[tuple[dt.date | 
     return out
 
 
-def _parse_rules(
+def parse_rules(
     raws: list[tuple[RawRule, Located, int]],
     parameters: dict[str, Any],
     origin: str,
@@ -660,54 +661,194 @@ def ruleset_files(directory: Path) -> list[Path]:
     )
 
 
-def load_ruleset(directory: str | Path, profile: str | Path | None = None) -> Ruleset:
-    """Load a ruleset directory and optionally a profile on top of it."""
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem in a ruleset, at its place: `load_ruleset` stops at the first, `rules check` lists them all."""
+
+    where: str  # "file:line", "file" or the directory
+    message: str
+    kind: str  # schema (structure), bron (a citation), veld (a condition)
+
+
+def split_where(message: str) -> tuple[str, str]:
+    """Loader messages start with 'file:line: '; split that place off (empty when there is none)."""
+    match = re.match(r"^(\S+?\.ya?ml(?::\d+(?::\d+)?)?): (.*)$", message, re.DOTALL)
+    return (match.group(1), match.group(2)) if match else ("", message)
+
+
+@dataclass
+class Reading:
+    """A ruleset directory read once: everything valid in it, with its place, and a diagnostic for everything not.
+
+    The files are read and validated piece by piece (the file's metadata,
+    each rule), so one broken rule does not hide the rest: `rules check`
+    analyses what could be read and reports every diagnostic, while
+    `build_ruleset` refuses at the first problem with the message the loader
+    has always given (`stop`). Both judge the same reading, so the lint cannot
+    drift from what `rules evaluate` accepts.
+    """
+
+    directory: Path
+    meta: RulesetMeta | None = None
+    has_meta: bool = False  # some file declares `ruleset:` (also when a later one repeats it)
+    has_information: bool = False
+    information: InformationPolicy | None = None
+    instruments: dict[str, tuple[Instrument, str]] = field(default_factory=dict)  # id -> (instrument, "file:line")
+    parameters: dict[str, tuple[Parameter, str]] = field(default_factory=dict)  # name -> (parameter, file)
+    citations: list[tuple[Citation, str]] = field(default_factory=list)  # of instruments, parameters, information: (citation, "place: what")
+    raw_rules: list[tuple[RawRule, Located, int]] = field(default_factory=list)
+    unreadable_rules: list[Any] = field(default_factory=list)  # the raw YAML of rules that did not validate
+    contents: list[tuple[str, bytes]] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    stop: str | None = None  # the loader's one-line message for the first problem
+
+    def problem(self, stop: str, *diagnostics: Diagnostic) -> None:
+        """Record one problem: the loader's message for it (kept if it is the first) and its itemized diagnostics."""
+        self.stop = self.stop or stop
+        self.diagnostics.extend(diagnostics)
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The national parameter values, a dated parameter as its periods."""
+        return {name: _overlay(None, param.versies) if param.versies is not None else param.waarde for name, (param, _) in self.parameters.items()}
+
+    def national_rules(self) -> tuple[list[Rule], list[Diagnostic], list[Any]]:
+        """Each valid rule parsed on its own with the national values: the rules, a diagnostic and the raw YAML of each that fails."""
+        rules: list[Rule] = []
+        diagnostics: list[Diagnostic] = []
+        failed: list[Any] = []
+        values = self.values
+        for raw, located, index in self.raw_rules:
+            try:
+                rules += parse_rules([(raw, located, index)], values, "nationaal", RulesetError)
+            except RulesetError as exc:
+                where, message = split_where(str(exc))
+                diagnostics.append(Diagnostic(where, message, "veld"))
+                failed.append(located.data["rules"][index])
+        return rules, diagnostics, failed
+
+
+def _validation_diagnostics(located: Located, exc: ValidationError, prefix: tuple[Any, ...], rule_id: Any) -> list[Diagnostic]:
+    out = []
+    for error in merge_typos(exc.errors()):
+        loc = prefix + tuple(error["loc"])
+        line = located.line_at(loc)
+        where = f"{located.path}:{line}" if line else str(located.path)
+        kind = "bron" if "grondslag" in loc else "schema"
+        rule = f"regel {rule_id}: " if isinstance(rule_id, str) else ""
+        out.append(Diagnostic(where, f"{rule}{place(loc)}: {validation_message(error)}", kind))
+    return out
+
+
+def _salvage(located: Located, data: dict[str, Any]) -> tuple[RulesetFile | None, list[tuple[RawRule, int]], list[Diagnostic], list[Any]]:
+    """A file that does not validate, piece by piece: its metadata part, then each rule on its own."""
+    diagnostics: list[Diagnostic] = []
+    try:
+        parsed: RulesetFile | None = RulesetFile.model_validate({k: v for k, v in data.items() if k != "rules"})
+    except ValidationError as exc:
+        diagnostics += _validation_diagnostics(located, exc, (), None)
+        parsed = None
+    raws = data.get("rules", [])
+    if not isinstance(raws, list):
+        diagnostics.append(Diagnostic(str(located.path), "rules: verwacht een lijst van regels", "schema"))
+        raws = []
+    rules: list[tuple[RawRule, int]] = []
+    unreadable: list[Any] = []
+    for index, raw in enumerate(raws):
+        try:
+            rules.append((RawRule.model_validate(raw), index))
+        except ValidationError as exc:
+            diagnostics += _validation_diagnostics(located, exc, ("rules", index), raw.get("id") if isinstance(raw, dict) else None)
+            unreadable.append(raw)
+    return parsed, rules, diagnostics, unreadable
+
+
+def _read_file(reading: Reading, path: Path) -> None:
+    try:
+        located = load(path, RulesetError)
+    except RulesetError as exc:
+        where, message = split_where(str(exc))
+        reading.problem(str(exc), Diagnostic(where or str(path), message, "schema"))
+        return
+    reading.contents.append((str(path.relative_to(reading.directory)), path.read_bytes()))
+    data = located.data
+    if not isinstance(data, dict):
+        message = "verwacht een mapping met ruleset, instruments, parameters, information of rules"
+        reading.problem(f"{path}:1: {message}", Diagnostic(f"{path}:1", message, "schema"))
+        return
+    parsed: RulesetFile | None
+    try:
+        parsed = RulesetFile.model_validate(data)
+    except ValidationError as exc:
+        stop = str(_format_validation(located, exc, RulesetError))
+        parsed, rules, diagnostics, unreadable = _salvage(located, data)
+        reading.problem(stop, *diagnostics)
+        reading.unreadable_rules += unreadable
+    else:
+        rules = [(rule, index) for index, rule in enumerate(parsed.rules)]
+    reading.raw_rules += [(rule, located, index) for rule, index in rules]
+    if parsed is None:
+        return
+    if parsed.ruleset:
+        if reading.meta:
+            message = "ruleset-metadata staat in meer dan een bestand"
+            reading.problem(f"{path}: {message}", Diagnostic(str(path), message, "schema"))
+        reading.meta = reading.meta or parsed.ruleset
+        reading.has_meta = True
+    for index, inst in enumerate(parsed.instruments):
+        where = f"{path}:{located.line_of(data['instruments'][index])}"
+        if inst.id in reading.instruments:
+            message = f"instrument '{inst.id}' is dubbel gedeclareerd"
+            reading.problem(f"{where}: {message}", Diagnostic(where, f"{message} (ook op {reading.instruments[inst.id][1]})", "schema"))
+        reading.instruments[inst.id] = (inst, where)
+        reading.citations += [(c, f"{where}: instrument {inst.id}") for c in inst.grondslag]
+    for name, param in parsed.parameters.items():
+        if name in reading.parameters:
+            message = f"parameter '{name}' is dubbel gedeclareerd"
+            reading.problem(f"{path}: {message}", Diagnostic(str(path), f"{message} (ook in {reading.parameters[name][1]})", "schema"))
+        reading.parameters[name] = (param, str(path))
+        reading.citations += [(c, f"{path}: parameter {name}") for c in param.grondslag]
+    if parsed.information:
+        if reading.information:
+            message = "information-beleid staat in meer dan een bestand"
+            reading.problem(f"{path}: {message}", Diagnostic(str(path), message, "schema"))
+        reading.information = reading.information or parsed.information
+        reading.has_information = True
+        reading.citations += [(c, f"{path}: information") for c in parsed.information.grondslag]
+
+
+def read_ruleset(directory: str | Path) -> Reading:
+    """Read every file of a ruleset directory, collecting a diagnostic for each problem instead of stopping."""
     directory = Path(directory)
     if not directory.is_dir():
         raise RulesetError(f"{directory}: map met regels bestaat niet")
     files = ruleset_files(directory)
     if not files:
         raise RulesetError(f"{directory}: bevat geen .yaml-bestanden")
-    meta: RulesetMeta | None = None
-    instruments: dict[str, Instrument] = {}
-    parameters: dict[str, Parameter] = {}
-    information: InformationPolicy | None = None
-    raw_rules: list[tuple[RawRule, Located, int]] = []
-    contents: list[tuple[str, bytes]] = []
+    reading = Reading(directory)
     for path in files:
-        located = load(path, RulesetError)
-        contents.append((str(path.relative_to(directory)), path.read_bytes()))
-        if not isinstance(located.data, dict):
-            raise RulesetError(f"{path}:1: verwacht een mapping met ruleset, instruments, parameters, information of rules")
-        try:
-            parsed = RulesetFile.model_validate(located.data)
-        except ValidationError as exc:
-            raise _format_validation(located, exc, RulesetError) from None
-        if parsed.ruleset:
-            if meta:
-                raise RulesetError(f"{path}: ruleset-metadata staat in meer dan een bestand")
-            meta = parsed.ruleset
-        for index, inst in enumerate(parsed.instruments):
-            if inst.id in instruments:
-                line = located.line_of(located.data["instruments"][index])
-                raise RulesetError(f"{path}:{line}: instrument '{inst.id}' is dubbel gedeclareerd")
-            instruments[inst.id] = inst
-        for name, param in parsed.parameters.items():
-            if name in parameters:
-                raise RulesetError(f"{path}: parameter '{name}' is dubbel gedeclareerd")
-            parameters[name] = param
-        if parsed.information:
-            if information:
-                raise RulesetError(f"{path}: information-beleid staat in meer dan een bestand")
-            information = parsed.information
-        raw_rules.extend((rule, located, index) for index, rule in enumerate(parsed.rules))
-    if meta is None:
-        raise RulesetError(f"{directory}: geen bestand met 'ruleset:' (naam en versie)")
-    if information is None:
-        raise RulesetError(f"{directory}: geen 'information:'-beleid (welke informatie een besluit mag dragen)")
-    values: dict[str, Any] = {}
-    for name, param in parameters.items():
-        values[name] = _overlay(None, param.versies) if param.versies is not None else param.waarde
+        _read_file(reading, path)
+    for present, message in (
+        (reading.has_meta, "geen bestand met 'ruleset:' (naam en versie)"),
+        (reading.has_information, "geen 'information:'-beleid (welke informatie een besluit mag dragen)"),
+    ):
+        if not present:
+            reading.problem(f"{directory}: {message}", Diagnostic(str(directory), message, "schema"))
+    return reading
+
+
+def load_ruleset(directory: str | Path, profile: str | Path | None = None) -> Ruleset:
+    """Load a ruleset directory and optionally a profile on top of it."""
+    return build_ruleset(read_ruleset(directory), profile)
+
+
+def build_ruleset(reading: Reading, profile: str | Path | None = None) -> Ruleset:
+    """The ruleset a reading holds, with a profile on top; the first problem, in the reading or after it, is raised."""
+    if reading.stop is not None:
+        raise RulesetError(reading.stop)
+    assert reading.meta is not None and reading.information is not None
+    instruments = {inst_id: inst for inst_id, (inst, _) in reading.instruments.items()}
+    values = reading.values
     profile_info: ProfileInfo | None = None
     disabled: dict[str, str] = {}
     profile_rules: list[tuple[RawRule, Located, int]] = []
@@ -715,26 +856,25 @@ def load_ruleset(directory: str | Path, profile: str | Path | None = None) -> Ru
         profile_info, disabled, profile_raw, new_values = _load_profile(Path(profile), values)
         values = new_values
         profile_rules = profile_raw
-    rules = _parse_rules(raw_rules, values, "nationaal", RulesetError)
+    rules = parse_rules(reading.raw_rules, values, "nationaal", RulesetError)
     unknown = set(disabled) - {r.id for r in rules}
     if unknown:
         raise ProfileError(f"{profile}: uitgeschakelde regel(s) bestaan niet: {', '.join(sorted(unknown))}")
     rules = [r for r in rules if r.id not in disabled]
     if profile_info is not None:
-        rules += _parse_rules(profile_rules, values, f"profiel:{profile_info.naam}", ProfileError)
+        rules += parse_rules(profile_rules, values, f"profiel:{profile_info.naam}", ProfileError)
     _check_references(rules, instruments, RulesetError)
     warnings = _check_periods(rules, RulesetError)
     for inst in instruments.values():
         if not any(c.available == inst.id for r in rules for c in r.then):
             raise RulesetError(f"instrument '{inst.id}': geen enkele regel maakt het beschikbaar (available)")
-    all_hash = _file_hash(contents)
     return Ruleset(
-        name=meta.naam,
-        version=meta.versie,
-        hash=all_hash,
+        name=reading.meta.naam,
+        version=reading.meta.versie,
+        hash=_file_hash(reading.contents),
         instruments=tuple(instruments.values()),
         parameters=values,
-        information=information,
+        information=reading.information,
         rules=tuple(rules),
         profile=profile_info,
         warnings=tuple(warnings),

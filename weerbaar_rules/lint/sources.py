@@ -1,0 +1,59 @@
+"""Sources: every citation points at the law it names, and a power rests on a statute."""
+
+from __future__ import annotations
+
+from .findings import ERROR, WARNING, Finding
+from .readable import Readable
+
+# BWB ids of the laws the national rules cite, as checked against wetten.overheid.nl (docs/regeltaal.md).
+KNOWN_BWB: dict[str, str] = {
+    "algemene wet bestuursrecht": "BWBR0005537",
+    "awb": "BWBR0005537",
+    "gemeentewet": "BWBR0005416",
+    "opiumwet": "BWBR0001941",
+    "woningwet": "BWBR0005181",
+    "wet bibob": "BWBR0013798",
+    "alcoholwet": "BWBR0002458",
+    "drank- en horecawet": "BWBR0002458",
+    "wet politiegegevens": "BWBR0022463",
+    "wpg": "BWBR0022463",
+}
+
+
+def citation_findings(got: Readable) -> list[Finding]:
+    """A law cited under two BWB ids or under one that is not its own, a URL that names another id, unsure sources, powers without a statute."""
+    citations = got.citations + [(c, f"{r.source}: regel {r.id}") for r in got.rules for c in r.grondslag]
+    findings = []
+    by_law: dict[str, dict[str, list[str]]] = {}
+    for citation, where in citations:
+        if citation.wet and citation.bwb_id:
+            by_law.setdefault(citation.wet.strip().casefold(), {}).setdefault(citation.bwb_id, []).append(where)
+    for law, ids in sorted(by_law.items()):
+        expected = KNOWN_BWB.get(law)
+        if expected is None and len(ids) > 1:
+            expected = max(ids, key=lambda i: (len(ids[i]), i))  # the id most places use
+        for bwb_id, places in sorted(ids.items()):
+            if expected is not None and bwb_id != expected:
+                for where in places:
+                    place, label = where.split(": ", 1)
+                    findings.append(
+                        Finding(ERROR, place, f"{label}: {law!r} heeft bwb_id {expected}, niet {bwb_id}: de link wijst naar een andere wet", "bron")
+                    )
+    for citation, where in citations:
+        place, label = where.split(": ", 1)
+        if citation.url and citation.bwb_id and citation.bwb_id not in citation.url:
+            findings.append(Finding(WARNING, place, f"{label}: url {citation.url} noemt bwb_id {citation.bwb_id} niet", "bron"))
+    for rule in got.rules:
+        unsure = [c.label for c in rule.grondslag if c.onzeker]
+        if unsure:
+            findings.append(Finding(WARNING, rule.source, f"regel {rule.id}: onzekere bron ({', '.join(unsure)}): {rule.onzeker}", "bron"))
+        if any(c.kind == "available" for c in rule.then) and not any(c.wet for c in rule.grondslag):
+            findings.append(
+                Finding(
+                    WARNING,
+                    rule.source,
+                    f"regel {rule.id}: maakt een instrument beschikbaar zonder wetsartikel (alleen jurisprudentie); een bevoegdheid vraagt een wettelijke grondslag",
+                    "bron",
+                )
+            )
+    return findings
