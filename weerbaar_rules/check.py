@@ -49,6 +49,7 @@ from .ruleset import (
     Rule,
     RulesetFile,
     _parse_rules,
+    law_ids,
     load_ruleset,
     period_findings,
     ruleset_files,
@@ -59,19 +60,6 @@ Level = Literal["fout", "waarschuwing"]
 ERROR: Level = "fout"
 WARNING: Level = "waarschuwing"
 
-# BWB ids of the laws the national rules cite, as checked against wetten.overheid.nl (docs/regeltaal.md).
-KNOWN_BWB: dict[str, str] = {
-    "algemene wet bestuursrecht": "BWBR0005537",
-    "awb": "BWBR0005537",
-    "gemeentewet": "BWBR0005416",
-    "opiumwet": "BWBR0001941",
-    "woningwet": "BWBR0005181",
-    "wet bibob": "BWBR0013798",
-    "alcoholwet": "BWBR0002458",
-    "drank- en horecawet": "BWBR0002458",
-    "wet politiegegevens": "BWBR0022463",
-    "wpg": "BWBR0022463",
-}
 MAX_BRANCHES = 512
 
 
@@ -97,6 +85,7 @@ class _Collected:
     instruments: dict[str, tuple[Instrument, str]] = field(default_factory=dict)
     parameters: dict[str, tuple[Any, str]] = field(default_factory=dict)
     citations: list[tuple[Citation, str]] = field(default_factory=list)
+    laws: dict[str, str] = field(default_factory=dict)  # every name of a law in `wetten`, case-folded -> its BWB id
     has_meta: bool = False
     has_information: bool = False
     broken: _Broken = field(default_factory=lambda: _Broken())
@@ -203,6 +192,7 @@ def _read_files(directory: Path) -> tuple[_Collected, list[Finding], list[tuple[
             continue
         got.has_meta |= parsed.ruleset is not None
         got.has_information |= parsed.information is not None
+        got.laws.update(law_ids(parsed.wetten))
         for index, inst in enumerate(parsed.instruments):
             where = f"{path}:{located.line_of(data['instruments'][index])}"
             if inst.id in got.instruments:
@@ -307,7 +297,7 @@ def _citation_findings(got: _Collected) -> list[Finding]:
         if citation.wet and citation.bwb_id:
             by_law.setdefault(citation.wet.strip().casefold(), {}).setdefault(citation.bwb_id, []).append(where)
     for law, ids in sorted(by_law.items()):
-        expected = KNOWN_BWB.get(law)
+        expected = got.laws.get(law)
         if expected is None and len(ids) > 1:
             expected = max(ids, key=lambda i: (len(ids[i]), i))  # the id most places use
         for bwb_id, places in sorted(ids.items()):
