@@ -329,14 +329,14 @@ def _leaf_fields(model_type: type[BaseModel], prefix: str = "") -> list[str]:
 
 
 def test_every_case_field_has_a_dutch_name() -> None:
-    """A field added to the case model needs a name in missing.py, or lawyers read snake_case."""
+    """A field added to the case model needs a title (its Dutch name) in model.py, or lawyers read snake_case."""
     from weerbaar_rules import model
 
     for section, model_type in (("locatie", model.Locatie), ("openbare_orde", model.OpenbareOrde)):
         for path in _leaf_fields(model_type, f"{section}."):
-            assert path in CASE_FIELDS, f"geef {path} een Nederlandse naam in weerbaar_rules/missing.py"
+            assert path in CASE_FIELDS, f"geef {path} een Nederlandse naam (title) in weerbaar_rules/model.py"
     lists = {"activiteiten": model.Activiteit, "vergunningen": model.Vergunning, "voorgeschiedenis": model.Maatregel}
     for list_name, model_type in lists.items():
         for path in _leaf_fields(model_type):
             if path != "informatie":
-                assert path in ITEM_FIELDS[list_name], f"geef {list_name}[].{path} een Nederlandse naam in missing.py"
+                assert path in ITEM_FIELDS[list_name], f"geef {list_name}[].{path} een Nederlandse naam (title) in model.py"

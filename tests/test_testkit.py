@@ -21,7 +21,7 @@ from weerbaar_rules.facts import months_between
 from weerbaar_rules.ruleset import load_ruleset
 from weerbaar_rules.scenarios import run_directory
 from weerbaar_rules.testing import CI, ScenarioFailure, assert_scenario, cases, hints, scenario_params
-from weerbaar_rules.testing.strategies import LEGAL_DATES, models, peildata
+from weerbaar_rules.testing.strategies import models, peildata
 
 from .conftest import ROOT
 
@@ -95,12 +95,24 @@ def test_optional_facts_are_both_unknown_and_known() -> None:
 
 def test_hints_collect_the_boundaries_of_the_rules() -> None:
     found = hints(STRESS_RULES)
-    # s.b is valid 2021-07-01 .. 2023-12-31: the first day after it, and the legal dates, are boundaries.
+    # s.b is valid 2021-07-01 .. 2023-12-31: the first day after it is a boundary; so is a date a rule tests.
     assert {dt.date(2021, 7, 1), dt.date(2024, 1, 1), dt.date(2019, 1, 1)} <= set(found.peildata)
-    assert set(LEGAL_DATES) <= set(found.peildata)
     assert {10, 36} <= set(found.months)
     assert 5.0 in found.numbers["waarde"]
     assert "politie" in found.values["bron"]
+
+
+def test_the_legal_dates_are_the_rulesets_own() -> None:
+    # Besides the rules' validity: authorities (Drank- en Horecawet to Alcoholwet on 2013-01-01), bases for
+    # information (WGS from 2025-03-01), citations of the catalogue (Alcoholwet from 2021-07-01), and a
+    # profile's parameter versions (Milderveen from 2025-01-01). Without a ruleset, no day is favoured.
+    national = set(hints(load_ruleset(ROOT / "rulesets" / "nl")).peildata)
+    assert {dt.date(2013, 1, 1), dt.date(2025, 3, 1), dt.date(2021, 7, 1)} <= national
+    assert dt.date(2025, 1, 1) not in national
+    profiled = set(hints(load_ruleset(ROOT / "rulesets" / "nl", ROOT / "rulesets" / "gemeenten" / "milderveen.yaml")).peildata)
+    assert profiled - national == {dt.date(2025, 1, 1)}
+    assert hints().peildata == ()
+    assert _occurs(peildata(), lambda d: d.year < 2005) and _occurs(peildata(), lambda d: d.year > 2030)
 
 
 BOUNDARY_DAYS = [dt.date(2021, 6, 30), dt.date(2021, 7, 1), dt.date(2023, 12, 31), dt.date(2024, 1, 1), dt.date(2018, 12, 31)]

@@ -78,30 +78,15 @@ _EDGE_FOR = {
     "weigh": REQUIRES,
 }
 
-# Rule id prefix -> legal domain, for grouping in pictures. Unknown prefixes show as they are.
-DOMAINS = {
-    "opiumwet": "Opiumwet",
-    "damocles": "Beleid Damocles (art. 4:81 Awb)",
-    "zacht": "Zachte maatregelen",
-    "avg": "AVG en informatie",
-    "gemeentewet": "Gemeentewet",
-    "woningwet": "Woningwet",
-    "bibob": "Wet Bibob",
-    "apv": "APV",
-    "awb": "Algemene wet bestuursrecht",
-    "alcoholwet": "Alcoholwet",
-    "wbmgp": "Wbmgp (Rotterdamwet)",
-    "huisverbod": "Wet tijdelijk huisverbod",
-    "onteigening": "Onteigening",
-}
+def rule_domain(rule: Rule, domains: dict[str, str]) -> str:
+    """The legal domain a rule belongs to: its profile, or the first part of its id as the ruleset's `domeinen` name it.
 
-
-def rule_domain(rule: Rule) -> str:
-    """The legal domain a rule belongs to: its profile, or the first part of its id."""
+    An unnamed prefix shows as it is.
+    """
     if rule.origin.startswith("profiel:"):
         return f"Gemeentelijk beleid ({rule.origin.split(':', 1)[1]})"
     prefix = rule.id.split(".", 1)[0]
-    return DOMAINS.get(prefix, prefix)
+    return domains.get(prefix, prefix)
 
 
 def _flat(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
@@ -339,7 +324,7 @@ class _Builder:
             label=rule.title,
             modus=mode,
             context=self.run.context if self.suffix else None,
-            domein=rule_domain(rule),
+            domein=rule_domain(rule, self.ruleset.domains),
             grondslag=[c.label for c in rule.grondslag],
             definitie=f"{rule.source.replace(chr(92), '/').rsplit('/', 1)[-1]}",
             onvervuld=[],

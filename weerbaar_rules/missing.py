@@ -3,7 +3,10 @@
 Explanations are read by municipal lawyers, so a field path such as
 ``activiteiten[0].opiumwet_lijst`` is shown as "activiteit 1 (drugshandel):
 Opiumwet-lijst"; the machine path stays next to it in JSON so software can act
-on it. The analysis at the end reads the decision graph only (the possibly
+on it. The names are the case model's field metadata (`title`, and `namen` for
+values; see model.py), read once here: the model defines the fields, so a
+field and its Dutch name are added together and cannot drift apart. The
+analysis at the end reads the decision graph only (the possibly
 fired rules and the facts they miss), so it can never disagree with the
 explanation drawn from the same graph.
 """
@@ -11,149 +14,71 @@ explanation drawn from the same graph.
 from __future__ import annotations
 
 import re
+import typing
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from pydantic import BaseModel
+
+from .conditions import unwrap_optional
 from .digraph import DiGraph
-
-if TYPE_CHECKING:
-    from .model import Case
+from .model import Case, Informatie
 
 # -- names --------------------------------------------------------------------
+#
+# Read from the case model's field metadata (see model.py): the words for a field are declared with
+# the field, so a field added to the model is named in reports without a second list here.
 
-CASE_FIELDS: dict[str, str] = {
-    "zaak_id": "zaaknummer",
-    "gemeente": "gemeente",
-    "peildatum": "peildatum",
-    "locatie.type": "soort locatie",
-    "locatie.openbaar_toegankelijk": "lokaal openbaar toegankelijk",
-    "locatie.erf_bij": "erf bij woning of lokaal",
-    "locatie.eigendom": "eigendom of huur van de locatie",
-    "locatie.minderjarigen": "minderjarigen in de woning",
-    "locatie.beroepsgebruik": "beroepsgebruik (art. 13b lid 2 Opiumwet)",
-    "locatie.horeca": "horecagelegenheid",
-    "locatie.wbmgp_gebied": "ligt in een aangewezen Wbmgp-gebied",
-    "locatie.adres": "adres",
-    "openbare_orde.verstoord": "openbare orde verstoord",
-    "openbare_orde.verstoring": "ernst van de verstoring van de openbare orde",
-    "openbare_orde.ernstige_vrees": "ernstige vrees voor verstoring van de openbare orde",
-    "openbare_orde.acuut_gevaar": "acuut gevaar",
-    "openbare_orde.herhaald": "herhaalde verstoring",
-    "openbare_orde.gebiedsgericht": "gebiedsgerichte problematiek",
-    "openbare_orde.inrichting_wettigt_vrees": "feiten in de inrichting wettigen vrees voor de openbare orde (art. 31 lid 1 onder c Alcoholwet)",
-}
 
-SECTION_NAMES = {"locatie": "locatie", "openbare_orde": "openbare orde"}
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds (`Hoeveelheid | None`), or the model of its items (`list[Activiteit]`)."""
+    inner = unwrap_optional(annotation)
+    if typing.get_origin(inner) is list:
+        inner = typing.get_args(inner)[0]
+    return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
 
-ITEM_NAMES = {
-    "betrokkenen": "betrokkene",
-    "antecedenten": "antecedent",
-    "activiteiten": "activiteit",
-    "vergunningen": "vergunning",
-    "voorgeschiedenis": "eerdere maatregel",
-    "informatie": "informatie-item",
-}
 
-PLURAL_NAMES = {
-    "betrokkenen": "betrokkenen",
-    "antecedenten": "antecedenten",
-    "activiteiten": "activiteiten",
-    "vergunningen": "vergunningen",
-    "voorgeschiedenis": "eerdere maatregelen",
-    "informatie": "informatie-items",
-}
+def _is_list(annotation: Any) -> bool:
+    return typing.get_origin(unwrap_optional(annotation)) is list
 
-ITEM_FIELDS: dict[str, dict[str, str]] = {
-    "betrokkenen": {
-        "soort": "natuurlijk persoon of rechtspersoon",
-        "rollen": "rollen",
-        "meerderjarig": "meerderjarig",
-        "wetenschap": "wist van wat er gebeurde",
-        "minderjarigen_in_huishouden": "minderjarigen in het huishouden",
-    },
-    "antecedenten": {
-        "betrokkene": "betrokkene",
-        "soort": "veroordeling of verdenking",
-        "wet": "wet",
-        "artikel": "artikel",
-        "datum": "datum",
-    },
-    "activiteiten": {
-        "type": "soort activiteit",
-        "vorm": "vorm",
-        "opiumwet_lijst": "Opiumwet-lijst",
-        "hoeveelheid": "hoeveelheid",
-        "hoeveelheid.eenheid": "hoeveelheid (eenheid of oordeel)",
-        "hoeveelheid.waarde": "hoeveelheid (waarde)",
-        "eigen_gebruik": "eigen gebruik gebleken",
-        "bedrijfsmatig": "bedrijfsmatige teelt of productie",
-        "voorwerpen": "aangetroffen voorwerpen",
-        "aangetroffen": "aangetroffen (of juist niet)",
-        "betrokkenen": "betrokkenen",
-        "plek": "plek (in, bij of buiten het pand)",
-        "wapen_aangetroffen": "wapen aangetroffen",
-        "in_groep": "in een groep",
-        "leidende_rol": "leidende rol in de groep",
-        "wetenschap_betrokkene": "wetenschap van de betrokkene",
-        "ernstige_vrees_herhaling": "ernstige vrees voor herhaling",
-        "datum": "datum",
-    },
-    "vergunningen": {
-        "soort": "soort vergunning",
-        "status": "status",
-        "datum": "datum",
-        "bibob.eigen_onderzoek": "Bibob: eigen onderzoek",
-        "bibob.lbb_advies": "Bibob: advies LBB",
-        "bibob.grond": "Bibob: grond (art. 3 Wet Bibob)",
-        "bibob.eigen_bevinding": "Bibob: eigen bevinding",
-        "betrokkene": "aanvrager of houder",
-    },
-    "voorgeschiedenis": {
-        "instrument": "maatregel",
-        "datum": "datum",
-        "reden": "reden",
-        "grond": "grond",
-        "duur_maanden": "duur in maanden",
-        "zelfde_locatie": "op dezelfde locatie",
-        "status": "status (opgelegd, ingetrokken, vernietigd, …)",
-        "betrokkene": "geadresseerde",
-    },
-    "informatie": {
-        "id": "kenmerk",
-        "bron": "bron",
-        "grondslag": "grondslag voor gebruik (AVG)",
-        "ontvanger": "verstrekt aan",
-        "strafrechtelijk": "strafrechtelijke gegevens",
-        "grondslag_art10": "grondslag art. 10 AVG",
-        "datum": "datum",
-        "betrokkenen": "betrokkenen",
-    },
-}
+
+def _titles(owner: type[BaseModel], prefix: str = "") -> dict[str, str]:
+    """Path -> title of every named field of `owner`, through nested models (`hoeveelheid.eenheid`) but not lists."""
+    out: dict[str, str] = {}
+    for name, info in owner.model_fields.items():
+        if info.title:
+            out[prefix + name] = info.title
+        inner = _model_of(info.annotation)
+        if inner is not None and not _is_list(info.annotation):
+            out.update(_titles(inner, f"{prefix}{name}."))
+    return out
+
+
+def _value_names(owner: type[BaseModel], name: str) -> dict[str | None, str]:
+    """A field's values in words (`namen` in its metadata), with None for its unknown (`onbekend`)."""
+    extra = owner.model_fields[name].json_schema_extra
+    given = extra.get("namen") if isinstance(extra, dict) else None
+    if not isinstance(extra, dict) or not isinstance(given, dict):
+        raise TypeError(f"{owner.__name__}.{name}: geen namen voor de waarden in het zaakmodel")
+    names: dict[str | None, str] = {str(value): str(label) for value, label in given.items()}
+    names[None] = str(extra["onbekend"])
+    return names
+
+
+_MODELS = {name: inner for name, info in Case.model_fields.items() if (inner := _model_of(info.annotation)) is not None}
+_LISTS = {name: inner for name, inner in _MODELS.items() if _is_list(Case.model_fields[name].annotation)}
+
+# The case's own fields and those of its sections (`locatie.type`); each section by its name; each list
+# by the name of one item and by its plural; and the fields of the items of each list.
+CASE_FIELDS: dict[str, str] = {path: title for path, title in _titles(Case).items() if path not in _MODELS}
+SECTION_NAMES: dict[str, str] = {name: str(Case.model_fields[name].title) for name in _MODELS if name not in _LISTS}
+ITEM_NAMES: dict[str, str] = {name: str(inner.model_config.get("title")) for name, inner in _LISTS.items()}
+PLURAL_NAMES: dict[str, str] = {name: str(Case.model_fields[name].title) for name in _LISTS}
+ITEM_FIELDS: dict[str, dict[str, str]] = {name: _titles(inner) for name, inner in _LISTS.items()}
 
 # How information sources and legal bases (AVG) are named in reports.
-SOURCE_NAMES = {
-    "eigen_toezicht": "eigen toezicht",
-    "politie": "politie",
-    "om": "OM",
-    "riec": "RIEC",
-    "belastingdienst": "Belastingdienst",
-    "lbb": "Landelijk Bureau Bibob",
-    "melding_burger": "melding van een burger",
-    "anonieme_melding": "anonieme melding",
-    None: "bron onbekend",
-}
-BASIS_NAMES = {
-    "avg_6_1_e": "art. 6 lid 1 onder e AVG",
-    "wpg_16": "art. 16 Wpg",
-    "wpg_19": "art. 19 Wpg",
-    "wpg_20": "art. 20 Wpg",
-    "riec_convenant": "RIEC-convenant",
-    "wjsg": "Wjsg",
-    "wgs": "WGS",
-    "bibob_28": "art. 28 Wet Bibob",
-    "geen": "geen grondslag",
-    None: "grondslag onbekend",
-}
+SOURCE_NAMES = _value_names(Informatie, "bron")
+BASIS_NAMES = _value_names(Informatie, "grondslag")
 
 # Free text and personal data: never copied into labels, logs or reports.
 PRIVATE_FIELDS = frozenset({"locatie.adres"})
@@ -295,7 +220,7 @@ def _humanise_text(text: str) -> str:
         )
         return head + tail
     return re.sub(
-        r"\b((?:locatie|openbare_orde)\.[a-z_]+)\b",
+        rf"\b((?:{'|'.join(SECTION_NAMES)})\.[a-z_]+)\b",
         lambda m: CASE_FIELDS.get(m.group(1), _humanise_field(m.group(1))),
         text,
     )

@@ -2,7 +2,9 @@
 
 A ruleset directory is loaded as a whole: every `*.yaml` file in it may hold
 `ruleset` metadata, `instruments` (the catalogue), `parameters`,
-`information` (the AVG policy) and `rules`. Each rule carries its legal source
+`information` (the AVG policy), the legal vocabulary (`domeinen`, `wetten`,
+`verzwaring`: what the code would otherwise have to know about the law) and
+`rules`. Each rule carries its legal source
 (`grondslag`) and validity dates next to its condition, the way Catala keeps
 the statute's text next to its code. A profile is applied on top and every
 change it makes is recorded, so it can never change national law silently.
@@ -22,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from . import conditions as cond
 from .errors import ProfileError, RulesetError, merge_typos, validation_message
+from .model import ActiviteitType
 from .safetext import one_line
 from .yamlio import Located, load, place
 
@@ -361,6 +364,55 @@ class InformationPolicy(_Strict):
     grondslag: Citations
 
 
+PREFIX_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+
+
+class Law(_Strict):
+    """A statute the rules cite: its BWB id, as checked against wetten.overheid.nl, and other names it goes by.
+
+    `rules check` compares every citation of the law with this id, so a typo in
+    one `bwb_id` cannot send a lawyer to another statute. A law that was renamed
+    keeps its BWB id (the Drank- en Horecawet is the Alcoholwet since 2021).
+    """
+
+    bwb_id: str = Field(pattern=r"^BWBR\d{7}$")
+    ook: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="Andere namen waaronder de regels de wet aanhalen: een afkorting, een vroegere naam."
+    )
+
+
+def _law_key(name: str) -> str:
+    """A law's name as citations are compared: `Awb` and `awb` are one law."""
+    return name.strip().casefold()
+
+
+def law_ids(laws: dict[str, Law]) -> dict[str, str]:
+    """Every name a law is cited by, case-folded as the citations are compared, with its BWB id."""
+    return {_law_key(name): law.bwb_id for official, law in laws.items() for name in (official, *law.ook)}
+
+
+class Aggravation(_Strict):
+    """What makes a case worse for the person concerned: the testing kit varies a case along these lines.
+
+    The invariant `verzwaring_verlaagt_niet` (testing/invariants.py) checks that
+    such a variant never gets a less intrusive recommendation. Which activities
+    concern Opiumwet substances, and which instrument is the warning that comes
+    before a closure, is legal vocabulary, so it is named here and not in Python.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+
+    drugsactiviteiten: list[ActiviteitType] = Field(
+        default_factory=list,
+        description="Activiteiten met een middel van de Opiumwet-lijsten: meer van het middel, of lijst I in plaats van II, is zwaarder.",
+    )
+    waarschuwing: str | None = Field(
+        None,
+        pattern=ID_PATTERN,
+        description="Het instrument waarmee vooraf wordt gewaarschuwd: een recente eerdere waarschuwing op dit adres is zwaarder.",
+    )
+
+
 class RulesetMeta(_Strict):
     naam: str = Field(pattern=ID_PATTERN)
     versie: str = Field(min_length=1)
@@ -372,6 +424,11 @@ class RulesetFile(_Strict):
     instruments: list[Instrument] = Field(default_factory=list)
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     information: InformationPolicy | None = None
+    domeinen: dict[Annotated[str, Field(pattern=PREFIX_PATTERN)], Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=dict, description="Eerste deel van een regel-id -> het rechtsgebied waaronder tekeningen de regel groeperen."
+    )
+    wetten: dict[Annotated[str, Field(min_length=1)], Law] = Field(default_factory=dict, description="Naam van een wet, zoals de regels haar aanhalen -> BWB-id.")
+    verzwaring: Aggravation | None = None
     rules: list[RawRule] = Field(default_factory=list)
 
 
@@ -450,6 +507,9 @@ class Ruleset:
     rules: tuple[Rule, ...]
     profile: ProfileInfo | None = None
     warnings: tuple[str, ...] = field(default=())
+    domains: dict[str, str] = field(default_factory=dict)  # rule id prefix -> legal domain (`domeinen`)
+    laws: dict[str, Law] = field(default_factory=dict)  # statute -> BWB id (`wetten`)
+    aggravation: Aggravation = field(default_factory=Aggravation)  # `verzwaring`, for the testing kit
 
     def instrument(self, instrument_id: str) -> Instrument:
         for inst in self.instruments:
@@ -651,6 +711,60 @@ def _check_periods(rules: list[Rule], error: type[RulesetError]) -> list[str]:
     return [message for is_error, message in findings if not is_error]
 
 
+def _at(located: Located, *loc: Any) -> str:
+    """`file:line` of a key in a ruleset file, as every loader message starts."""
+    line = located.line_at(loc)
+    return f"{located.path}:{line}" if line else str(located.path)
+
+
+@dataclass
+class _Vocabulary:
+    """The legal vocabulary of a ruleset (`domeinen`, `wetten`, `verzwaring`), gathered from all its files.
+
+    It names rules, citations and instruments, which live in YAML, so it lives
+    there too: adding a law is adding a file, not editing Python. (The Dutch
+    names of case fields and values are the case model's field metadata
+    instead: a field is added in Python anyway, and its name goes with it.)
+    Any file may bring domains and laws (a new law's file can name its own), but
+    each name only once; the aggravations are one list, like the information
+    policy. A profile brings none: its own rules are grouped under the profile,
+    and it cannot change which statute a BWB id is.
+    """
+
+    domains: dict[str, str] = field(default_factory=dict)
+    laws: dict[str, Law] = field(default_factory=dict)
+    law_names: dict[str, str] = field(default_factory=dict)  # case-folded name -> where it was declared
+    aggravation: Aggravation | None = None
+    aggravation_at: Located | None = None
+
+    def add(self, parsed: RulesetFile, located: Located) -> None:
+        for prefix, name in parsed.domeinen.items():
+            if prefix in self.domains:
+                raise RulesetError(f"{_at(located, 'domeinen', prefix)}: domein '{prefix}' is dubbel gedeclareerd")
+            self.domains[prefix] = name
+        for official, law in parsed.wetten.items():
+            where = _at(located, "wetten", official)
+            for name in (official, *law.ook):
+                key = _law_key(name)
+                if key in self.law_names:
+                    raise RulesetError(f"{where}: wet '{one_line(name, 80)}' is dubbel gedeclareerd (ook op {self.law_names[key]})")
+                self.law_names[key] = where
+            self.laws[official] = law
+        if parsed.verzwaring is not None:
+            if self.aggravation is not None:
+                raise RulesetError(f"{located.path}: verzwaring staat in meer dan een bestand")
+            self.aggravation, self.aggravation_at = parsed.verzwaring, located
+
+    def finish(self, instruments: dict[str, Instrument]) -> Aggravation:
+        """The aggravations, once the whole catalogue is known: the warning must be one of its instruments."""
+        if self.aggravation is None or self.aggravation_at is None:
+            return Aggravation()
+        warning = self.aggravation.waarschuwing
+        if warning is not None and warning not in instruments:
+            raise RulesetError(f"{_at(self.aggravation_at, 'verzwaring', 'waarschuwing')}: verzwaring.waarschuwing: onbekend instrument '{warning}'")
+        return self.aggravation
+
+
 SCENARIO_DIRS = frozenset({"scenarios", "scenario"})
 
 
@@ -701,6 +815,7 @@ class Reading:
     contents: list[tuple[str, bytes]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     stop: str | None = None  # the loader's one-line message for the first problem
+    vocabulary: _Vocabulary = field(default_factory=_Vocabulary)  # `domeinen`, `wetten`, `verzwaring` of all files
 
     def problem(self, stop: str, *diagnostics: Diagnostic) -> None:
         """Record one problem: the loader's message for it (kept if it is the first) and its itemized diagnostics."""
@@ -815,6 +930,11 @@ def _read_file(reading: Reading, path: Path) -> None:
         reading.information = reading.information or parsed.information
         reading.has_information = True
         reading.citations += [(c, f"{path}: information") for c in parsed.information.grondslag]
+    try:
+        reading.vocabulary.add(parsed, located)
+    except RulesetError as exc:
+        where, message = split_where(str(exc))
+        reading.problem(str(exc), Diagnostic(where or str(path), message, "schema"))
 
 
 def read_ruleset(directory: str | Path) -> Reading:
@@ -848,6 +968,8 @@ def build_ruleset(reading: Reading, profile: str | Path | None = None) -> Rulese
         raise RulesetError(reading.stop)
     assert reading.meta is not None and reading.information is not None
     instruments = {inst_id: inst for inst_id, (inst, _) in reading.instruments.items()}
+    vocabulary = reading.vocabulary
+    aggravation = vocabulary.finish(instruments)
     values = reading.values
     profile_info: ProfileInfo | None = None
     disabled: dict[str, str] = {}
@@ -878,6 +1000,9 @@ def build_ruleset(reading: Reading, profile: str | Path | None = None) -> Rulese
         rules=tuple(rules),
         profile=profile_info,
         warnings=tuple(warnings),
+        domains=vocabulary.domains,
+        laws=vocabulary.laws,
+        aggravation=aggravation,
     )
 
 

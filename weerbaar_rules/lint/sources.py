@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
+from ..ruleset import law_ids
 from .findings import ERROR, WARNING, Finding
 from .readable import Readable
-
-# BWB ids of the laws the national rules cite, as checked against wetten.overheid.nl (docs/regeltaal.md).
-KNOWN_BWB: dict[str, str] = {
-    "algemene wet bestuursrecht": "BWBR0005537",
-    "awb": "BWBR0005537",
-    "gemeentewet": "BWBR0005416",
-    "opiumwet": "BWBR0001941",
-    "woningwet": "BWBR0005181",
-    "wet bibob": "BWBR0013798",
-    "alcoholwet": "BWBR0002458",
-    "drank- en horecawet": "BWBR0002458",
-    "wet politiegegevens": "BWBR0022463",
-    "wpg": "BWBR0022463",
-}
-
 
 def citation_findings(got: Readable) -> list[Finding]:
     """A law cited under two BWB ids or under one that is not its own, a URL that names another id, unsure sources, powers without a statute."""
     citations = got.citations + [(c, f"{r.source}: regel {r.id}") for r in got.rules for c in r.grondslag]
     findings = []
     by_law: dict[str, dict[str, list[str]]] = {}
+    known = law_ids(got.reading.vocabulary.laws)  # `wetten` in the ruleset: each law's BWB id, under all its names
     for citation, where in citations:
         if citation.wet and citation.bwb_id:
             by_law.setdefault(citation.wet.strip().casefold(), {}).setdefault(citation.bwb_id, []).append(where)
     for law, ids in sorted(by_law.items()):
-        expected = KNOWN_BWB.get(law)
+        expected = known.get(law)
         if expected is None and len(ids) > 1:
             expected = max(ids, key=lambda i: (len(ids[i]), i))  # the id most places use
         for bwb_id, places in sorted(ids.items()):

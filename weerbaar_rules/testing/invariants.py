@@ -35,8 +35,6 @@ from ..model import Case, Maatregel
 from ..render import to_json
 from ..runs import MAIN
 
-DRUG_TYPES = ("drugshandel", "drugsopslag", "drugsproductie")
-WARNING_INSTRUMENT = "bestuurlijke_waarschuwing"
 ACTIVE = ("aanbevolen", "mogelijk")
 NOT_AVAILABLE = "geen regel maakt dit instrument beschikbaar op deze feiten"
 
@@ -223,10 +221,14 @@ def aggravations(engine: Engine, case: Case) -> Iterator[tuple[str, Case]]:
       ml, planten), or a gebruikershoeveelheid becomes a handelshoeveelheid;
     * one drug activity moves from lijst II (softdrugs) to lijst I (harddrugs);
     * a recent prior warning (one month before the peildatum, at this address)
-      is added to the voorgeschiedenis, if the catalogue has a warning instrument.
+      is added to the voorgeschiedenis.
+
+    Which activities are drug activities and which instrument is the warning is
+    the ruleset's `verzwaring`; a ruleset without it has no such variants.
     """
+    aggravation = engine.ruleset.aggravation
     for index, act in enumerate(case.activiteiten):
-        if act.type not in DRUG_TYPES:
+        if act.type not in aggravation.drugsactiviteiten:
             continue
         quantity = act.hoeveelheid
         if quantity is None:
@@ -239,11 +241,11 @@ def aggravations(engine: Engine, case: Case) -> Iterator[tuple[str, Case]]:
             yield f"meer drugs in activiteiten[{index}]", _replace_activity(case, index, more)
         if act.opiumwet_lijst == "II":
             yield f"activiteiten[{index}] lijst II -> I", _replace_activity(case, index, act.model_copy(update={"opiumwet_lijst": "I"}))
-    if any(inst.id == WARNING_INSTRUMENT for inst in engine.ruleset.instruments):
+    if aggravation.waarschuwing is not None:
         day = case.peildatum or dt.date.today()
         month_before = day - dt.timedelta(days=31)
         reason = case.activiteiten[0].type if case.activiteiten else None
-        warning = Maatregel.model_validate({"instrument": WARNING_INSTRUMENT, "datum": month_before, "reden": reason, "zelfde_locatie": True})
+        warning = Maatregel.model_validate({"instrument": aggravation.waarschuwing, "datum": month_before, "reden": reason, "zelfde_locatie": True})
         yield "eerdere waarschuwing", case.model_copy(update={"voorgeschiedenis": [*case.voorgeschiedenis, warning]})
 
 

@@ -11,10 +11,12 @@ written down here:
 * the peildatum is always set (otherwise the law of *today* applies and a test
   run would depend on the calendar);
 * values land on both sides of what the rules test: peildata near every
-  `geldig_van`/`geldig_tot` and fixed date test of a ruleset (and the legal
-  dates every Dutch ruleset turns on), item dates near every month threshold
-  before the peildatum, numbers near every comparison value, and the values
-  the rules compare a field with come up half of the time.
+  fixed date test of a ruleset and every day its law or policy changes (the
+  `geldig_van`/`geldig_tot` of rules, parameter versions, bases for
+  information, authorities and citations), item dates near every month
+  threshold before the peildatum, numbers near every comparison value, and
+  the values the rules compare a field with come up half of the time. Without
+  a ruleset no day is favoured: the legal dates are the ruleset's, not ours.
 
 Minimal examples are small: optional facts shrink to unknown (None), lists to
 empty, numbers to zero. The strategy objects are built once per `cases()`
@@ -40,18 +42,8 @@ from pydantic.fields import FieldInfo
 
 from .. import conditions as cond
 from ..model import Case
-from ..ruleset import Rule, Ruleset
+from ..ruleset import Dated, Rule, Ruleset
 
-# Dates on which Dutch law against ondermijning changed (see the legal reference): 13b for
-# woningen, voorbereidingshandelingen, Alcoholwet, Wet Bibob amendment, 174a three grounds /
-# Omgevingswet. Generated peildata cluster around them even without a ruleset.
-LEGAL_DATES: tuple[dt.date, ...] = (
-    dt.date(2007, 11, 1),
-    dt.date(2019, 1, 1),
-    dt.date(2021, 7, 1),
-    dt.date(2022, 10, 1),
-    dt.date(2024, 1, 1),
-)
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2035, 12, 31)
 MAX_TEXT = 8
@@ -62,7 +54,7 @@ TEXT_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789-_ ëé"
 class Hints:
     """What a ruleset tests, so that generated values fall on both sides of it."""
 
-    peildata: tuple[dt.date, ...] = LEGAL_DATES
+    peildata: tuple[dt.date, ...] = ()
     months: tuple[int, ...] = (0, 1, 12)
     numbers: dict[str, tuple[float, ...]] = field(default_factory=dict)
     values: dict[str, tuple[Any, ...]] = field(default_factory=dict)
@@ -90,12 +82,13 @@ def hints(rulesets: Ruleset | Iterable[Ruleset] | None = None, focus: Iterable[R
         rulesets = ()
     elif isinstance(rulesets, Ruleset):
         rulesets = (rulesets,)
-    days: set[dt.date] = set(LEGAL_DATES)
+    days: set[dt.date] = set()
     months: set[int] = {0, 1, 12}
     numbers: dict[str, set[float]] = {}
     values: dict[str, set[Any]] = {}
     for ruleset in rulesets:
         values.setdefault("instrument", set()).update(inst.id for inst in ruleset.instruments)
+        days |= _changes(ruleset)
         for rule in ruleset.rules:
             _rule_hints(rule, days, months, numbers, values)
     focused: dict[str, set[Any]] = {}
@@ -109,6 +102,31 @@ def hints(rulesets: Ruleset | Iterable[Ruleset] | None = None, focus: Iterable[R
         numbers={k: tuple(sorted(v)) for k, v in sorted(numbers.items())},
         values={k: tuple(sorted(v, key=repr)) for k, v in sorted(values.items())},
     )
+
+
+def _changes(ruleset: Ruleset) -> set[dt.date]:
+    """The days on which the ruleset's law or policy changes, besides its rules' own validity.
+
+    Parameter versions, bases for information, competent authorities and the
+    citations of the catalogue each carry `geldig_van`/`geldig_tot`: a case on
+    either side of such a day is judged differently, so both sides are worth
+    generating. As for rules, a `geldig_tot` contributes the first day it no
+    longer holds.
+    """
+    periods: list[tuple[dt.date | None, dt.date | None]] = []
+    for value in ruleset.parameters.values():
+        if isinstance(value, Dated):
+            periods += [(van, tot) for van, tot, _ in value.periods]
+    for basis in ruleset.information.grondslagen.values():
+        periods.append((basis.geldig_van, basis.geldig_tot))
+        periods += [(c.geldig_van, c.geldig_tot) for c in basis.grondslag]
+    periods += [(c.geldig_van, c.geldig_tot) for c in ruleset.information.grondslag]
+    for inst in ruleset.instruments:
+        if not isinstance(inst.bevoegd, str):
+            periods += [(a.geldig_van, a.geldig_tot) for a in inst.bevoegd]
+        periods += [(c.geldig_van, c.geldig_tot) for c in inst.grondslag]
+    days = {van for van, _ in periods if van is not None}
+    return days | {tot + dt.timedelta(days=1) for _, tot in periods if tot is not None}
 
 
 def _rule_hints(rule: Rule, days: set[dt.date], months: set[int], numbers: dict[str, set[float]], values: dict[str, set[Any]]) -> None:
@@ -189,14 +207,19 @@ class _Plan:
     min_items: dict[str, int] = field(default_factory=lambda: {"informatie": 1})
 
 
+def _near(days: tuple[dt.date, ...]) -> list[dt.date]:
+    """A boundary is the first day something holds (or no longer holds): that day and the day before."""
+    return sorted({day + dt.timedelta(days=d) for day in days for d in (-1, 0)})
+
+
 def _peildata(h: Hints) -> st.SearchStrategy[dt.date]:
-    # A boundary is the first day something holds (or no longer holds): that day and the day before.
-    near = sorted({day + dt.timedelta(days=d) for day in h.peildata for d in (-1, 0)})
-    return st.one_of(st.sampled_from(near), st.dates(min_value=EARLIEST, max_value=LATEST))
+    near = _near(h.peildata)
+    anywhere = st.dates(min_value=EARLIEST, max_value=LATEST)
+    return st.one_of(st.sampled_from(near), anywhere) if near else anywhere
 
 
 def peildata(rulesets: Ruleset | Iterable[Ruleset] | None = None) -> st.SearchStrategy[dt.date]:
-    """Peildata: half of them on either side of a boundary of the rules (or a legal date), half anywhere."""
+    """Peildata: half of them on either side of a boundary of the rulesets, half anywhere (all anywhere without one)."""
     return _peildata(hints(rulesets))
 
 
@@ -204,8 +227,9 @@ def _item_dates(plan: _Plan) -> st.SearchStrategy[Any]:
     """Dates of facts and measures: around every month threshold before the peildatum, and around fixed boundaries."""
     back = sorted({m + step for m in plan.hints.months for step in (-1, 0, 1)} | {-1})
     relative = st.builds(_Relative, st.sampled_from(back), st.sampled_from((0, -1, 1)))
-    fixed = st.sampled_from(sorted({day + dt.timedelta(days=d) for day in plan.hints.peildata for d in (-1, 0)}))
-    return st.one_of(relative, fixed, st.dates(min_value=EARLIEST, max_value=LATEST))
+    near = _near(plan.hints.peildata)
+    anywhere = st.dates(min_value=EARLIEST, max_value=LATEST)
+    return st.one_of(relative, st.sampled_from(near), anywhere) if near else st.one_of(relative, anywhere)
 
 
 def _bounds(info: FieldInfo) -> tuple[float | None, float | None, int | None, int | None]:
@@ -390,16 +414,19 @@ def cases(
 
 
 def models(
-    model_cls: type[BaseModel], rulesets: Ruleset | Iterable[Ruleset] | None = None, *, peildatum: dt.date = LEGAL_DATES[-1], max_items: int = 3
+    model_cls: type[BaseModel], rulesets: Ruleset | Iterable[Ruleset] | None = None, *, peildatum: dt.date | None = None, max_items: int = 3
 ) -> st.SearchStrategy[BaseModel]:
     """Valid instances of any pydantic model, derived field by field like `cases()`.
 
     For a municipality that extends the case model, or a test of one part of it.
-    Dates relative to a peildatum use `peildatum`; references to information
-    items resolve to the id "i0".
+    Dates relative to a peildatum use `peildatum`: by default the rulesets'
+    last boundary (their law as it stands now), or without a ruleset the end of
+    the generated range (any day serves). References to information items
+    resolve to the id "i0".
     """
     plan = _Plan(hints(rulesets), max_items)
-    return model_dicts(model_cls, plan).map(lambda data: model_cls.model_validate(_resolve(data, peildatum, ("i0",))))
+    day = peildatum or max(plan.hints.peildata, default=LATEST)
+    return model_dicts(model_cls, plan).map(lambda data: model_cls.model_validate(_resolve(data, day, ("i0",))))
 
 
-__all__ = ["LEGAL_DATES", "Hints", "cases", "hints", "model_dicts", "models", "peildata"]
+__all__ = ["Hints", "cases", "hints", "model_dicts", "models", "peildata"]
