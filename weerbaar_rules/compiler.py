@@ -598,18 +598,11 @@ def split_stratum(level: int, members: list[Unit], ruleset: Ruleset) -> list[lis
     where it is used (units that derive each other in a cycle stay together),
     and each part takes as many units as fit (`backend.AlphaNetwork`). Run in
     that order, the parts reach the same fixpoint as the whole stratum. Adding
-    units only ever adds to what a ruleset uses, so the parts are filled in
-    one pass: a part ends where the next block no longer fits.
+    units only ever adds to what a ruleset uses, and what it uses does not
+    depend on their order, so the parts are filled in one pass: a part ends
+    where the next block no longer fits, and a stratum that fits as one part
+    keeps its units in their written order.
     """
-
-    def network(units: list[Unit]) -> backend.AlphaNetwork:
-        grown = backend.AlphaNetwork()
-        for unit in units:
-            grown.add_rule(unit.definition)
-        return grown
-
-    if not network(members).capacity.exceeded():
-        return [members]
     # Graph: unit i -> fact it derives; fact -> unit that uses it (facts numbered after the units).
     names = sorted({name for u in members for name in u.derives})
     number = {name: len(members) + i for i, name in enumerate(names)}
@@ -632,21 +625,22 @@ def split_stratum(level: int, members: list[Unit], ruleset: Ruleset) -> list[lis
     blocks = [[members[i] for i in components[c] if i < len(members)] for c in ordered]
     parts: list[list[Unit]] = []
     part: list[Unit] = []
-    grown = backend.AlphaNetwork()
+    network = backend.AlphaNetwork()
     for block in filter(None, blocks):
         for unit in block:
-            grown.add_rule(unit.definition)
-        if not grown.capacity.exceeded():
+            network.add_rule(unit.definition)
+        if not network.capacity.exceeded():
             part.extend(block)
             continue
         if part:  # the block starts the next part
             parts.append(part)
-            part, grown = list(block), network(block)
-        problem = grown.capacity.exceeded()
+            part, network = list(block), backend.AlphaNetwork()
+            for unit in block:
+                network.add_rule(unit.definition)
+        problem = network.capacity.exceeded()
         if problem:
             raise _capacity_error(level, block, ruleset, problem)
-    parts.append(part)
-    return parts
+    return [*parts, part] if parts else [members]
 
 
 def _parts(units: dict[str, Unit], ruleset: Ruleset) -> Iterator[tuple[int, list[Unit]]]:
