@@ -24,7 +24,7 @@ from typing import Any
 
 import click
 
-from . import click_nl
+from . import click_nl, collector
 from .errors import CaseError, WeerbaarError
 from .render import FORMATS
 from .resources import national_rules, profile_path
@@ -128,7 +128,9 @@ def engine_for(rules: Path, profile: Path | None) -> Any:
 
     key = (str(rules), str(profile) if profile else None)
     if key not in _engines:
-        engine = Engine.from_directory(rules, profile=profile)
+        with collector.paused():
+            engine = Engine.from_directory(rules, profile=profile)
+        collector.keep()  # the engine lives as long as the process (see collector.py)
         for warning in engine.ruleset.warnings:
             click.echo(f"waarschuwing: {one_line(warning)}", err=True)
         _engines[key] = engine
