@@ -75,6 +75,20 @@ class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
         self.lines: dict[int, int] = {}
         self.key_lines: dict[int, dict[Any, Position] | list[Position]] = {}
         self.keep: list[Any] = []
+        self._tags: dict[tuple[Any, ...], str] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        """The implicit tag of a node, as PyYAML's resolver gives it, once per distinct node text in this document.
+
+        The C parser asks the Python resolver about every node, and a ruleset
+        repeats the same keys and values hundreds of times; the answer depends
+        only on these arguments (the safe loader has no path resolvers).
+        """
+        key = (kind, value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = super().resolve(kind, value, implicit)
+        return tag
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
         merges = sum(1 for key, _ in node.value if key.tag == "tag:yaml.org,2002:merge")
