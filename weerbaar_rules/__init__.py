@@ -4,13 +4,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import collector
-
-with collector.paused():  # the imports build many long-lived objects and no garbage
-    from .decision import Decision, InstrumentDecision
-    from .errors import CaseError, EvaluationError, ProfileError, RulesetError, WeerbaarError
-    from .evaluation import Engine
-    from .model import Case
+from .decision import Decision, InstrumentDecision
+from .errors import CaseError, EvaluationError, ProfileError, RulesetError, WeerbaarError
+from .evaluation import Engine
+from .model import Case
 
 __all__ = [
     "Case",

@@ -128,9 +128,8 @@ def engine_for(rules: Path, profile: Path | None) -> Any:
 
     key = (str(rules), str(profile) if profile else None)
     if key not in _engines:
-        with collector.paused():
+        with collector.long_lived():  # the engine lives as long as the process (see collector.py)
             engine = Engine.from_directory(rules, profile=profile)
-        collector.keep()  # the engine lives as long as the process (see collector.py)
         for warning in engine.ruleset.warnings:
             click.echo(f"waarschuwing: {one_line(warning)}", err=True)
         _engines[key] = engine
