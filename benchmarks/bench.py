@@ -1,12 +1,17 @@
 """Benchmark: throughput, memory and cold start of weerbaar-rules.
 
 Run:  python benchmarks/bench.py [--cases 10000] [--json results.json]
+      python benchmarks/bench.py --cold-only --cold-runs 21 --compare /path/to/other/.venv/bin/rules
 
 Measures, on the national ruleset:
   * sequential evaluations per second on one core, full decisions with firing
     provenance (Engine.evaluate), and inference alone (Engine.run);
   * resident memory before, halfway and after the batch (flat = no leak) and the peak;
-  * the cold start of `rules evaluate` on one case (a new process each time, median);
+  * the cold start of `rules evaluate` on one case (a new process each time, min and median),
+    optionally side by side with another installation (`--compare`, e.g. an older checkout's venv),
+    the runs interleaved so both see the same load; with the bytecode cache, as after `pip install .`
+    (each installation first runs once with bytecode writing allowed, also when PYTHONDONTWRITEBYTECODE
+    is set: that writes its gitignored __pycache__ folders);
   * the batch mode (`rules evaluate cases.jsonl`) over all cores.
 Cases are generated with a seeded random generator so every run measures the same work.
 """
@@ -103,12 +108,54 @@ def rss_kb() -> int:
     return 0
 
 
+EXAMPLE = ROOT / "cases" / "drugshandel_woning_harddrugs.json"
+
+
+def rules_command() -> list[str]:
+    rules_bin = Path(sys.executable).with_name("rules")
+    return [str(rules_bin)] if rules_bin.exists() else [sys.executable, "-m", "weerbaar_rules.cli"]
+
+
+def cold_start(args: argparse.Namespace) -> dict[str, Any]:
+    """Seconds for `rules evaluate` on one case in a new process, min and median; interleaved with `--compare`."""
+    commands = {"nu": rules_command()}
+    if args.compare:
+        commands["vergelijk"] = [str(args.compare)]
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for command in commands.values():  # writes the bytecode cache, as `pip install .` does
+        subprocess.run([*command, "evaluate", str(EXAMPLE)], check=True, capture_output=True, cwd=ROOT, env=env)
+    timings: dict[str, list[float]] = {name: [] for name in commands}
+    load_before = os.getloadavg()[0]
+    for _ in range(args.cold_runs):
+        for name, command in commands.items():
+            t0 = time.perf_counter()
+            subprocess.run([*command, "evaluate", str(EXAMPLE)], check=True, capture_output=True, cwd=ROOT, env=env)
+            timings[name].append(time.perf_counter() - t0)
+    summary: dict[str, Any] = {
+        name: {"median": round(statistics.median(times), 3), "min": round(min(times), 3)} for name, times in timings.items()
+    }
+    summary.update(runs=args.cold_runs, load=[round(load_before, 2), round(os.getloadavg()[0], 2)])
+    if args.compare:
+        summary["vergelijk_met"] = str(args.compare)
+    return summary
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--cold-runs", type=int, default=7)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--cold-only", action="store_true", help="measure only the cold start")
+    parser.add_argument("--compare", type=Path, default=None, metavar="RULES", help="another installation's `rules`, timed alongside")
     args = parser.parse_args()
+    if args.cold_only:
+        results = {"cold_start_s": cold_start(args)}
+        text = json.dumps(results, indent=2)
+        print(text)
+        if args.json:
+            args.json.write_text(text + "\n", encoding="utf-8")
+        return
 
     rng = random.Random(20261125)
     raw = [generate(rng, i) for i in range(args.cases)]
@@ -138,21 +185,14 @@ def main() -> None:
         engine.run(case)
     results["run_per_s"] = round(args.cases / (time.perf_counter() - t0), 1)
 
-    example = ROOT / "cases" / "drugshandel_woning_harddrugs.json"
-    rules_bin = Path(sys.executable).with_name("rules")
-    command = [str(rules_bin), "evaluate", str(example)] if rules_bin.exists() else [sys.executable, "-m", "weerbaar_rules.cli", "evaluate", str(example)]
-    timings = []
-    for _ in range(args.cold_runs):
-        t0 = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-        timings.append(time.perf_counter() - t0)
-    results["cold_start_s"] = {"median": round(statistics.median(timings), 3), "min": round(min(timings), 3)}
+    results["cold_start_s"] = cold_start(args)
+    command = rules_command()
 
     with tempfile.TemporaryDirectory() as tmp:
         batch = Path(tmp) / "zaken.jsonl"
         batch.write_text("".join(json.dumps(r) + "\n" for r in raw), encoding="utf-8")
         t0 = time.perf_counter()
-        out = subprocess.run(command[:-1] + [str(batch), "--format", "json"], check=True, capture_output=True, cwd=ROOT)
+        out = subprocess.run(command + ["evaluate", str(batch), "--format", "json"], check=True, capture_output=True, cwd=ROOT)
         took = time.perf_counter() - t0
         assert out.stdout.count(b"\n") == args.cases
     results["batch_all_cores"] = {"cores": os.cpu_count(), "per_s": round(args.cases / took, 1), "seconds": round(took, 2)}

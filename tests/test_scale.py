@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,38 @@ def test_the_national_rules_fit_with_few_splits(engine: Engine) -> None:
     levels = [s.index for s in engine.program.strata]
     assert levels == sorted(levels) and max(levels.count(level) for level in set(levels)) <= 2  # at most one split per level
     assert all(not backend.capacity(s.definition).exceeded() for s in engine.program.strata)
+
+
+def _fresh_height(node: backend._Alpha, seen: dict[int, int]) -> int:
+    """The stack bound of a finished network counted from scratch: what each node pushes, from its children alone."""
+    if id(node) not in seen:
+        children = [*node.tests.values(), *node.links]
+        present: dict[str | None, list[backend._Alpha]] = {}
+        absent: dict[str | None, int] = {}
+        for child in node.tests.values():
+            present.setdefault(child.prop, []).append(child)
+        for child in node.links:
+            if child.op == "nex":
+                absent[child.prop] = absent.get(child.prop, 0) + 1
+        pushed = sum(1 for child in node.links if child.op == "forward")
+        pushed += sum(max(backend._met(present.get(prop, [])), absent.get(prop, 0)) for prop in present.keys() | absent.keys())
+        deepest = max((_fresh_height(child, seen) for child in children), default=0)
+        seen[id(node)] = max(pushed, pushed - 1 + deepest) if pushed else 0
+    return seen[id(node)]
+
+
+@pytest.mark.parametrize("times", [1, 3])
+def test_the_alpha_network_grown_rule_by_rule_counts_as_one_built_at_once(national: Ruleset, times: int) -> None:
+    """The compiler reads the capacity after every block it adds; the running count must be the count of the whole, in any order."""
+    rules = [rule for stratum in Engine(copies(national, times)).program.strata for rule in stratum.definition.values()]
+    networks = []
+    for order in (rules, rules[::-1], random.Random(times).sample(rules, len(rules))):
+        network = backend.AlphaNetwork()
+        for rule in order:
+            network.add_rule(rule)
+        networks.append(network)
+    assert networks[0].capacity == networks[1].capacity == networks[2].capacity
+    assert networks[0].capacity.stack == _fresh_height(networks[0].root, {}) > backend.STACK_LIMIT * (times > 1)
 
 
 def test_five_times_the_national_rules_is_split_and_every_stratum_fits(five_times: Engine) -> None:

@@ -274,9 +274,9 @@ def _value_key(value: Any) -> tuple[str, Any]:
 
 
 class _Alpha:
-    """One node of the alpha network as rete.c builds it."""
+    """One node of the alpha network as rete.c builds it, with what the stack bound needs kept up to date."""
 
-    __slots__ = ("links", "op", "prop", "rule_ends", "tests", "value")
+    __slots__ = ("absent", "deepest", "height", "links", "op", "parents", "present", "prop", "pushed", "rule_ends", "share", "tests", "value")
 
     def __init__(self, prop: str | None, op: str, value: Any = None) -> None:
         self.prop = prop
@@ -284,15 +284,64 @@ class _Alpha:
         self.value = value
         self.tests: dict[tuple[Any, ...], _Alpha] = {}
         self.links: list[_Alpha] = []  # $nex tests (shared) and forward nodes (one per $or)
+        self.parents: list[_Alpha] = []  # more than one only for a forward node
         self.rule_ends = 0
+        self.present: dict[str | None, list[_Alpha]] = {}  # the tests per property
+        self.absent: dict[str | None, int] = {}  # the `$nex` tests per property
+        self.share: dict[str | None, int] = {}  # per property: the children one fact can pass at once
+        self.pushed = 0  # the children `handleAlpha` can push at once: forward nodes plus the shares
+        self.deepest = 0  # the greatest height among the children
+        self.height = 0  # the stack bound below this node (AlphaNetwork._update_heights)
 
 
-class _Network:
-    """The alpha network of one ruleset: nodes shared exactly where `findAlpha` shares them."""
+class AlphaNetwork:
+    """The alpha network of one ruleset, grown rule by rule: nodes shared exactly where `findAlpha` shares them.
+
+    The compiler asks, unit after unit, whether a part of a stratum still fits
+    (`split_stratum`). Rebuilding the network and walking all of it for every
+    question cost a cold start ≈ 0.2 s. Here every node keeps its counts and
+    its stack bound up to date as rules are added, so the question costs
+    nothing and a whole stratum costs one build.
+    """
 
     def __init__(self) -> None:
         self.root = _Alpha(None, "root")
-        self.nodes = [self.root]
+        self.rules = 0
+        self.rule_ends = 0
+        self.links = 0
+        self.tests = 0
+        self._grown: list[_Alpha] = []  # nodes that got a child since the heights were brought up to date
+
+    def add_rule(self, definition: dict[str, Any]) -> None:
+        """Add one rule's patterns (its `all` list) as `createTree` does."""
+        self.rules += 1
+        for pattern in definition.get("all", ()):
+            ((_, expression),) = pattern.items()
+            end = self._add(expression, self.root)
+            end.rule_ends += 1
+            self.rule_ends = max(self.rule_ends, end.rule_ends)
+        self._update_heights()
+
+    @property
+    def capacity(self) -> Capacity:
+        return Capacity(stack=self.root.height, rule_ends=self.rule_ends, links=self.links, tests=self.tests, rules=self.rules)
+
+    def _add(self, expression: dict[str, Any], parent: _Alpha) -> _Alpha:
+        """Add one pattern expression below `parent`; the node where it ends."""
+        ((key, value),) = expression.items()
+        if key == "$and":
+            for part in value:
+                parent = self._add(part, parent)
+            return parent
+        if key == "$or":
+            forward = _Alpha(None, "forward")  # `createForwardAlpha`: never shared
+            for part in value:
+                self._attach(self._add(part, parent), forward)
+            return forward
+        if key in _OPERATORS:
+            ((prop, operand),) = value.items()
+            return self._find(parent, prop, _OPERATORS[key], operand)
+        return self._find(parent, key, "eq", value)
 
     def _find(self, parent: _Alpha, prop: str, op: str, value: Any) -> _Alpha:
         key = (prop, op, _value_key(value))
@@ -300,33 +349,65 @@ class _Network:
             for node in parent.links:
                 if node.op == "nex" and (node.prop, node.op, _value_key(node.value)) == key:
                     return node
-            node = _Alpha(prop, op, value)
-            parent.links.append(node)
         else:
             found = parent.tests.get(key)
             if found is not None:
                 return found
-            node = parent.tests[key] = _Alpha(prop, op, value)
-        self.nodes.append(node)
+        node = _Alpha(prop, op, value)
+        if op != "nex":
+            parent.tests[key] = node
+        self._attach(parent, node)
         return node
 
-    def add(self, expression: dict[str, Any], parent: _Alpha) -> _Alpha:
-        """Add one pattern expression below `parent`; the node where it ends."""
-        ((key, value),) = expression.items()
-        if key == "$and":
-            for part in value:
-                parent = self.add(part, parent)
-            return parent
-        if key == "$or":
-            forward = _Alpha(None, "forward")  # `createForwardAlpha`: never shared
-            self.nodes.append(forward)
-            for part in value:
-                self.add(part, parent).links.append(forward)
-            return forward
-        if key in _OPERATORS:
-            ((prop, operand),) = value.items()
-            return self._find(parent, prop, _OPERATORS[key], operand)
-        return self._find(parent, key, "eq", value)
+    def _attach(self, parent: _Alpha, child: _Alpha) -> None:
+        """Hang a new child under `parent` (a test is already in `parent.tests`) and recount what `parent` pushes.
+
+        Forward nodes are always pushed; per property either its `$nex` tests
+        (absent) or the tests that its one value meets (present), whichever is more.
+        """
+        child.parents.append(parent)
+        self._grown.append(parent)
+        if child.op == "forward":
+            parent.links.append(child)
+            parent.pushed += 1
+        else:
+            prop = child.prop
+            if child.op == "nex":
+                parent.links.append(child)
+                parent.absent[prop] = parent.absent.get(prop, 0) + 1
+            else:
+                parent.present.setdefault(prop, []).append(child)
+            share = max(_met(parent.present.get(prop, [])), parent.absent.get(prop, 0))
+            parent.pushed += share - parent.share.get(prop, 0)
+            parent.share[prop] = share
+        self.links = max(self.links, len(parent.links))
+        self.tests = max(self.tests, len(parent.tests))
+
+    def _update_heights(self) -> None:
+        """Bring the stack bounds up to date after some nodes got new children.
+
+        The height of a node is an upper bound of the stack while one fact
+        passes through its subtree. Processing a node pushes its matching
+        children; each is popped in turn while the others wait. So a node that
+        pushes m children reaches m, or m - 1 plus what the first child
+        processed reaches. A new child is a leaf (height 0), so a grown node
+        only recounts its own height; a changed height is passed on to the
+        parents, which take in that one child. Iterative: deep rulesets must
+        not hit Python's recursion limit.
+        """
+        work: list[tuple[_Alpha, _Alpha | None, int]] = [(node, None, 0) for node in dict.fromkeys(self._grown)]
+        self._grown = []
+        while work:
+            node, child, before = work.pop()  # before: the child's height before it changed
+            if child is not None:
+                if child.height > node.deepest:
+                    node.deepest = child.height
+                elif child.height < before == node.deepest:  # its deepest child got lower: look at all of them
+                    node.deepest = max(c.height for c in (*node.tests.values(), *node.links))
+            height = max(node.pushed, node.pushed - 1 + node.deepest) if node.pushed else 0
+            if height != node.height:
+                work.extend((parent, node, node.height) for parent in node.parents)
+                node.height = height
 
 
 def _number(value: Any) -> bool:
@@ -362,71 +443,19 @@ def _candidates(constants: list[Any]) -> Iterator[Any]:
         yield from (True, False)
 
 
-def _pushed(node: _Alpha) -> int:
-    """How many children `handleAlpha` can push at once for this node, over all facts.
-
-    Forward nodes are always pushed; per property either its `$nex` tests (absent) or the tests
-    that its one value meets (present), whichever is more.
-    """
-    forward = sum(1 for link in node.links if link.op == "forward")
-    absent: dict[str | None, int] = {}
-    for link in node.links:
-        if link.op == "nex":
-            absent[link.prop] = absent.get(link.prop, 0) + 1
-    present: dict[str | None, list[_Alpha]] = {}
-    for test in node.tests.values():
-        present.setdefault(test.prop, []).append(test)
-    total = forward
-    for prop in absent.keys() | present.keys():
-        tests = present.get(prop, [])
-        if len(tests) < 2 or all(t.op == "eq" and isinstance(t.value, str) for t in tests):
-            met = min(len(tests), 1)  # one value equals at most one of several texts
-        else:
-            met = max(sum(1 for t in tests if _holds(t.op, t.value, v)) for v in _candidates([t.value for t in tests]))
-        total += max(met, absent.get(prop, 0))
-    return total
-
-
-def _stack(network: _Network) -> int:
-    """Upper bound of the stack height while one fact passes through the network (the root is popped first).
-
-    Processing a node pushes its matching children; each is popped in turn while the others wait. So
-    a node that pushes m children reaches m, or m - 1 plus what the first child processed reaches.
-    """
-    height: dict[_Alpha, int] = {}
-    order: list[tuple[_Alpha, bool]] = [(network.root, False)]
-    while order:  # iterative post-order: deep rulesets must not hit Python's recursion limit
-        node, expanded = order.pop()
-        if node in height:
-            continue
-        if not node.tests and not node.links:
-            height[node] = 0
-            continue
-        children = [*node.tests.values(), *node.links]
-        if not expanded:
-            order.append((node, True))
-            order.extend((child, False) for child in children if child not in height)
-            continue
-        pushed = _pushed(node)
-        height[node] = max(pushed, pushed - 1 + max(height[child] for child in children)) if pushed else 0
-    return height[network.root]
+def _met(tests: list[_Alpha]) -> int:
+    """How many of these tests on one property a single fact value can meet at once."""
+    if len(tests) < 2 or all(t.op == "eq" and isinstance(t.value, str) for t in tests):
+        return min(len(tests), 1)  # one value equals at most one of several texts
+    return max(sum(1 for t in tests if _holds(t.op, t.value, v)) for v in _candidates([t.value for t in tests]))
 
 
 def capacity(definition: dict[str, Any]) -> Capacity:
     """What a ruleset definition would use of the C engine's fixed sizes, computed without the engine."""
-    network = _Network()
+    network = AlphaNetwork()
     for rule in definition.values():
-        for pattern in rule.get("all", ()):
-            ((_, expression),) = pattern.items()
-            network.add(expression, network.root).rule_ends += 1
-    nodes = network.nodes
-    return Capacity(
-        stack=_stack(network),
-        rule_ends=max(n.rule_ends for n in nodes),
-        links=max(len(n.links) for n in nodes),
-        tests=max(len(n.tests) for n in nodes),
-        rules=len(definition),
-    )
+        network.add_rule(rule)
+    return network.capacity
 
 
 def prepare(name: str, definition: dict[str, Any]) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 
 import click
 
-from . import click_nl
+from . import click_nl, collector
 from .errors import CaseError, WeerbaarError
 from .render import FORMATS
 from .resources import national_rules, profile_path
@@ -124,7 +124,8 @@ def engine_for(rules: Path, profile: Path | None) -> Any:
     """The process's compiled engine for these rules and profile; its warnings go to stderr once."""
     from .evaluation import shared_engine
 
-    return shared_engine(rules, profile, warn)
+    with collector.long_lived():  # the engine lives as long as the process (see collector.py)
+        return shared_engine(rules, profile, warn)
 
 
 def warn(warning: str) -> None:

@@ -586,15 +586,13 @@ def split_stratum(level: int, members: list[Unit], ruleset: Ruleset) -> list[lis
     A stratum that fits stays one ruleset. Otherwise its units are ordered so
     that every derived fact is produced in the same or an earlier part than
     where it is used (units that derive each other in a cycle stay together),
-    and each part takes as many units as fit (`backend.capacity`). Run in that
-    order, the parts reach the same fixpoint as the whole stratum.
+    and each part takes as many units as fit (`backend.AlphaNetwork`). Run in
+    that order, the parts reach the same fixpoint as the whole stratum. Adding
+    units only ever adds to what a ruleset uses, and what it uses does not
+    depend on their order, so the parts are filled in one pass: a part ends
+    where the next block no longer fits, and a stratum that fits as one part
+    keeps its units in their written order.
     """
-
-    def over(units: list[Unit]) -> list[str]:
-        return backend.capacity({u.name: u.definition for u in units}).exceeded()
-
-    if not over(members):
-        return [members]
     # Graph: unit i -> fact it derives; fact -> unit that uses it (facts numbered after the units).
     names = sorted({name for u in members for name in u.derives})
     number = {name: len(members) + i for i, name in enumerate(names)}
@@ -615,23 +613,24 @@ def split_stratum(level: int, members: list[Unit], ruleset: Ruleset) -> list[lis
                     depth[owner[target]] = max(depth[owner[target]], depth[c] + 1)
     ordered = sorted(range(len(components)), key=lambda c: (depth[c], components[c][0]))
     blocks = [[members[i] for i in components[c] if i < len(members)] for c in ordered]
-    blocks = [block for block in blocks if block]
     parts: list[list[Unit]] = []
-    start = 0
-    while start < len(blocks):
-        problem = over(blocks[start])
+    part: list[Unit] = []
+    network = backend.AlphaNetwork()
+    for block in filter(None, blocks):
+        for unit in block:
+            network.add_rule(unit.definition)
+        if not network.capacity.exceeded():
+            part.extend(block)
+            continue
+        if part:  # the block starts the next part
+            parts.append(part)
+            part, network = list(block), backend.AlphaNetwork()
+            for unit in block:
+                network.add_rule(unit.definition)
+        problem = network.capacity.exceeded()
         if problem:
-            raise _capacity_error(level, blocks[start], ruleset, problem)
-        fits, too_big = start + 1, len(blocks) + 1  # blocks[start:fits] fit; blocks[start:too_big] do not (or run out)
-        while too_big - fits > 1:
-            middle = (fits + too_big) // 2
-            if over([u for block in blocks[start:middle] for u in block]):
-                too_big = middle
-            else:
-                fits = middle
-        parts.append([u for block in blocks[start:fits] for u in block])
-        start = fits
-    return parts
+            raise _capacity_error(level, block, ruleset, problem)
+    return [*parts, part] if parts else [members]
 
 
 def _parts(units: dict[str, Unit], ruleset: Ruleset) -> Iterator[tuple[int, list[Unit]]]:

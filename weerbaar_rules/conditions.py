@@ -10,6 +10,7 @@ to say which condition was not met.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import types
 import typing
 from collections.abc import Callable
@@ -173,11 +174,14 @@ def reference_of(owner: type[BaseModel], name: str) -> str | None:
     return target if isinstance(target, str) and target in REFERENCES else None
 
 
+@functools.cache
 def _resolve(root: type[BaseModel], path: str) -> tuple[Any, bool] | None:
     """The annotation a dotted path points at and whether every step is required; None if there is no such field.
 
     A reference (a person id) is followed into the model it refers to, so a
-    condition on one record can test the person it names.
+    condition on one record can test the person it names. Cached: the models
+    do not change, and loading and compiling the rules ask this for the same
+    few hundred paths again and again.
     """
     current: Any = root
     required = True
@@ -206,10 +210,15 @@ def always_known(root: type[BaseModel], path: str) -> bool:
     return resolved is not None and resolved[1]
 
 
+@functools.cache
+def _enum_values(kind: type[Enum]) -> tuple[Any, ...]:
+    return tuple(member.value for member in kind)
+
+
 def _check_value(path: str, field: str, kind: Any, value: Any) -> Any:
     """A value must be one the case model can hold, else the rule can never match and nobody would notice."""
     if isinstance(kind, type) and issubclass(kind, Enum):
-        allowed = [m.value for m in kind]
+        allowed = _enum_values(kind)
         if value not in allowed:
             raise ConditionSyntaxError(path, f"'{value}' is geen geldige waarde van {field} (toegestaan: {', '.join(allowed)})")
         return value

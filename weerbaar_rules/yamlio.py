@@ -75,6 +75,20 @@ class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
         self.lines: dict[int, int] = {}
         self.key_lines: dict[int, dict[Any, Position] | list[Position]] = {}
         self.keep: list[Any] = []
+        self._tags: dict[tuple[Any, ...], str] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        """The implicit tag of a node, as PyYAML's resolver gives it, once per distinct node text in this document.
+
+        The C parser asks the Python resolver about every node, and a ruleset
+        repeats the same keys and values hundreds of times; the answer depends
+        only on these arguments (the safe loader has no path resolvers).
+        """
+        key = (kind, value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = super().resolve(kind, value, implicit)
+        return tag
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
         merges = sum(1 for key, _ in node.value if key.tag == "tag:yaml.org,2002:merge")
@@ -132,6 +146,80 @@ class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
             return self.construct_yaml_timestamp(node)
         except (ValueError, OverflowError):
             raise _Refused("deze datum bestaat niet (verwacht JJJJ-MM-DD, een bestaande datum)", node.start_mark) from None
+
+
+    def construct_plain(self, root: yaml.Node) -> Any:
+        """Build a document without anchors, merge keys or explicit tags, as `construct_document` would, but faster.
+
+        PyYAML's constructor runs every node through a generic dispatch (it
+        must allow for recursive structures and generator constructors); that
+        was most of the time of loading the rulesets, which every `rules`
+        command pays at its start. Plain YAML needs none of it: mappings and
+        lists are built here, with the same line tables and the same
+        refusals in the same document order, and scalars go to the same
+        constructors. Anything else, and nesting deeper than MAX_DEPTH (so
+        that also keeps its own message), raises `_NotPlain`, and the caller
+        uses `construct_document` instead.
+        """
+        constructors = self.yaml_constructors
+        lines, key_lines, keep = self.lines, self.key_lines, self.keep
+        str_tag = "tag:yaml.org,2002:str"
+
+        def scalar(node: yaml.Node) -> Any:
+            if node.tag == str_tag:
+                return node.value
+            constructor = constructors.get(node.tag)
+            if constructor is None or node.tag not in _PLAIN_SCALARS:
+                raise _NotPlain
+            return constructor(self, node)
+
+        def build(node: yaml.Node, depth: int) -> Any:
+            if depth > MAX_DEPTH:
+                raise _NotPlain
+            if isinstance(node, yaml.ScalarNode):
+                return scalar(node)
+            if isinstance(node, yaml.MappingNode):
+                if node.tag != yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG:
+                    raise _NotPlain
+                mapping: dict[Any, Any] = {}
+                table: dict[Any, Position] = {}
+                for key_node, value_node in node.value:
+                    if not isinstance(key_node, yaml.ScalarNode) or key_node.tag in _SPECIAL_KEYS:
+                        raise _NotPlain
+                    key = scalar(key_node)
+                    if key in mapping:
+                        raise _Refused(
+                            f"sleutel '{_key_text(key)}' staat twee keer in deze mapping (de tweede zou de eerste stil vervangen)",
+                            key_node.start_mark,
+                        )
+                    mapping[key] = build(value_node, depth + 1)
+                    mark = key_node.start_mark
+                    table[key] = (mark.line + 1, mark.column + 1)
+                lines[id(mapping)] = node.start_mark.line + 1
+                key_lines[id(mapping)] = table
+                keep.append(mapping)
+                return mapping
+            if node.tag != yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG:
+                raise _NotPlain
+            items = [build(child, depth + 1) for child in node.value]
+            lines[id(items)] = node.start_mark.line + 1
+            key_lines[id(items)] = [(child.start_mark.line + 1, child.start_mark.column + 1) for child in node.value]
+            keep.append(items)
+            return items
+
+        return build(root, 1)
+
+
+class _NotPlain(Exception):
+    """The document uses a YAML feature `construct_plain` leaves to PyYAML's own constructor."""
+
+
+# Scalars `construct_plain` builds itself (through the constructors registered below); a merge key (`<<`) or
+# value key (`=`) changes its mapping, so it is left to `construct_document`.
+_PLAIN_SCALARS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "null", "bool", "int", "float", "timestamp")
+)
+_SPECIAL_KEYS = frozenset(("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"))
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, lambda loader, node: loader.construct_mapping(node, deep=True))
@@ -481,9 +569,17 @@ def load(path: Path, error: type[WeerbaarError], text: str | None = None, aliase
             node = loader.get_single_node()
             if node is None:
                 raise error(f"{name}: bestand is leeg")
-            if "*" in text:  # an alias is written *name: without a '*' there is none to expand or refuse
+            plain = "*" not in text  # an alias is written *name: without a '*' there is none to expand or refuse
+            if plain:
+                try:
+                    data = loader.construct_plain(node)
+                except _NotPlain:
+                    plain = False
+                    loader.lines, loader.key_lines, loader.keep = {}, {}, []
+            else:
                 _check_nodes(node, aliases)
-            data = loader.construct_document(node)
+            if not plain:
+                data = loader.construct_document(node)
         except _Refused as exc:
             raise error(f"{name}:{exc.mark.line + 1}:{exc.mark.column + 1}: {exc.message}") from None
         except yaml.MarkedYAMLError as exc:
@@ -497,6 +593,8 @@ def load(path: Path, error: type[WeerbaarError], text: str | None = None, aliase
         finally:
             loader.dispose()
         located = Located(path, data, loader.lines, loader.keep, loader.key_lines)
+        if plain:
+            return located  # construct_plain stops deeper than MAX_DEPTH
     if _depth(located.data, MAX_DEPTH) > MAX_DEPTH:
         raise error(f"{name}: te diep genest (meer dan {MAX_DEPTH} niveaus)")
     return located
