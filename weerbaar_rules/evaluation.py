@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -303,9 +303,13 @@ class _Assembler:
             for c in found
         ]
 
-    def _exceptions_applied(self, indexes: list[int]) -> list[str]:
-        """The established exceptions that stopped these rules, also when they stopped a derived fact they need."""
-        found: list[str] = []
+    def _down(self, indexes: list[int]) -> Iterator[Trace]:
+        """The walks of these rules and, below each derived fact one of them misses, of the rules that would derive it.
+
+        Those rules did not fire at all (else the fact would hold); only rules in
+        force on the peildatum are walked, each once. The graph follows the same
+        rules from an instrument down to its facts.
+        """
         seen: set[int] = set()
         day = self.run.facts.peildatum
         pending = list(indexes)
@@ -314,11 +318,19 @@ class _Assembler:
             if index in seen or not self.rules[index].in_force(day):
                 continue
             seen.add(index)
-            for finding in self._walk(index)[1].unmet:
+            trace = self._walk(index)[1]
+            yield trace
+            for finding in trace.unmet:
+                if finding.kind == "afgeleid":
+                    pending.extend(self.ruleset.deriving.get(finding.target, []))
+
+    def _exceptions_applied(self, indexes: list[int]) -> list[str]:
+        """The established exceptions that stopped these rules, also when they stopped a derived fact they need."""
+        found: list[str] = []
+        for trace in self._down(indexes):
+            for finding in trace.unmet:
                 if finding.kind == "uitzondering" and finding.target not in found:
                     found.append(finding.target)
-                elif finding.kind == "afgeleid":
-                    pending.extend(self.ruleset.deriving.get(finding.target, []))
         return found
 
     def _why_not(self, indexes: list[int]) -> tuple[list[str], list[str]]:
@@ -339,30 +351,13 @@ class _Assembler:
         return unmet, blocked
 
     def _blocked_behind(self, indexes: list[int]) -> list[str]:
-        """The facts the AVG held back from these rules, also where they would have carried a derived fact a rule needs.
-
-        The same rules the graph follows from an instrument down to its facts
-        (rules that did not fire at all, in force on the peildatum), so that
-        `geblokkeerde_feiten` and the graph name the same information.
-        """
+        """The facts the AVG held back from these rules, also where they would have carried a derived fact a rule needs."""
         found: list[str] = []
-        seen: set[int] = set()
-        day = self.run.facts.peildatum
-        pending = list(indexes)
-        while pending:
-            index = pending.pop(0)
-            if index in seen or not self.rules[index].in_force(day):
-                continue
-            seen.add(index)
-            trace = self._walk(index)[1]
-            found.extend(b for b in trace.blocked if b not in found)
-            for finding in trace.unmet:
-                if finding.kind == "afgeleid":
-                    pending.extend(i for i in self.ruleset.deriving.get(finding.target, []) if not self._fired_at_all(i))
+        for trace in self._down(indexes):
+            for provenance in trace.blocked:
+                if provenance not in found:
+                    found.append(provenance)
         return found
-
-    def _fired_at_all(self, index: int) -> bool:
-        return self.fired(index) or self.fired(index, POSSIBLE)
 
     def standing(self, instrument: str) -> Standing:
         """Which rules about an instrument fired, and the status that follows: the one status rule (decisions and `rules diff`)."""
