@@ -10,6 +10,7 @@ import pytest
 from weerbaar_rules import Case, Engine, ProfileError, RulesetError
 from weerbaar_rules.lint import ERROR, check_directory
 from weerbaar_rules.dot import to_dot
+from weerbaar_rules.graph import rule_domain
 from weerbaar_rules.missing import BASIS_NAMES, ITEM_FIELDS, SOURCE_NAMES
 from weerbaar_rules.model import Bron, Grondslag
 from weerbaar_rules.ruleset import load_ruleset
@@ -63,7 +64,10 @@ def test_a_new_law_is_grouped_under_its_own_domain(tmp_path: Path) -> None:
     assert 'label="Wet voorbeeldbevoegdheid"' in to_dot(decision, volledig=True)
     # The national domains still name the national rules; a prefix without a domain shows as it is.
     domains = {data["regel"].split(".")[0]: data["domein"] for _, data in decision.explanation.nodes(data=True) if data.get("soort") == "regel"}
-    assert domains["zacht"] == "Zachte maatregelen" and domains["drank_en_horecawet"] == "drank_en_horecawet"
+    assert domains["zacht"] == "Zachte maatregelen"
+    assert domains["drank_en_horecawet"] == "Alcoholwet (tot 1 juli 2021 Drank- en Horecawet)"
+    rule = engine.ruleset.rules[0]
+    assert rule_domain(rule, {}) == rule.id.split(".", 1)[0]
 
 
 def test_a_new_law_is_linted_against_its_own_bwb_id(tmp_path: Path) -> None:
@@ -126,3 +130,10 @@ def test_every_source_and_basis_has_a_dutch_name_in_the_model() -> None:
     assert set(SOURCE_NAMES) == {b.value for b in Bron} | {None}
     assert set(BASIS_NAMES) == {g.value for g in Grondslag} | {None}
     assert ITEM_FIELDS["activiteiten"]["hoeveelheid.eenheid"] == "hoeveelheid (eenheid of oordeel)"
+
+
+def test_every_national_rule_has_a_named_domain() -> None:
+    # A prefix without a `domeinen` entry shows raw in the pictures (it did for drank_en_horecawet.*).
+    ruleset = load_ruleset(RULES)
+    unnamed = sorted({rule.id.split(".", 1)[0] for rule in ruleset.rules} - set(ruleset.domains))
+    assert unnamed == []
