@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from enum import Enum
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import Phase, given, settings
 from pydantic import BaseModel, Field
@@ -264,3 +266,20 @@ def test_hypothesis_uses_the_ci_profile_by_default(request: pytest.FixtureReques
     assert settings.default.database is None
     assert settings.get_profile(CI).max_examples == settings.default.max_examples
 
+
+
+def test_a_failing_scenario_explains_an_instrument_by_the_run_that_decided_it(tmp_path: Path) -> None:
+    # The raad's onteigening is decided on the information the raad may use: police data under art. 16
+    # Wpg go to the burgemeester only. The availability rule fired in the burgemeester's run, not in the
+    # raad's; the explanation used to say "vuurde zeker" next to an excluded instrument.
+    case = json.loads((ROOT / "cases" / "stromanverhuur_beheerovername.json").read_text(encoding="utf-8"))
+    scenario = tmp_path / "onteigening_raad.yaml"
+    scenario.write_text(
+        yaml.safe_dump({"omschrijving": "opzettelijk fout", "aanbevolen": [], "status": {"onteigening_omgevingswet": "mogelijk"}, "zaak": case}, allow_unicode=True),
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioFailure) as failure:
+        assert_scenario(scenario, ROOT / "rulesets" / "nl")
+    message = str(failure.value)
+    assert "regel onteigening.omgevingswet (available/require/weigh): vuurde niet\n" in message
+    assert "niet vervuld: afgeleid feit 'bevoegdheid_13b' geldt niet" in message

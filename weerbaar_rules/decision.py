@@ -163,6 +163,9 @@ class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één z
     _networkx: Any = PrivateAttr(default=None)
     _graph_data: dict[str, Any] | None = PrivateAttr(default=None)
     _missing: list[MissingFact] | None = PrivateAttr(default=None)
+    # The runs it was assembled from (runs.Run with its runs.Part), for views that say why a rule did or did not
+    # fire in the run that decided an instrument (evaluation.rule_in_run); None when read back from JSON.
+    _runs: Any = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
     @classmethod

@@ -260,12 +260,7 @@ class _Assembler:
     @functools.cached_property
     def explainer(self) -> Explainer:
         """Built on first use: statuses alone (`outcome`) never need it."""
-        day = self.run.facts.peildatum
-        rules = self.rules
-        derivers: dict[str, list[cond.Condition]] = {
-            name: [rules[i].when for i in indexes if rules[i].in_force(day)] for name, indexes in self.ruleset.deriving.items()
-        }
-        return Explainer(self.run.facts, self.run.derived, derivers)
+        return _explainer(self.ruleset, self.run)
 
     def fired(self, index: int, mode: str = DEFINITE) -> bool:
         return (index, mode) in self.by_rule
@@ -607,4 +602,35 @@ def _decide(engine: Engine, case: Case, assemblers: list[tuple[_Assembler, Part]
         return graph, [MissingFact(**row) for row in analyse(graph)]
 
     decision._explainer = explain
+    decision._runs = runs
     return decision
+
+
+def _explainer(ruleset: Ruleset, run: Run) -> Explainer:
+    """The three-valued walk over one run's facts, which follows an undecided derived fact to the rules (in force) deriving it."""
+    day = run.facts.peildatum
+    rules = ruleset.rules
+    derivers: dict[str, list[cond.Condition]] = {name: [rules[i].when for i in indexes if rules[i].in_force(day)] for name, indexes in ruleset.deriving.items()}
+    return Explainer(run.facts, run.derived, derivers)
+
+
+def rule_in_run(decision: Decision, ruleset: Ruleset, instrument: str, index: int) -> tuple[set[str], Trace | None]:
+    """How a rule fired in the run that decided `instrument`, and, unless it fired for sure, its walk there.
+
+    That run's usable information and derived facts count (a college power is
+    decided on what the college may use), with the walk the decision itself
+    made of the rule when it made one. Nothing is known of a decision read back
+    from JSON: no modes and no walk.
+    """
+    runs: list[tuple[Run, Part]] | None = decision._runs
+    found = next((run for run, part in runs or () if instrument in part.instruments), None)
+    if found is None:
+        return set(), None
+    modes = {f.unit.mode for f in found.firings if f.unit.rule_index == index}
+    if DEFINITE in modes:
+        return modes, None
+    walked = found.walks.get(index)
+    if walked is None:
+        trace = Trace()
+        walked = found.walks[index] = (_explainer(ruleset, found).evaluate(ruleset.rules[index].when, trace), trace)
+    return modes, walked[1]

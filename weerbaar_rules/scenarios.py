@@ -103,7 +103,7 @@ def explain_failure(result: Result) -> list[str]:
         if result.ruleset is None:
             lines += [f"  regel {rule_id}: {'vuurde ' + '/'.join(sorted(fired.get(rule_id, ())))}" for rule_id in inst.regels]
         else:
-            lines += _rules_about(result, inst_id, fired)
+            lines += _rules_about(result, inst_id)
         lines += [f"  reden: {r}" for r in inst.redenen]
         lines += [f"  niet vervuld: {u}" for u in inst.onvervulde_voorwaarden]
         lines += [f"  ontbreekt: {m}" for m in inst.ontbrekende_feiten]
@@ -111,27 +111,24 @@ def explain_failure(result: Result) -> list[str]:
     return lines
 
 
-def _rules_about(result: Result, inst_id: str, fired: dict[str, set[str]]) -> list[str]:
-    """Each rule that concludes something about the instrument: whether it fired, and if not, why not."""
-    from .explain import Explainer, Trace
-    from .facts import case_facts
-    from .gate import usable_items
-    from .runs import MAIN
+def _rules_about(result: Result, inst_id: str) -> list[str]:
+    """Each rule that concludes something about the instrument: whether it fired, and if not, why not.
+
+    Read from the run that decided the instrument (its own information and
+    derived facts), with the walk the decision made of the rule.
+    """
+    from .evaluation import rule_in_run
 
     assert result.ruleset is not None
     day = result.decision.peildatum
-    usable = usable_items(result.scenario.case, MAIN, result.ruleset.information, day)
-    explainer = Explainer(case_facts(result.scenario.case, day, usable), dict(result.decision.afgeleide_feiten))
     lines = []
-    for rule in result.ruleset.rules:
+    for index, rule in enumerate(result.ruleset.rules):
         if not any(inst_id in c.targets for c in rule.then) or not rule.in_force(day):
             continue
         kinds = "/".join(sorted({c.kind for c in rule.then if inst_id in c.targets}))
-        modes = fired.get(rule.id)
+        modes, trace = rule_in_run(result.decision, result.ruleset, inst_id, index)
         lines.append(f"  regel {rule.id} ({kinds}): {'vuurde ' + '/'.join(sorted(modes)) if modes else 'vuurde niet'}")
-        if "zeker" not in (modes or ()):
-            trace = Trace()
-            explainer.evaluate(rule.when, trace)
+        if trace is not None:
             lines += [f"    niet vervuld: {u}" for u in trace.unmet[:3]]
             lines += [f"    onbekend: {m}" for m in trace.missing[:3]]
     return lines
