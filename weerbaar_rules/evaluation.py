@@ -348,6 +348,8 @@ class _Assembler:
     def _blocked_behind(self, indexes: list[int]) -> list[str]:
         """The facts the AVG held back from these rules, also where they would have carried a derived fact a rule needs."""
         found: list[str] = []
+        if not self.run.facts.unusable:
+            return found  # every item may carry this run's conclusions: no walk can find one held back
         for trace in self._down(indexes):
             for provenance in trace.blocked:
                 if provenance not in found:
