@@ -99,3 +99,21 @@ def test_the_check_finds_views_that_disagree(engines: dict[str, Engine]) -> None
     severity.verandert_via = ["noodbevel_175", "noodverordening_176"]
     problems = check_views_agree(decision)
     assert "noodbevel_175: 'zonder invloed' in de graaf, maar verandert_via noemt het" in problems
+
+
+def test_rules_explain_says_whether_an_undecided_instrument_can_change_the_advice(engines: dict[str, Engine]) -> None:
+    from weerbaar_rules.why import explain_instrument
+
+    decision = _decision(engines, "drugshandel_woning_harddrugs.json")
+    assert (
+        "Invloed op de aanbeveling: geen — ook als deze feiten bekend worden, wordt het niet de aanbeveling (in spoor 'pand' is"
+        " Sluiting op grond van art. 13b Opiumwet (Wet Damocles) aanbevolen, dat niet ingrijpender is)."
+    ) in explain_instrument(decision, "noodbevel_175")
+    assert (
+        "Invloed op de aanbeveling: als deze feiten bekend worden, kan Noodverordening (art. 176 Gemw) de aanbeveling in spoor 'gebied' worden."
+    ) in explain_instrument(decision, "noodverordening_176")
+    # rules explain reads the one verdict (verandert_via); the picture decides on its own and must agree with it.
+    for fact in decision.ontbrekende_feiten:
+        fact.verandert_via = [i for i in fact.verandert_via if i != "noodverordening_176"]
+    assert "Invloed op de aanbeveling: geen" in explain_instrument(decision, "noodverordening_176")
+    assert "noodverordening_176: getekend, maar verandert_via noemt het niet" in check_views_agree(decision)

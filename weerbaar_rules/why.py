@@ -220,6 +220,7 @@ def explain_instrument(decision: Decision, instrument: str) -> str:
         missing = missing_for(decision, inst.id)
         if missing:
             lines.append(f"Om {inst.naam} te beoordelen ontbreekt: {'; '.join(missing)}")
+            lines.append(influence_line(decision, inst))
     else:
         lines.append("Waarom niet:")
         lines += exclusion_lines(graph, inst)
@@ -233,6 +234,24 @@ def explain_instrument(decision: Decision, instrument: str) -> str:
     lines += [f"  - {_source_label(s)}: {s['url']}" for s in inst.grondslag]
     # line by line: a newline in case text (an information id) must not start a line of its own
     return "\n".join(one_line(line) for line in lines)
+
+
+def influence_line(decision: Decision, inst: InstrumentDecision) -> str:
+    """Whether knowing an undecided instrument's missing facts can change the advice: the verdict of `verandert_via`.
+
+    The same verdict the text gives per missing fact and the picture gives
+    with its "zonder invloed" box, with the reason when there is none.
+    """
+    if any(inst.id in fact.verandert_via for fact in decision.ontbrekende_feiten):
+        return f"Invloed op de aanbeveling: als deze feiten bekend worden, kan {inst.naam} de aanbeveling in spoor '{inst.spoor}' worden."
+    graph = decision.explanation
+    if not graph.nodes[f"instrument:{inst.id}"].get("kan_passend", True):
+        why = "geen regel kan het als passend beoordelen"
+    else:
+        chosen = [i.naam for i in decision.instrumenten if i.status == "aanbevolen" and i.spoor == inst.spoor]
+        # Subsidiarity: could_become_recommended asks for a less intrusive instrument than the track's recommendation.
+        why = f"in spoor '{inst.spoor}' is {', '.join(chosen)} aanbevolen, dat niet ingrijpender is" if chosen else "het kan op deze feiten niet passend worden"
+    return f"Invloed op de aanbeveling: geen — ook als deze feiten bekend worden, wordt het niet de aanbeveling ({why})."
 
 
 def instrument_statuses(decision: Decision) -> str:

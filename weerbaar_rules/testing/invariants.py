@@ -306,7 +306,9 @@ def check_views_agree(decision: Decision) -> list[str]:
       recommendation (`verandert_via`) is drawn in the picture, and one the
       picture calls "zonder invloed" is never named as such;
     * the text names, per missing fact, the same instruments as `verandert_via`;
-    * `rules explain` mentions held-back information exactly when the JSON does.
+    * `rules explain` mentions held-back information exactly when the JSON does,
+      and says of an undecided instrument that its missing facts can change the
+      advice exactly when `verandert_via` names it.
     """
     from ..dot import shown_instruments, why_not_nodes
     from ..render import to_text
@@ -338,6 +340,12 @@ def check_views_agree(decision: Decision) -> list[str]:
             if inst.status == "onbeslist" and (inst.id in influential) != (inst.id in shown):
                 where = "getekend" if inst.id in shown else "'zonder invloed' in de graaf"
                 problems.append(f"{inst.id}: {where}, maar verandert_via {'noemt het' if inst.id in influential else 'noemt het niet'}")
+    for inst in decision.instrumenten:
+        if inst.status != "onbeslist":
+            continue
+        line = next((ln for ln in explain_instrument(decision, inst.id).splitlines() if ln.startswith("Invloed op de aanbeveling: ")), None)
+        if line is not None and (inst.id in influential) == line.startswith("Invloed op de aanbeveling: geen"):
+            problems.append(f"{inst.id}: rules explain zegt '{line}', verandert_via {'noemt het' if inst.id in influential else 'noemt het niet'}")
     text = to_text(decision)
     for fact in decision.ontbrekende_feiten:
         if not fact.kan_aanbeveling_veranderen:
