@@ -36,7 +36,8 @@ POSSIBLE = "mogelijk"
 MODES = (DEFINITE, POSSIBLE)
 DERIVED_TYPE = "afgeleid"
 
-_INVERSE = {
+# The test a negated leaf becomes (ops starting with `_` exist only in compiled rules); the lint reasons with it too.
+INVERSE = {
     "equals": "not_equals",
     "not_equals": "equals",
     "in": "not_in",
@@ -180,7 +181,7 @@ class _Helpers:
 
 def _leaf_expr(leaf: cond.Leaf, mode: str, negated: bool) -> Any:
     """A durable_rules expression for one leaf; True/False when it is constant."""
-    op = _INVERSE[leaf.op] if negated else leaf.op
+    op = INVERSE[leaf.op] if negated else leaf.op
     name = "item_id" if leaf.field == "id" else leaf.field
     if op == "known":
         want = leaf.value != negated

@@ -888,7 +888,7 @@ def _read_file(reading: Reading, path: Path) -> None:
     reading.contents.append((str(path.relative_to(reading.directory)), path.read_bytes()))
     data = located.data
     if not isinstance(data, dict):
-        message = "verwacht een mapping met ruleset, instruments, parameters, information of rules"
+        message = "verwacht een mapping met ruleset, instruments, parameters, information, rules, domeinen, wetten of verzwaring"
         reading.problem(f"{path}:1: {message}", Diagnostic(f"{path}:1", message, "schema"))
         return
     parsed: RulesetFile | None

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .. import conditions as cond
-from ..compiler import _INVERSE
+from ..compiler import INVERSE
 from ..model import Case
 from ..ruleset import Rule
 
@@ -162,7 +162,7 @@ def unsat(lits: list[Lit], model_cls: type[BaseModel], scope: Scope, peildatum: 
     somes: list[tuple[cond.Some, bool]] = []
     for kind, payload, positive in lits:
         if kind == "leaf":
-            op = payload.op if positive else _INVERSE.get(payload.op, payload.op)
+            op = payload.op if positive else INVERSE.get(payload.op, payload.op)
             value = payload.value if (positive or payload.op != "known") else not payload.value
             tests.setdefault(payload.field, []).append((op, value))
         elif kind == "param":
