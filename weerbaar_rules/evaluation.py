@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import backend
-from . import conditions as cond
 from .compiler import DEFINITE, DERIVED_TYPE, POSSIBLE, Program, compile_ruleset, flag_key, implied_modes
 from .decision import (
     Decision,
@@ -24,12 +23,12 @@ from .decision import (
     SetAside,
 )
 from .digraph import DiGraph
-from .explain import Explainer, OpenException, Trace, Tri, open_exceptions
+from .explain import OpenException, Trace, Tri, open_exceptions
 from .facts import PROVENANCE, TYPE, case_facts
 from .gate import GENERAL, Context, context_of, usable_items, verdict
 from .model import Case
 from .ruleset import Instrument, Ruleset, load_ruleset
-from .runs import MAIN, Firing, Part, Run
+from .runs import MAIN, Firing, Part, Run, rule_walk
 from .version import __version__
 
 DEFAULT_MAX_FIRINGS = 20_000
@@ -252,15 +251,9 @@ class _Assembler:
         self.rules = self.ruleset.rules
         # (rule index, mode) -> firings
         self.by_rule: dict[tuple[int, str], list[Firing]] = {}
-        self._walks = run.walks
         for firing in run.firings:
             if firing.unit.rule_index is not None:
                 self.by_rule.setdefault((firing.unit.rule_index, firing.unit.mode), []).append(firing)
-
-    @functools.cached_property
-    def explainer(self) -> Explainer:
-        """Built on first use: statuses alone (`outcome`) never need it."""
-        return _explainer(self.ruleset, self.run)
 
     def fired(self, index: int, mode: str = DEFINITE) -> bool:
         return (index, mode) in self.by_rule
@@ -269,16 +262,7 @@ class _Assembler:
         return self.ruleset.concluding.get((kind, instrument), [])
 
     def _walk(self, index: int) -> tuple[Tri, Trace]:
-        """One rule's condition walked over this run's facts: its value and what the walk found (read-only).
-
-        The reasons, the open exceptions, the exceptions that applied and the
-        why-not of one decision walk the same rules; each is walked once.
-        """
-        found = self._walks.get(index)
-        if found is None:
-            trace = Trace()
-            found = self._walks[index] = (self.explainer.evaluate(self.rules[index].when, trace), trace)
-        return found
+        return rule_walk(self.ruleset, self.run, index)
 
     def _missing_for(self, index: int) -> Trace:
         """Why a rule is only possibly true: walk it over the facts, in force on this peildatum."""
@@ -331,7 +315,6 @@ class _Assembler:
     def _why_not(self, indexes: list[int]) -> tuple[list[str], list[str]]:
         """Why none of these rules fired: their unmet conditions (each named with its rule) and the facts the AVG held back."""
         unmet: list[str] = []
-        blocked: list[str] = []
         day = self.run.facts.peildatum
         for index in indexes:
             rule = self.rules[index]
@@ -342,8 +325,7 @@ class _Assembler:
                 continue
             inner = self._walk(index)[1]
             unmet.extend(f"{rule.id}: {u}" for u in inner.unmet if f"{rule.id}: {u}" not in unmet)
-        blocked.extend(b for b in self._blocked_behind(indexes) if b not in blocked)
-        return unmet, blocked
+        return unmet, self._blocked_behind(indexes)
 
     def _blocked_behind(self, indexes: list[int]) -> list[str]:
         """The facts the AVG held back from these rules, also where they would have carried a derived fact a rule needs."""
@@ -608,14 +590,6 @@ def _decide(engine: Engine, case: Case, assemblers: list[tuple[_Assembler, Part]
     return decision
 
 
-def _explainer(ruleset: Ruleset, run: Run) -> Explainer:
-    """The three-valued walk over one run's facts, which follows an undecided derived fact to the rules (in force) deriving it."""
-    day = run.facts.peildatum
-    rules = ruleset.rules
-    derivers: dict[str, list[cond.Condition]] = {name: [rules[i].when for i in indexes if rules[i].in_force(day)] for name, indexes in ruleset.deriving.items()}
-    return Explainer(run.facts, run.derived, derivers)
-
-
 def rule_in_run(decision: Decision, ruleset: Ruleset, instrument: str, index: int) -> tuple[set[str], Trace | None]:
     """How a rule fired in the run that decided `instrument`, and, unless it fired for sure, its walk there.
 
@@ -631,8 +605,4 @@ def rule_in_run(decision: Decision, ruleset: Ruleset, instrument: str, index: in
     modes = {f.unit.mode for f in found.firings if f.unit.rule_index == index}
     if DEFINITE in modes:
         return modes, None
-    walked = found.walks.get(index)
-    if walked is None:
-        trace = Trace()
-        walked = found.walks[index] = (_explainer(ruleset, found).evaluate(ruleset.rules[index].when, trace), trace)
-    return modes, walked[1]
+    return modes, rule_walk(ruleset, found, index)[1]

@@ -50,6 +50,7 @@ from .missing import (
     humanise_name,
     split_item,
 )
+from .runs import rule_walk
 
 if TYPE_CHECKING:
     from .decision import Decision
@@ -424,7 +425,7 @@ class _Builder:
             tot = rule.geldig_tot.isoformat() if rule.geldig_tot else "…"
             data["onvervuld"] = [f"geldt niet op peildatum {day.isoformat()} (geldig {van} t/m {tot})"]
             return node
-        trace = self._why_not_walk(index)
+        trace = rule_walk(self.ruleset, self.run, index)[1]  # the decision's walk: its unmet conditions and held-back facts
         # The AVG reason first: it is why the facts that would have met the condition do not count.
         data["onvervuld"] = [
             f"{self.namer.item(p)} rust alleen op informatie die geen besluit kan dragen (AVG)" for p in trace.blocked
@@ -462,20 +463,6 @@ class _Builder:
         # same three-valued walk, over the same facts with only that information counted as usable.
         data["alleen_avg"] = any_avg and self.counterfactual().evaluate(rule.when, Trace()) is not False
         return node
-
-    def _why_not_walk(self, index: int) -> Trace:
-        """A rule's unmet conditions and held-back facts: the walk the decision made of it, when it made one.
-
-        The decision's explainer also expands derived facts that are only
-        possibly derived; that adds missing facts and open exceptions to a walk,
-        never unmet conditions or held-back facts, which is all this reads.
-        """
-        walked = self.run.walks.get(index)
-        if walked is not None:
-            return walked[1]
-        trace = Trace()
-        self.explainer.evaluate(self.ruleset.rules[index].when, trace)
-        return trace
 
     def exception_applied(self, rule: Rule, title: str) -> str:
         """An established exception: a node linked to the case fields it tested (items are named by the rule's walk)."""

@@ -341,11 +341,12 @@ def analyse(graph: DiGraph) -> list[dict[str, Any]]:
         found = missing_for_instrument(graph, inst_id)
         for missing in found:
             decides.setdefault(missing, set()).add(inst_id)
-        if found and could_become_recommended(graph, inst_id):
+        could = could_become_recommended(graph, inst_id)
+        if found and could:
             for missing in found:
                 via.setdefault(missing, set()).add(inst_id)
         data = graph.nodes[node]
-        if data.get("status") == "aanbevolen" or (data.get("status") != "uitgesloten" and could_become_recommended(graph, inst_id)) or (
+        if data.get("status") == "aanbevolen" or (data.get("status") != "uitgesloten" and could) or (
             data.get("status") == "uitgesloten" and data.get("kan_passend")
         ):
             # An established exception takes a recommendation away, or lifts an exclusion that stood in the way.

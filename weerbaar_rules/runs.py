@@ -8,12 +8,16 @@ neither has to import the other to speak of a run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from . import conditions as cond
 from .compiler import Unit
-from .explain import Trace, Tri
+from .explain import Explainer, Trace, Tri
 from .facts import CaseFacts
 from .gate import GENERAL, Context
+
+if TYPE_CHECKING:
+    from .ruleset import Ruleset
 
 # The context `Engine.run` uses unless told otherwise, and the run whose derived facts the decision reports.
 MAIN = Context("burgemeester", GENERAL)
@@ -37,6 +41,7 @@ class Run:
     # Rule index -> its condition walked over these facts (explain.py): made once while the decision is
     # assembled, and read again by the graph, so the "why not" of a rule is worked out in one place.
     walks: dict[int, tuple[Tri, Trace]] = field(default_factory=dict)
+    explainer: Explainer | None = field(default=None, repr=False, compare=False)  # built by the first `walk`
 
 
 @dataclass(frozen=True)
@@ -49,4 +54,25 @@ class Part:
     main: bool
 
 
-__all__ = ["MAIN", "Firing", "Part", "Run"]
+def rule_walk(ruleset: Ruleset, run: Run, index: int) -> tuple[Tri, Trace]:
+    """One rule's condition walked over a run's facts: its value and what the walk found (read-only), made once.
+
+    The decision's reasons, open and applied exceptions and why-not, the
+    graph's why-not and the scenario report all read this one walk. The walk
+    follows an undecided derived fact to the rules (in force) that derive it.
+    """
+    found = run.walks.get(index)
+    if found is None:
+        if run.explainer is None:
+            day = run.facts.peildatum
+            rules = ruleset.rules
+            derivers: dict[str, list[cond.Condition]] = {
+                name: [rules[i].when for i in indexes if rules[i].in_force(day)] for name, indexes in ruleset.deriving.items()
+            }
+            run.explainer = Explainer(run.facts, run.derived, derivers)
+        trace = Trace()
+        found = run.walks[index] = (run.explainer.evaluate(ruleset.rules[index].when, trace), trace)
+    return found
+
+
+__all__ = ["MAIN", "Firing", "Part", "Run", "rule_walk"]
