@@ -27,13 +27,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..decision import Decision
+from ..dot import shown_instruments, why_not_nodes
 from ..evaluation import Engine
 from ..explain import Explainer, Trace
 from ..facts import case_facts
 from ..gate import Context, context_of, usable_items
 from ..model import Case, Maatregel
-from ..render import to_json
+from ..render import to_json, to_text
 from ..runs import MAIN
+from ..why import explain_instrument
 
 ACTIVE = ("aanbevolen", "mogelijk")
 NOT_AVAILABLE = "geen regel maakt dit instrument beschikbaar op deze feiten"
@@ -310,10 +312,6 @@ def check_views_agree(decision: Decision) -> list[str]:
       and says of an undecided instrument that its missing facts can change the
       advice exactly when `verandert_via` names it.
     """
-    from ..dot import shown_instruments, why_not_nodes
-    from ..render import to_text
-    from ..why import explain_instrument
-
     problems: list[str] = []
     graph = decision.explanation
     names = {inst.id: inst.naam for inst in decision.instrumenten}
