@@ -32,6 +32,8 @@ from .runs import MAIN, Firing, Part, Run, rule_walk
 from .version import __version__
 
 DEFAULT_MAX_FIRINGS = 20_000
+# The first reason of an instrument no rule made available (an exclusion rule gives its own reasons instead).
+NOT_AVAILABLE = "geen regel maakt dit instrument beschikbaar op deze feiten"
 
 
 @functools.cache
@@ -393,7 +395,7 @@ class _Assembler:
                 reasons = [f"mogelijk beschikbaar: {self.rules[i].title}" for i in avail_pos]
         else:
             unmet, blocked = self._why_not(available)
-            reasons = ["geen regel maakt dit instrument beschikbaar op deze feiten"]
+            reasons = [NOT_AVAILABLE]
             reasons += [f"uitzondering: {title}" for title in self._exceptions_applied(available)]
             if blocked:
                 reasons.append(

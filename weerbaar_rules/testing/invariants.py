@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from ..decision import Decision
 from ..dot import shown_instruments, why_not_nodes
-from ..evaluation import Engine
+from ..evaluation import NOT_AVAILABLE, Engine
 from ..explain import Explainer, Trace
 from ..facts import case_facts
 from ..gate import Context, context_of, usable_items
@@ -38,7 +38,6 @@ from ..runs import MAIN
 from ..why import explain_instrument
 
 ACTIVE = ("aanbevolen", "mogelijk")
-NOT_AVAILABLE = "geen regel maakt dit instrument beschikbaar op deze feiten"
 
 
 class InvariantViolation(AssertionError):
