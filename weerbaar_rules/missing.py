@@ -303,24 +303,35 @@ def missing_for_instrument(graph: DiGraph, instrument: str) -> list[str]:
 
 
 def could_become_recommended(graph: DiGraph, instrument: str) -> bool:
-    """Whether learning facts could make this instrument the recommendation of its track.
+    """Whether learning facts could make this instrument the recommendation of its track."""
+    return not_recommendable(graph, instrument) is None
+
+
+def not_recommendable(graph: DiGraph, instrument: str) -> str | None:
+    """Why learning facts cannot make this instrument the recommendation of its track (Dutch); None if they can.
 
     It must still be open (undecided, or possible but not yet judged suitable),
     some rule must be able to judge it suitable, and it must be less intrusive
     than what its track recommends now (subsidiarity picks the least intrusive).
+    `rules explain` gives the reason; the analysis only asks whether there is one.
     """
     node = f"instrument:{instrument}"
     data = graph.nodes[node]
-    if data.get("status") not in ("onbeslist", "mogelijk") or not data.get("kan_passend", True):
-        return False
+    if data.get("status") not in ("onbeslist", "mogelijk"):
+        return f"het is {data.get('status')}"
+    if not data.get("kan_passend", True):
+        return "geen regel kan het als passend beoordelen"
     if data.get("status") == "mogelijk" and not deciding_rules(graph, instrument):
-        return False
+        return "geen regel die het nog passend kan oordelen wacht op een onbekend feit"
     current = [
-        d.get("ingrijpendheid", 0)
+        d
         for _, d in graph.nodes(data=True)
         if d.get("soort") == "instrument" and d.get("status") == "aanbevolen" and d.get("spoor") == data.get("spoor")
     ]
-    return not current or data.get("ingrijpendheid", 0) < min(current)
+    if current and data.get("ingrijpendheid", 0) >= min(d.get("ingrijpendheid", 0) for d in current):
+        names = ", ".join(str(d.get("label")) for d in current)
+        return f"in spoor '{data.get('spoor')}' is {names} aanbevolen, dat niet ingrijpender is"
+    return None
 
 
 def analyse(graph: DiGraph) -> list[dict[str, Any]]:

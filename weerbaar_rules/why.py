@@ -15,7 +15,7 @@ from typing import Any
 from .decision import Decision, InstrumentDecision
 from .digraph import DiGraph
 from .errors import CaseError
-from .missing import missing_for_instrument
+from .missing import missing_for_instrument, not_recommendable
 from .safetext import one_line
 
 STATUS_TITLE = {
@@ -244,13 +244,7 @@ def influence_line(decision: Decision, inst: InstrumentDecision) -> str:
     """
     if any(inst.id in fact.verandert_via for fact in decision.ontbrekende_feiten):
         return f"Invloed op de aanbeveling: als deze feiten bekend worden, kan {inst.naam} de aanbeveling in spoor '{inst.spoor}' worden."
-    graph = decision.explanation
-    if not graph.nodes[f"instrument:{inst.id}"].get("kan_passend", True):
-        why = "geen regel kan het als passend beoordelen"
-    else:
-        chosen = [i.naam for i in decision.instrumenten if i.status == "aanbevolen" and i.spoor == inst.spoor]
-        # Subsidiarity: could_become_recommended asks for a less intrusive instrument than the track's recommendation.
-        why = f"in spoor '{inst.spoor}' is {', '.join(chosen)} aanbevolen, dat niet ingrijpender is" if chosen else "het kan op deze feiten niet passend worden"
+    why = not_recommendable(decision.explanation, inst.id) or "het kan op deze feiten niet passend worden"
     return f"Invloed op de aanbeveling: geen — ook als deze feiten bekend worden, wordt het niet de aanbeveling ({why})."
 
 
