@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from weerbaar_rules import Case, Engine
-from weerbaar_rules.model import (
+from weerbaar_rules.case.model import (
     MEASURED,
     ActiviteitType,
     Bron,

@@ -28,9 +28,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench import generate
 
-from weerbaar_rules import Case, Engine, backend
-from weerbaar_rules.errors import WeerbaarError
-from weerbaar_rules.ruleset import Ruleset, load_ruleset
+from weerbaar_rules import Case, Engine
+from weerbaar_rules.core.errors import WeerbaarError
+from weerbaar_rules.engine import backend
+from weerbaar_rules.language.ruleset import Ruleset, load_ruleset
 
 
 def copies(ruleset: Ruleset, times: int) -> Ruleset:

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from weerbaar_rules import Engine
-from weerbaar_rules.diff import GENERATED, diff
+from weerbaar_rules.testing.diff import GENERATED, diff
 
 CHANGED_RULE = "damocles.eerdere_waarschuwing"
 

@@ -95,9 +95,9 @@ def main() -> None:
     args = parser.parse_args()
 
     sys.path.insert(0, str(HERE))
-    from bench import generate  # the seeded generator of this checkout
-
     import random
+
+    from bench import generate  # the seeded generator of this checkout
 
     rng = random.Random(20261128)
     cases = HERE / "_side_by_side_cases.jsonl"

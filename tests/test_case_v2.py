@@ -10,17 +10,17 @@ import pytest
 from click.testing import CliRunner
 
 from weerbaar_rules import Case, CaseError
-from weerbaar_rules.caseio import validate
+from weerbaar_rules.case.io import validate
+from weerbaar_rules.case.migrate import CaseFormatWarning
 from weerbaar_rules.cli import main
-from weerbaar_rules.migrate import CaseFormatWarning
-from weerbaar_rules.schema import CASE_FILE, DECISION_FILE, DIRECTORY, case_schema, decision_schema, render
+from weerbaar_rules.decision.schema import CASE_FILE, DECISION_FILE, DIRECTORY, case_schema, decision_schema, render
 
 from .conftest import CASES
 
 
 def test_the_shipped_schemas_are_what_the_models_generate() -> None:
-    assert (DIRECTORY / CASE_FILE).read_text(encoding="utf-8") == render(case_schema()), "python -m weerbaar_rules.schema"
-    assert (DIRECTORY / DECISION_FILE).read_text(encoding="utf-8") == render(decision_schema()), "python -m weerbaar_rules.schema"
+    assert (DIRECTORY / CASE_FILE).read_text(encoding="utf-8") == render(case_schema()), "python -m weerbaar_rules.decision.schema"
+    assert (DIRECTORY / DECISION_FILE).read_text(encoding="utf-8") == render(decision_schema()), "python -m weerbaar_rules.decision.schema"
 
 
 def test_the_schema_names_its_dialect_and_id_and_speaks_dutch() -> None:

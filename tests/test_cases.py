@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from weerbaar_rules import Engine
-from weerbaar_rules.scenarios import check, find, load_scenario
+from weerbaar_rules.testing.scenarios import check, find, load_scenario
 
 from .conftest import CASES, PROFILES, RULES
 

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from weerbaar_rules import Case, Engine
 from weerbaar_rules.cli import main
-from weerbaar_rules.diff import GENERATED, Comparison, Difference, Report, diff, shrink, to_json, to_text
-from weerbaar_rules.diff import _shrink_settings as shrink_settings
 from weerbaar_rules.testing import profile_settings
+from weerbaar_rules.testing.diff import GENERATED, Comparison, Difference, Report, diff, shrink, to_json, to_text
+from weerbaar_rules.testing.diff import _shrink_settings as shrink_settings
 from weerbaar_rules.testing.directed import Generator
 
 from .conftest import CASES, RULES
@@ -106,7 +106,7 @@ def test_every_change_is_reported_as_reached(three_report: Report) -> None:
 
 def test_shrunk_cases_are_minimal(engine: Engine, three: Path, three_report: Report) -> None:
     """Leaving out any item or known fact of a shrunk case loses its difference (or makes it an invalid case)."""
-    from weerbaar_rules.diff import _atoms, _without
+    from weerbaar_rules.testing.diff import _atoms, _without
 
     comparison = Comparison(engine, Engine.from_directory(three))
     for difference in _shrunk_for(three_report, THRESHOLD)[:1] + _shrunk_for(three_report, ENUM)[:1]:
@@ -300,7 +300,7 @@ def test_a_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> N
     import io
     import sys
 
-    from weerbaar_rules.progress import progress
+    from weerbaar_rules.cli.progress import progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

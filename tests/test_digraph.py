@@ -8,8 +8,8 @@ import sys
 import networkx as nx
 
 from weerbaar_rules import Engine
-from weerbaar_rules.caseio import load_case
-from weerbaar_rules.digraph import DiGraph
+from weerbaar_rules.case.io import load_case
+from weerbaar_rules.core.digraph import DiGraph
 
 from .conftest import CASES
 
@@ -58,7 +58,7 @@ def test_text_report_does_not_import_networkx() -> None:
     code = (
         "import sys\n"
         "from weerbaar_rules import Engine\n"
-        "from weerbaar_rules.caseio import load_case\n"
+        "from weerbaar_rules.case.io import load_case\n"
         "from weerbaar_rules.render import to_text\n"
         f"decision = Engine.from_directory({str(CASES.parent / 'rulesets' / 'nl')!r}).evaluate(load_case({str(EXAMPLE)!r}))\n"
         "assert 'Sluiting' in to_text(decision) and decision.graaf['nodes']\n"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from weerbaar_rules import Case, Engine, EvaluationError, backend
+from weerbaar_rules import Case, Engine, EvaluationError
+from weerbaar_rules.engine import backend
 from weerbaar_rules.render import to_json
 
 from .conftest import CASES

@@ -12,20 +12,15 @@ import pytest
 from pydantic import BaseModel
 
 from weerbaar_rules import Engine
-from weerbaar_rules import conditions as cond
-from weerbaar_rules.caseio import load_case
-from weerbaar_rules.decision import Decision
-from weerbaar_rules.dot import why_not_nodes
-from weerbaar_rules.explain import Explainer, Trace
-from weerbaar_rules.graph import BLOCKED_BY, CHECKS, CITES, DERIVES, EXCLUDES, REQUIRES, SUPPORTS
-from weerbaar_rules.missing import (
-    CASE_FIELDS,
-    ITEM_FIELDS,
-    Namer,
-    could_become_recommended,
-    missing_for_instrument,
-)
-from weerbaar_rules.model import Case
+from weerbaar_rules.case.io import load_case
+from weerbaar_rules.case.model import Case
+from weerbaar_rules.case.names import CASE_FIELDS, ITEM_FIELDS, Namer
+from weerbaar_rules.decision.model import Decision
+from weerbaar_rules.engine.walk import Explainer, Trace
+from weerbaar_rules.explain.graph import BLOCKED_BY, CHECKS, CITES, DERIVES, EXCLUDES, REQUIRES, SUPPORTS
+from weerbaar_rules.explain.missing import could_become_recommended, missing_for_instrument
+from weerbaar_rules.explain.relevance import why_not_nodes
+from weerbaar_rules.language import conditions as cond
 from weerbaar_rules.render import to_json
 
 from .conftest import CASES, drug_case_data
@@ -330,7 +325,7 @@ def _leaf_fields(model_type: type[BaseModel], prefix: str = "") -> list[str]:
 
 def test_every_case_field_has_a_dutch_name() -> None:
     """A field added to the case model needs a title (its Dutch name) in model.py, or lawyers read snake_case."""
-    from weerbaar_rules import model
+    from weerbaar_rules.case import model
 
     for section, model_type in (("locatie", model.Locatie), ("openbare_orde", model.OpenbareOrde)):
         for path in _leaf_fields(model_type, f"{section}."):

@@ -218,7 +218,7 @@ def test_jobs_must_be_a_positive_number(tmp_path: Path, jobs: str) -> None:
 
 def test_jobs_is_capped_at_the_number_of_cores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[int] = []
-    from weerbaar_rules import batch
+    from weerbaar_rules.cli import batch
 
     original = batch.Pool.__enter__
 

@@ -1,4 +1,4 @@
-"""The house: no import circle between the package's modules, and durable_rules behind one door.
+"""The house: packages by stage with imports only downward, no import circle, and durable_rules behind one door.
 
 Read from the source (every import statement, also inside functions and under
 TYPE_CHECKING), not from what happens to be imported at run time: a circle
@@ -96,11 +96,62 @@ def test_the_circle_check_finds_a_circle() -> None:
 def test_only_the_backend_imports_durable_rules() -> None:
     _, outside = _graph()
     users = sorted(name for name, packages in outside.items() if {"durable", "durable_rules_engine"} & packages)
-    assert users == ["weerbaar_rules.backend"]
+    assert users == ["weerbaar_rules.engine.backend"]
+
+
+# The stages, bottom to top (docs/engine.md): a module may import its own stage and the stages below it.
+STAGES = ("core", "case", "language", "engine", "decision", "explain", "render", "evaluation", "lint", "testing", "serve", "cli")
+# What a view may read: the decision, its explanation, the names of case fields and the ground floor.
+VIEW_SOURCES = ("weerbaar_rules.render", "weerbaar_rules.explain", "weerbaar_rules.decision.model", "weerbaar_rules.case.names", "weerbaar_rules.core")
+
+
+def _stage(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _upward(inside: dict[str, set[str]]) -> list[str]:
+    rank = {stage: position for position, stage in enumerate(STAGES)}
+    found = []
+    for module, targets in sorted(inside.items()):
+        here = _stage(module)
+        if not here:
+            continue  # the package root is the public face: it may gather from every stage
+        for target in sorted(targets):
+            there = _stage(target)
+            if there != here and (there not in rank or here not in rank or rank[there] > rank[here]):
+                found.append(f"{module} -> {target}")
+    return found
+
+
+def test_every_module_sits_in_a_stage() -> None:
+    inside, _ = _graph()
+    assert sorted({_stage(m) for m in inside} - {""}) == sorted(STAGES)
+
+
+def test_imports_only_go_down_the_stages() -> None:
+    inside, _ = _graph()
+    assert _upward(inside) == []
+
+
+def test_the_stage_check_finds_an_upward_import() -> None:
+    assert _upward({"weerbaar_rules.engine.facts": {"weerbaar_rules.render.text"}}) == ["weerbaar_rules.engine.facts -> weerbaar_rules.render.text"]
+    assert _upward({"weerbaar_rules.render.text": {"weerbaar_rules.engine.facts"}}) == []
+
+
+def test_views_read_only_the_decision_and_its_explanation() -> None:
+    # Following a decision through the text report, the Markdown, the picture or `rules explain` never
+    # leaves explain/ and render/: a view formats, it does not run rules or walk conditions.
+    inside, _ = _graph()
+    views = [m for m in inside if _stage(m) == "render" and m != "weerbaar_rules.render.overview"]
+    assert views
+    for view in views:
+        strays = sorted(t for t in inside[view] if not t.startswith(VIEW_SOURCES))
+        assert strays == [], f"{view} reads {strays}"
 
 
 def test_the_decision_and_the_graph_meet_in_the_run_records() -> None:
     # The import circle issue 13 named: evaluation built the graph, and the graph imported evaluation's run types.
     inside, _ = _graph()
-    assert "weerbaar_rules.evaluation" not in inside["weerbaar_rules.graph"]
-    assert "weerbaar_rules.runs" in inside["weerbaar_rules.graph"]
+    assert not {"weerbaar_rules.decision.assemble", "weerbaar_rules.evaluation.engine"} & inside["weerbaar_rules.explain.graph"]
+    assert "weerbaar_rules.engine.runs" in inside["weerbaar_rules.explain.graph"]

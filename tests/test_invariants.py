@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from weerbaar_rules import Case, Engine, EvaluationError
-from weerbaar_rules.decision import Decision, FiringRecord
+from weerbaar_rules.decision.model import Decision, FiringRecord
 from weerbaar_rules.render import to_json
 from weerbaar_rules.testing import cases, invariants
 from weerbaar_rules.testing.invariants import (

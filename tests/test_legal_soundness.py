@@ -22,11 +22,11 @@ import pytest
 from hypothesis import given, settings
 
 from weerbaar_rules import Case, Engine, RulesetError
-from weerbaar_rules.conditions import ConditionSyntaxError, Parser
+from weerbaar_rules.language.conditions import ConditionSyntaxError, Parser
+from weerbaar_rules.language.ruleset import load_ruleset
 from weerbaar_rules.lint import check_directory, split_item_findings
-from weerbaar_rules.ruleset import load_ruleset
-from weerbaar_rules.scenarios import find, load_scenario
 from weerbaar_rules.testing import cases
+from weerbaar_rules.testing.scenarios import find, load_scenario
 from weerbaar_rules.testing.unknowns import check_unknowns_named, fillings
 
 from .conftest import CASES, PROFILES, RULES

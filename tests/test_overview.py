@@ -3,13 +3,13 @@
 Why: lawyers read the overview instead of the YAML. If a rule or catalogue entry
 changes and the document is not regenerated, the document silently lies; this
 test makes that drift a test failure. Regenerate with
-`python -m weerbaar_rules.overview rulesets/nl > docs/instrumenten-overzicht.md`.
+`python -m weerbaar_rules.render.overview rulesets/nl > docs/instrumenten-overzicht.md`.
 """
 
 from __future__ import annotations
 
-from weerbaar_rules.overview import main, render_overview
-from weerbaar_rules.ruleset import load_ruleset
+from weerbaar_rules.language.ruleset import load_ruleset
+from weerbaar_rules.render.overview import main, render_overview
 
 from .conftest import ROOT, RULES
 
@@ -20,7 +20,7 @@ def test_committed_overview_is_up_to_date() -> None:
     fresh = render_overview(load_ruleset(RULES))
     assert DOC.read_text(encoding="utf-8") == fresh, (
         "docs/instrumenten-overzicht.md is verouderd; draai: "
-        "python -m weerbaar_rules.overview rulesets/nl > docs/instrumenten-overzicht.md"
+        "python -m weerbaar_rules.render.overview rulesets/nl > docs/instrumenten-overzicht.md"
     )
 
 
@@ -45,7 +45,7 @@ def test_time_bounds_follow_the_rules() -> None:
 
 
 def test_pipes_in_text_are_escaped() -> None:
-    from weerbaar_rules.overview import _cell
+    from weerbaar_rules.render.overview import _cell
 
     assert _cell("a | b\nc") == "a \\| b c"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from weerbaar_rules.errors import ProfileError
-from weerbaar_rules.resources import catalogue, data_root, find_profile, national_rules
+from weerbaar_rules.core.errors import ProfileError
+from weerbaar_rules.language.resources import catalogue, data_root, find_profile, national_rules
 
 from .conftest import ROOT, RULES
 

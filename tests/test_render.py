@@ -13,14 +13,14 @@ import pytest
 from click.testing import CliRunner
 
 from weerbaar_rules import Engine
-from weerbaar_rules.caseio import load_case
+from weerbaar_rules.case.io import load_case
+from weerbaar_rules.case.model import Case
 from weerbaar_rules.cli import main
-from weerbaar_rules.decision import Decision
-from weerbaar_rules.dot import _quote, render, to_dot
-from weerbaar_rules.errors import CaseError
-from weerbaar_rules.model import Case
+from weerbaar_rules.core.errors import CaseError
+from weerbaar_rules.decision.model import Decision
 from weerbaar_rules.render import to_json, to_markdown, to_text
-from weerbaar_rules.why import explain_instrument
+from weerbaar_rules.render.dot import _quote, render, to_dot
+from weerbaar_rules.render.why import explain_instrument
 
 from .conftest import CASES, PROFILES, RULES, drug_case_data
 

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from weerbaar_rules import Engine
-from weerbaar_rules.caseio import load_case
+from weerbaar_rules.case.io import load_case
+from weerbaar_rules.case.model import Case
 from weerbaar_rules.cli import main
-from weerbaar_rules.model import Case
 from weerbaar_rules.render import to_markdown
 
 from .conftest import CASES, PROFILES, RULES, drug_case_data

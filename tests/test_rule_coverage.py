@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from weerbaar_rules import Case, Decision, Engine
-from weerbaar_rules.ruleset import load_ruleset
-from weerbaar_rules.scenarios import find, load_scenario
+from weerbaar_rules.language.ruleset import load_ruleset
+from weerbaar_rules.testing.scenarios import find, load_scenario
 
 from .conftest import CASES, PROFILES, RULES
 

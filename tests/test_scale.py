@@ -19,11 +19,12 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 
-from weerbaar_rules import Case, Engine, EvaluationError, RulesetError, backend
+from weerbaar_rules import Case, Engine, EvaluationError, RulesetError
 from weerbaar_rules.cli import main
+from weerbaar_rules.engine import backend
+from weerbaar_rules.language.ruleset import Ruleset, load_ruleset
 from weerbaar_rules.lint import ERROR, check_directory
 from weerbaar_rules.render import to_json
-from weerbaar_rules.ruleset import Ruleset, load_ruleset
 from weerbaar_rules.testing import cases
 
 from .conftest import CASES, RULES

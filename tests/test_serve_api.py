@@ -25,7 +25,7 @@ import yaml
 from click.testing import CliRunner
 
 from weerbaar_rules.cli import main
-from weerbaar_rules.ruleset import load_ruleset
+from weerbaar_rules.language.ruleset import load_ruleset
 
 from .conftest import CASES, PROFILES, RULES, drug_case_data
 from .serve_support import Server, rules_command

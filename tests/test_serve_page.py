@@ -22,8 +22,8 @@ import pytest
 from click.testing import CliRunner
 
 from weerbaar_rules import Case, Engine
+from weerbaar_rules.case.model import OpiumwetLijst
 from weerbaar_rules.cli import main
-from weerbaar_rules.model import OpiumwetLijst
 
 from .conftest import CASES, RULES
 from .serve_support import Server

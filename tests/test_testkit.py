@@ -16,13 +16,14 @@ from click.testing import CliRunner
 from hypothesis import Phase, given, settings
 from pydantic import BaseModel, Field
 
-from weerbaar_rules import Case, model
+from weerbaar_rules import Case
+from weerbaar_rules.case import model
 from weerbaar_rules.cli import main
-from weerbaar_rules.coverage import coverage
-from weerbaar_rules.facts import months_between
-from weerbaar_rules.ruleset import load_ruleset
-from weerbaar_rules.scenarios import run_directory
+from weerbaar_rules.engine.facts import months_between
+from weerbaar_rules.language.ruleset import load_ruleset
 from weerbaar_rules.testing import CI, ScenarioFailure, assert_scenario, cases, hints, scenario_params
+from weerbaar_rules.testing.coverage import coverage
+from weerbaar_rules.testing.scenarios import run_directory
 from weerbaar_rules.testing.strategies import models, peildata
 
 from .conftest import ROOT

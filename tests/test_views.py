@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from weerbaar_rules import Engine
-from weerbaar_rules.caseio import load_case
-from weerbaar_rules.decision import Decision
-from weerbaar_rules.dot import to_dot
-from weerbaar_rules.errors import CaseError
+from weerbaar_rules.case.io import load_case
+from weerbaar_rules.core.errors import CaseError
+from weerbaar_rules.decision.model import Decision
 from weerbaar_rules.render import to_text
+from weerbaar_rules.render.dot import to_dot
 from weerbaar_rules.testing.invariants import check_views_agree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,7 +102,7 @@ def test_the_check_finds_views_that_disagree(engines: dict[str, Engine]) -> None
 
 
 def test_rules_explain_says_whether_an_undecided_instrument_can_change_the_advice(engines: dict[str, Engine]) -> None:
-    from weerbaar_rules.why import explain_instrument
+    from weerbaar_rules.render.why import explain_instrument
 
     decision = _decision(engines, "drugshandel_woning_harddrugs.json")
     assert (

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from weerbaar_rules import Case, Engine, ProfileError, RulesetError
+from weerbaar_rules.case.model import Bron, Grondslag
+from weerbaar_rules.case.names import BASIS_NAMES, ITEM_FIELDS, SOURCE_NAMES
+from weerbaar_rules.explain.graph import rule_domain
+from weerbaar_rules.language.ruleset import load_ruleset
 from weerbaar_rules.lint import ERROR, check_directory
-from weerbaar_rules.dot import to_dot
-from weerbaar_rules.graph import rule_domain
-from weerbaar_rules.missing import BASIS_NAMES, ITEM_FIELDS, SOURCE_NAMES
-from weerbaar_rules.model import Bron, Grondslag
-from weerbaar_rules.ruleset import load_ruleset
+from weerbaar_rules.render.dot import to_dot
 
 from .conftest import PROFILES, RULES
 

@@ -18,8 +18,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from weerbaar_rules import yamlio
-from weerbaar_rules.errors import CaseError, RulesetError
+from weerbaar_rules.core import yamlio
+from weerbaar_rules.core.errors import CaseError, RulesetError
 
 from .conftest import ROOT
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .decision import Decision, InstrumentDecision
-from .errors import CaseError, EvaluationError, ProfileError, RulesetError, WeerbaarError
+from .case.model import Case
+from .core.errors import CaseError, EvaluationError, ProfileError, RulesetError, WeerbaarError
+from .core.version import __version__
+from .decision.model import Decision, InstrumentDecision
 from .evaluation import Engine
-from .model import Case
-from .version import __version__
 
 __all__ = [
     "Case",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..ruleset import Rule
+from ..language.ruleset import Rule
 from .findings import WARNING, Finding
 from .satisfiable import Lit, rule_branches
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .. import conditions as cond
-from ..model import Case
-from ..ruleset import Rule
+from ..case.model import Case
+from ..language import conditions as cond
+from ..language.ruleset import Rule
 from .findings import WARNING, Finding
 from .satisfiable import Scope, literals, unsat
 

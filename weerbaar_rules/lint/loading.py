@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import backend
-from ..compiler import compile_ruleset
-from ..errors import WeerbaarError
-from ..ruleset import Reading, Rule, build_ruleset, split_where
+from ..core.errors import WeerbaarError
+from ..engine import backend
+from ..engine.compiler import compile_ruleset
+from ..language.ruleset import Reading, Rule, build_ruleset, split_where
 from .findings import ERROR, Finding
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .. import conditions as cond
-from ..model import Case
-from ..ruleset import Rule
+from ..case.model import Case
+from ..language import conditions as cond
+from ..language.ruleset import Rule
 from .findings import ERROR, WARNING, Finding
 from .satisfiable import Scope, rule_branches, unsat
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..ruleset import CONCLUSION_KINDS, Citation, Reading, Rule, read_ruleset
+from ..language.ruleset import CONCLUSION_KINDS, Citation, Reading, Rule, read_ruleset
 from .findings import ERROR, Finding
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .. import conditions as cond
-from ..ruleset import period_findings, referenced_parameters, split_where
+from ..language import conditions as cond
+from ..language.ruleset import period_findings, referenced_parameters, split_where
 from .findings import ERROR, WARNING, Finding
 from .readable import Readable
 

@@ -18,10 +18,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .. import conditions as cond
-from ..compiler import INVERSE
-from ..model import Case
-from ..ruleset import Rule
+from ..case.model import Case
+from ..engine.compiler import INVERSE
+from ..language import conditions as cond
+from ..language.ruleset import Rule
 
 Lit = tuple[str, Any, bool]  # (kind, payload, positive): kind in leaf, param, derived, some
 MAX_BRANCHES = 512

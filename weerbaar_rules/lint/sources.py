@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ..ruleset import law_ids
+from ..language.ruleset import law_ids
 from .findings import ERROR, WARNING, Finding
 from .readable import Readable
+
 
 def citation_findings(got: Readable) -> list[Finding]:
     """A law cited under two BWB ids or under one that is not its own, a URL that names another id, unsure sources, powers without a statute."""

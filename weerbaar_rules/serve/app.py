@@ -31,10 +31,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..decision import Decision
-from ..model import Case
-from ..schema import case_schema, decision_schema
-from ..version import __version__
+from ..case.model import Case
+from ..core.version import __version__
+from ..decision.model import Decision
+from ..decision.schema import case_schema, decision_schema
 from .pool import Busy, Pool, TimeLimit, WorkerLost
 from .worker import JSON_TYPE, MEDIA_TYPES, YAML_TYPES, Job, error_body
 

@@ -17,7 +17,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from ..errors import WeerbaarError
+from ..core.errors import WeerbaarError
 from .worker import Job, Reply, Settings, serve_forever
 
 log = logging.getLogger("weerbaar_rules.serve")

@@ -22,8 +22,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from ..errors import CaseError, WeerbaarError
-from ..safetext import one_line
+from ..core.errors import CaseError, WeerbaarError
+from ..core.safetext import one_line
 
 log = logging.getLogger("weerbaar_rules.serve")
 
@@ -87,7 +87,7 @@ class Worker:
     """The engines of one worker process, and the handling of one job at a time."""
 
     def __init__(self, settings: Settings) -> None:
-        from ..resources import catalogue, profile_path
+        from ..language.resources import catalogue, profile_path
 
         self.settings = settings
         self.rules = Path(settings.rules)
@@ -100,7 +100,7 @@ class Worker:
 
     def info(self) -> dict[str, Any]:
         """What the front end shows in /api/versie: taken from the engines that answer."""
-        from ..version import __version__
+        from ..core.version import __version__
 
         ruleset = self.base.ruleset
         default = engine_for(self.rules, self.default_profile).ruleset.profile
@@ -131,15 +131,15 @@ class Worker:
             return error_reply(500, f"interne fout ({type(exc).__name__}) — meld dit")
 
     def _case(self, job: Job) -> Any:
-        from ..caseio import validate
-        from ..yamlio import decode, load
+        from ..case.io import validate
+        from ..core.yamlio import decode, load
 
         name = "zaak.yaml" if job.yaml else "zaak.json"
         located = load(Path(name), CaseError, decode(job.body, name, CaseError))
         return validate(located.data, name, located)
 
     def _engine(self, job: Job, case: Any) -> Any:
-        from ..resources import find_profile
+        from ..language.resources import find_profile
 
         # A request names a profile from the catalogue, never a path (that needs --profiel when starting the server).
         if job.gemeente:
@@ -181,7 +181,7 @@ class Worker:
         return Reply(200, MEDIA_TYPES[fmt], output if isinstance(output, bytes) else output.encode("utf-8"))
 
     def _explain(self, decision: Any, instrument: str) -> Reply:
-        from ..why import explain_instrument
+        from ..render.why import explain_instrument
 
         try:
             text = explain_instrument(decision, instrument)

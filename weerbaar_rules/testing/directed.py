@@ -31,10 +31,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .. import conditions as cond
-from ..facts import months_between
-from ..model import Case
-from ..ruleset import Rule, Ruleset
+from ..case.model import Case
+from ..engine.facts import months_between
+from ..language import conditions as cond
+from ..language.ruleset import Rule, Ruleset
 from .strategies import _add_months, _bounds, hints
 
 Key = tuple[str, str]  # ("zaak" or a list name, field path inside it)
@@ -342,7 +342,7 @@ class Draft:
 
 
 def _lawful_information(ruleset: Any, day: dt.date) -> dict[str, Any]:
-    """A source and basis that let information carry any instrument's decision on `day` (gate.py), if the policy has one."""
+    """A source and basis that let information carry any instrument's decision on `day` (engine/gate.py), if the policy has one."""
     sources = [b for b in _enum_values(cond.LISTS["informatie"][0], "bron") if b not in ruleset.information.onvoldoende_bronnen]
     for name, basis in ruleset.information.grondslagen.items():
         if basis.doel is not None or basis.ontvangers is not None:

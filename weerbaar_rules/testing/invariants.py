@@ -26,16 +26,17 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ..decision import Decision
-from ..dot import shown_instruments, why_not_nodes
-from ..evaluation import NOT_AVAILABLE, Engine
-from ..explain import Explainer, Trace
-from ..facts import case_facts
-from ..gate import Context, context_of, usable_items
-from ..model import Case, Maatregel
+from ..case.model import Case, Maatregel
+from ..decision.assemble import NOT_AVAILABLE
+from ..decision.model import Decision
+from ..engine.facts import case_facts
+from ..engine.gate import Context, context_of, usable_items
+from ..engine.runs import MAIN
+from ..engine.walk import Explainer, Trace
+from ..evaluation import Engine
+from ..explain.explanation import explanation_of
 from ..render import to_json, to_text
-from ..runs import MAIN
-from ..why import explain_instrument
+from ..render.why import explain_instrument
 
 ACTIVE = ("aanbevolen", "mogelijk")
 
@@ -312,12 +313,13 @@ def check_views_agree(decision: Decision) -> list[str]:
       advice exactly when `verandert_via` names it.
     """
     problems: list[str] = []
-    graph = decision.explanation
+    explanation = explanation_of(decision)
+    graph = explanation.graph
     names = {inst.id: inst.naam for inst in decision.instrumenten}
     for inst in decision.instrumenten:
         if inst.status != "uitgesloten" or inst.redenen[:1] != [NOT_AVAILABLE]:
             continue  # an exclusion rule is the story there, not the rules that did not fire
-        rules = why_not_nodes(graph, f"instrument:{inst.id}", only_avg=False)
+        rules = explanation.instrument(inst.id).why_not
         drawn = {
             target.split(":", 1)[1]
             for rule in rules
@@ -332,7 +334,7 @@ def check_views_agree(decision: Decision) -> list[str]:
             problems.append(f"{inst.id}: rules explain {'noemt' if said else 'noemt geen'} AVG-blokkade, geblokkeerde_feiten {inst.geblokkeerde_feiten}")
     influential = {i for fact in decision.ontbrekende_feiten for i in fact.verandert_via}
     if decision.aanbevolen:  # with nothing recommended the picture shows every open instrument
-        shown = {node.split(":", 1)[1] for node in shown_instruments(graph, focus=True)}
+        shown = {node.split(":", 1)[1] for node in explanation.shown(focus=True)}
         for inst in decision.instrumenten:
             if inst.status == "onbeslist" and (inst.id in influential) != (inst.id in shown):
                 where = "getekend" if inst.id in shown else "'zonder invloed' in de graaf"

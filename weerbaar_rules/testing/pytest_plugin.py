@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from ..ruleset import SCENARIO_DIRS
-from ..scenarios import SUFFIX
+from ..language.ruleset import SCENARIO_DIRS
 from .scenario_tests import ScenarioFailure, assert_scenario
+from .scenarios import SUFFIX
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

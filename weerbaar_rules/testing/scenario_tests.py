@@ -20,8 +20,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..ruleset import SCENARIO_DIRS
-from ..scenarios import Result, find, load_scenario, run_scenario
+from ..language.resources import national_rules
+from ..language.ruleset import SCENARIO_DIRS
+from .scenarios import Result, find, load_scenario, run_scenario
 
 _ENGINES: dict[tuple[str, str | None], Any] = {}
 
@@ -35,9 +36,7 @@ def rules_for(path: Path) -> Path:
     for parent in path.resolve().parents:
         if parent.name in SCENARIO_DIRS and any(parent.parent.glob("*.yaml")):
             return parent.parent
-    from ..cli import default_rules
-
-    return default_rules()
+    return national_rules()
 
 
 def scenario_params(directory: str | Path, rules: str | Path | None = None) -> list[Any]:

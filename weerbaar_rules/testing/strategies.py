@@ -40,9 +40,9 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from .. import conditions as cond
-from ..model import Case
-from ..ruleset import Dated, Rule, Ruleset
+from ..case.model import Case
+from ..language import conditions as cond
+from ..language.ruleset import Dated, Rule, Ruleset
 
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2035, 12, 31)
@@ -315,7 +315,7 @@ def _person(required: bool) -> Callable[[FieldInfo, _Plan], st.SearchStrategy[An
 
 def _quantity(info: FieldInfo, plan: _Plan) -> st.SearchStrategy[Any]:
     """A quantity: a measured unit always has a value, a classification never does (the model's own rule)."""
-    from ..model import MEASURED, Eenheid, Hoeveelheid
+    from ..case.model import MEASURED, Eenheid, Hoeveelheid
 
     number = _numbers(float, "waarde", Hoeveelheid.model_fields["waarde"], plan)
     unit = _type_strategy(Eenheid, "eenheid", Hoeveelheid.model_fields["eenheid"], plan)

@@ -28,10 +28,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..conditions import unwrap_optional
-from ..decision import Decision
+from ..case.model import Case
+from ..case.names import unwrap_optional
+from ..decision.model import Decision
 from ..evaluation import Engine
-from ..model import Case
 from .strategies import Hints, _add_months, hints
 
 # Facts that are not facts of the case: who and when it is about, free text and personal data, references.

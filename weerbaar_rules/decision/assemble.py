@@ -1,0 +1,425 @@
+"""Assembling the decision from the runs: each instrument's status, reasons, unmet conditions and missing facts.
+
+Reads the recorded firings and the rule walks of each run (engine/runs.py);
+the recommendation follows from subsidiarity per track. The explanation graph
+is one stage up (explain/), built from the same runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+from ..case.model import Case
+from ..core.version import __version__
+from ..engine.compiler import DEFINITE, POSSIBLE
+from ..engine.gate import GENERAL, Context, context_of, verdict
+from ..engine.runs import Firing, Part, Run, rule_walk
+from ..engine.walk import OpenException, Trace, Tri, open_exceptions
+from ..language.ruleset import Instrument, Ruleset
+from .model import (
+    Decision,
+    Escalation,
+    FiringRecord,
+    InformationUse,
+    InformationVerdict,
+    InstrumentDecision,
+    OpenCheck,
+    Receipt,
+    SetAside,
+)
+
+# The first reason of an instrument no rule made available (an exclusion rule gives its own reasons instead).
+NOT_AVAILABLE = "geen regel maakt dit instrument beschikbaar op deze feiten"
+
+
+class Citations:
+    """An instrument's legal basis as it stood on a day, with links to the text then in force; cached per ruleset."""
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.ruleset = ruleset
+        self._found: dict[tuple[str, dt.date], tuple[dict[str, Any], ...]] = {}
+
+    def __call__(self, instrument: str, day: dt.date) -> tuple[dict[str, Any], ...]:
+        key = (instrument, day)
+        found = self._found.get(key)
+        if found is None:
+            if len(self._found) > 4096:
+                self._found.clear()  # peildata vary per case: keep the cache bounded
+            found = tuple(c.as_output(day) for c in self.ruleset.instrument(instrument).citations_on(day))
+            self._found[key] = found
+        return found
+
+
+class Standing(NamedTuple):
+    """The rules about one instrument that fired (definitely, or only possibly) and the status that follows."""
+
+    status: str
+    available: list[int]
+    possibly_available: list[int]
+    excluded: list[int]
+    possibly_excluded: list[int]
+    suitable: list[int]
+
+
+class Outcome(NamedTuple):
+    """The conclusions of a decision: instrument -> status (with `aanbevolen`), and -> (trede, duur_maanden)."""
+
+    statuses: dict[str, str]
+    escalations: dict[str, tuple[int, int | None]]
+    parts: int = 1  # runs it took: more than one when instruments may use different information (engine/gate.py)
+
+
+class _Assembler:
+    """Turns recorded firings into statuses, reasons and the graph."""
+
+    def __init__(self, ruleset: Ruleset, citations: Citations, case: Case, run: Run) -> None:
+        self.citations = citations
+        self.ruleset = ruleset
+        self.case = case
+        self.run = run
+        self.rules = self.ruleset.rules
+        # (rule index, mode) -> firings
+        self.by_rule: dict[tuple[int, str], list[Firing]] = {}
+        for firing in run.firings:
+            if firing.unit.rule_index is not None:
+                self.by_rule.setdefault((firing.unit.rule_index, firing.unit.mode), []).append(firing)
+
+    def fired(self, index: int, mode: str = DEFINITE) -> bool:
+        return (index, mode) in self.by_rule
+
+    def concluding(self, kind: str, instrument: str) -> list[int]:
+        return self.ruleset.concluding.get((kind, instrument), [])
+
+    def _walk(self, index: int) -> tuple[Tri, Trace]:
+        return rule_walk(self.ruleset, self.run, index)
+
+    def _missing_for(self, index: int) -> Trace:
+        """Why a rule is only possibly true: walk it over the facts, in force on this peildatum."""
+        return self._walk(index)[1]
+
+    def _open_checks(self, indexes: list[int]) -> list[OpenCheck]:
+        """Exceptions left open under these (definitely or possibly) fired rules; none if one rule has none."""
+        parts = []
+        for index in indexes:
+            parts.append(self._walk(index))
+        found: list[OpenException] = open_exceptions(parts)
+        return [
+            OpenCheck(
+                uitzondering=c.title,
+                ontbrekende_feiten=[f"parameter:{m.target}" if m.kind == "parameter" else m.target for m in c.missing if m.kind != "afgeleid"],
+            )
+            for c in found
+        ]
+
+    def _down(self, indexes: list[int]) -> Iterator[Trace]:
+        """The walks of these rules and, below each derived fact one of them misses, of the rules that would derive it.
+
+        Those rules did not fire at all (else the fact would hold); only rules in
+        force on the peildatum are walked, each once. The graph follows the same
+        rules from an instrument down to its facts.
+        """
+        seen: set[int] = set()
+        day = self.run.facts.peildatum
+        pending = list(indexes)
+        while pending:
+            index = pending.pop(0)
+            if index in seen or not self.rules[index].in_force(day):
+                continue
+            seen.add(index)
+            trace = self._walk(index)[1]
+            yield trace
+            for finding in trace.unmet:
+                if finding.kind == "afgeleid":
+                    pending.extend(self.ruleset.deriving.get(finding.target, []))
+
+    def _exceptions_applied(self, indexes: list[int]) -> list[str]:
+        """The established exceptions that stopped these rules, also when they stopped a derived fact they need."""
+        found: list[str] = []
+        for trace in self._down(indexes):
+            for finding in trace.unmet:
+                if finding.kind == "uitzondering" and finding.target not in found:
+                    found.append(finding.target)
+        return found
+
+    def _why_not(self, indexes: list[int]) -> tuple[list[str], list[str]]:
+        """Why none of these rules fired: their unmet conditions (each named with its rule) and the facts the AVG held back."""
+        unmet: list[str] = []
+        day = self.run.facts.peildatum
+        for index in indexes:
+            rule = self.rules[index]
+            if not rule.in_force(day):
+                van = rule.geldig_van.isoformat() if rule.geldig_van else "…"
+                tot = rule.geldig_tot.isoformat() if rule.geldig_tot else "…"
+                unmet.append(f"{rule.id}: geldt niet op peildatum {day.isoformat()} (geldig {van} t/m {tot})")
+                continue
+            inner = self._walk(index)[1]
+            unmet.extend(f"{rule.id}: {u}" for u in inner.unmet if f"{rule.id}: {u}" not in unmet)
+        return unmet, self._blocked_behind(indexes)
+
+    def _blocked_behind(self, indexes: list[int]) -> list[str]:
+        """The facts the AVG held back from these rules, also where they would have carried a derived fact a rule needs."""
+        found: list[str] = []
+        if not self.run.facts.unusable:
+            return found  # every item may carry this run's conclusions: no walk can find one held back
+        for trace in self._down(indexes):
+            for provenance in trace.blocked:
+                if provenance not in found:
+                    found.append(provenance)
+        return found
+
+    def standing(self, instrument: str) -> Standing:
+        """Which rules about an instrument fired, and the status that follows: the one status rule (decisions and `rules diff`)."""
+        concluding = self.ruleset.concluding  # read directly: this runs for every instrument of every case
+        available = concluding.get(("available", instrument), [])
+        excluding = concluding.get(("exclude", instrument), [])
+        fired = self.by_rule
+        avail_def = [i for i in available if (i, DEFINITE) in fired]
+        avail_pos = [i for i in available if (i, POSSIBLE) in fired and (i, DEFINITE) not in fired]
+        excl_def = [i for i in excluding if (i, DEFINITE) in fired]
+        excl_pos = [i for i in excluding if (i, POSSIBLE) in fired and (i, DEFINITE) not in fired]
+        suit_def = [i for i in concluding.get(("suitable", instrument), []) if (i, DEFINITE) in fired]
+        if excl_def:
+            status = "uitgesloten"
+        elif avail_def and not excl_pos:
+            status = "mogelijk"
+        elif avail_def or avail_pos:
+            status = "onbeslist"
+        else:
+            status = "uitgesloten"
+        return Standing(status, avail_def, avail_pos, excl_def, excl_pos, suit_def)
+
+    def instrument(self, inst_index: int) -> InstrumentDecision:
+        inst = self.ruleset.instruments[inst_index]
+        available = self.concluding("available", inst.id)
+        status, avail_def, avail_pos, excl_def, excl_pos, suit_def = self.standing(inst.id)
+        reasons: list[str] = []
+        unmet: list[str] = []
+        missing: list[str] = []
+        blocked: list[str] = []
+        used: list[int] = []
+        checks: list[OpenCheck] = []
+        if excl_def:
+            used = excl_def
+            reasons = [self._reason(i, "exclude", inst.id) for i in excl_def]
+            checks = self._open_checks(excl_def)
+        elif status == "mogelijk":
+            used = avail_def + suit_def
+            reasons = [f"beschikbaar: {self.rules[i].title}" for i in avail_def]
+            reasons += [f"passend: {self._reason(i, 'suitable', inst.id)}" for i in suit_def]
+            checks = self._open_checks(avail_def)
+            if suit_def:
+                checks += [c for c in self._open_checks(suit_def) if c not in checks]
+        elif status == "onbeslist":
+            used = avail_def or avail_pos
+            checks = self._open_checks(avail_def or avail_pos)
+            deciding = excl_pos if avail_def else avail_pos
+            for i in deciding:
+                trace = self._missing_for(i)
+                missing.extend(str(m) for m in trace.missing if m not in missing)
+            if avail_def:
+                reasons = [f"mogelijk uitgesloten: {self._reason(i, 'exclude', inst.id)}" for i in excl_pos]
+            else:
+                reasons = [f"mogelijk beschikbaar: {self.rules[i].title}" for i in avail_pos]
+        else:
+            unmet, blocked = self._why_not(available)
+            reasons = [NOT_AVAILABLE]
+            reasons += [f"uitzondering: {title}" for title in self._exceptions_applied(available)]
+            if blocked:
+                reasons.append(
+                    f"feiten die alleen rusten op informatie die {inst.authority_on(self.run.facts.peildatum)} niet mag gebruiken "
+                    f"(bron, grondslag, ontvanger, doel of datum) zijn niet gebruikt; nodig: {self.ruleset.information.nodig}"
+                )
+        procedure: list[str] = []
+        weigh: list[str] = []
+        if status in ("mogelijk", "onbeslist"):
+            for i in sorted(set(self.concluding("require", inst.id) + self.concluding("weigh", inst.id))):
+                # An undecided power still shows its steps and weighing points: they hold once it is decided.
+                if not (self.fired(i) or (status == "onbeslist" and self.fired(i, POSSIBLE))):
+                    continue
+                for c in self.rules[i].then:
+                    if c.kind == "require" and inst.id in c.targets and c.require not in procedure:
+                        procedure.append(c.require)  # type: ignore[arg-type]
+                        used.append(i)
+                    if c.kind == "weigh" and inst.id in c.targets and c.weigh not in weigh:
+                        weigh.append(c.weigh)  # type: ignore[arg-type]
+                        used.append(i)
+        escalation = self._escalation(inst.id) if status in ("mogelijk", "onbeslist") else None
+        # model_construct: every value is built here from validated data, so validating again only costs time.
+        return InstrumentDecision.model_construct(
+            escalatie=escalation,
+            id=inst.id,
+            naam=inst.naam,
+            categorie=inst.categorie,
+            spoor=inst.spoor,
+            status=status,  # type: ignore[arg-type]
+            bevoegd=inst.authority_on(self.run.facts.peildatum),
+            ingrijpendheid=inst.ingrijpendheid,
+            grondslag=[dict(c) for c in self.citations(inst.id, self.run.facts.peildatum)],
+            regels=sorted({self.rules[i].id for i in used}),
+            redenen=reasons,
+            onvervulde_voorwaarden=unmet,
+            ontbrekende_feiten=missing,
+            geblokkeerde_feiten=blocked,
+            procedure=procedure,
+            afwegingspunten=weigh,
+            te_controleren=checks,
+        )
+
+    def _escalation(self, instrument: str) -> Escalation | None:
+        """The highest step of the escalation ladder that a (policy) rule reached for this instrument."""
+        steps = [
+            (c.trede, c.duur_maanden, c.reason, self.rules[i].id)
+            for i in self.concluding("escalate", instrument)
+            if self.fired(i)
+            for c in self.rules[i].then
+            if c.kind == "escalate" and instrument in c.targets
+        ]
+        if not steps:
+            return None
+        trede, duur, reden, regel = max(steps, key=lambda s: (s[0], s[3]))
+        return Escalation(trede=trede, duur_maanden=duur, reden=reden, regel=regel)  # type: ignore[arg-type]
+
+    def _reason(self, index: int, kind: str, instrument: str) -> str:
+        for c in self.rules[index].then:
+            if c.kind == kind and instrument in c.targets and c.reason:
+                return c.reason
+        return self.rules[index].title
+
+    def is_suitable(self, instrument: str) -> bool:
+        """Whether a (policy) rule definitely judged the instrument suitable in this run."""
+        return any(self.fired(i) for i in self.concluding("suitable", instrument))
+
+
+
+def _fitting(ruleset: Ruleset, statuses: dict[str, str], suitable: set[str]) -> list[tuple[str, Instrument, list[Instrument]]]:
+    """Per track (in catalogue order): the least intrusive instrument that is possible and judged suitable, and the others that are."""
+    tracks: dict[str, list[Instrument]] = {}
+    for inst in ruleset.instruments:
+        members = tracks.setdefault(inst.spoor, [])
+        if statuses[inst.id] == "mogelijk" and inst.id in suitable:
+            members.append(inst)
+    chosen = []
+    for track, members in tracks.items():
+        if members:
+            best = min(members, key=lambda m: m.ingrijpendheid)
+            chosen.append((track, best, [m for m in members if m is not best]))
+    return chosen
+
+
+def _recommend(ruleset: Ruleset, instruments: list[InstrumentDecision], suitable: set[str]) -> tuple[list[str], list[str]]:
+    """Subsidiarity per track: the least intrusive instrument that is available and judged suitable."""
+    chosen: list[str] = []
+    notes: list[str] = []
+    by_id = {inst.id: inst for inst in instruments}
+    for track, least, rest in _fitting(ruleset, {inst.id: inst.status for inst in instruments}, suitable):
+        best = by_id[least.id]
+        best.status = "aanbevolen"
+        chosen.append(best.id)
+        others = [m.naam for m in rest]
+        note = f"{best.naam}: passend en het minst ingrijpende passende instrument in spoor '{track}'"
+        if others:
+            note += f" (ook passend maar ingrijpender: {', '.join(others)})"
+        notes.append(note)
+    return chosen, notes
+
+
+def _information(ruleset: Ruleset, case: Case, day: dt.date) -> list[InformationVerdict]:
+    """Per information item: for which instruments it may carry a decision and, where not, why (engine/gate.py)."""
+    policy = ruleset.information
+    contexts: dict[Context, list[str]] = {}
+    for inst in ruleset.instruments:
+        contexts.setdefault(context_of(inst, day), []).append(inst.id)
+    out = []
+    for item in case.informatie:
+        uses: list[InformationUse] = []
+        for context in sorted(contexts):
+            judged = verdict(item, context, policy, day)
+            uses.append(
+                InformationUse(bevoegd=context.bevoegd, doel=context.doel, bruikbaar=judged.usable, reden=judged.reason, instrumenten=sorted(contexts[context]))
+            )
+        usable = [u for u in uses if u.bruikbaar]
+        barred: dict[str, list[str]] = {}
+        for use in uses:
+            if not use.bruikbaar:
+                barred.setdefault(use.reden, []).append(_context_words(use))
+        if usable and not barred:
+            why = usable[0].reden
+        elif usable:
+            why = f"bruikbaar voor {', '.join(_context_words(u) for u in usable)} ({usable[0].reden})"
+            why += "; niet voor " + "; ".join(f"{', '.join(who)}: {reason}" for reason, who in barred.items())
+        else:
+            why = "; ".join(barred) if len(barred) > 1 else next(iter(barred))
+        basis = policy.grondslagen.get(item.grondslag) if item.grondslag else None
+        if usable and item.strafrechtelijk is None and basis is not None and not basis.dekt_strafrechtelijk:
+            why += "; ga na of dit strafrechtelijke gegevens zijn (dan is ook een grondslag als bedoeld in art. 10 AVG nodig)"
+        out.append(InformationVerdict(id=item.id, bron=item.bron, grondslag=item.grondslag, bruikbaar=bool(usable), toelichting=why, gebruik=uses))
+    return out
+
+
+def _context_words(use: InformationUse) -> str:
+    return use.bevoegd if use.doel == GENERAL else f"{use.bevoegd} ({use.doel})"
+
+
+def decide(ruleset: Ruleset, citations: Citations, case: Case, parts: list[Part]) -> Decision:
+    """The decision from one or more runs: each instrument from the run of its context, the recommendation over all."""
+    assemblers = [(_Assembler(ruleset, citations, case, part.run), part) for part in parts]
+    main = assemblers[0][0]
+    owner = {inst_id: assembler for assembler, part in assemblers for inst_id in part.instruments}
+    instruments = [owner[inst.id].instrument(index) for index, inst in enumerate(ruleset.instruments)]
+    suitable = {inst.id for inst in ruleset.instruments if owner[inst.id].is_suitable(inst.id)}
+    chosen, notes = _recommend(ruleset, instruments, suitable)
+    profile = ruleset.profile
+    receipt = Receipt(
+        ruleset=ruleset.name,
+        ruleset_versie=ruleset.version,
+        ruleset_hash=ruleset.hash,
+        profiel=profile.naam if profile else None,
+        profiel_versie=profile.versie if profile else None,
+        profiel_hash=profile.hash if profile else None,
+        profiel_wijzigingen=[vars(c) for c in profile.changes] if profile else [],
+        engine_versie=__version__,
+    )
+    records: dict[tuple[Any, ...], FiringRecord] = {}
+    for assembler, part in assemblers:
+        for f in assembler.run.firings:
+            record = FiringRecord.model_construct(
+                regel=ruleset.rules[f.unit.rule_index].id if f.unit.rule_index is not None else f.unit.name,
+                modus=f.unit.mode,
+                laag=f.unit.stratum,
+                feiten=sorted(f.facts),
+                context=None if part.main else part.run.context,
+            )
+            records.setdefault((record.laag, record.regel, record.modus, tuple(record.feiten), record.context or ""), record)
+    firings = [records[key] for key in sorted(records)]
+    day = main.run.facts.peildatum
+    decision = Decision(
+        zaak_id=case.zaak_id,
+        peildatum=day,
+        gemeente=case.gemeente,
+        ontvangstbewijs=receipt,
+        aanbevolen=chosen,
+        toelichting_aanbeveling=notes,
+        instrumenten=instruments,
+        afgeleide_feiten={k: v for k, v in sorted(main.run.derived.items()) if not k.startswith("__")},
+        informatie=_information(ruleset, case, day),
+        buiten_beschouwing=[SetAside(feit=f, reden=r) for f, r in main.run.facts.set_aside],
+        afvuringen=firings,
+    )
+    return decision
+
+
+def outcome(ruleset: Ruleset, citations: Citations, case: Case, parts: list[Part]) -> tuple[Run, Outcome]:
+    """What the decision concludes, without reasons or explanation: a fraction of `evaluate`'s time (`rules diff`)."""
+    assemblers = [(_Assembler(ruleset, citations, case, part.run), part) for part in parts]
+    owner = {inst_id: assembler for assembler, part in assemblers for inst_id in part.instruments}
+    statuses = {inst.id: owner[inst.id].standing(inst.id).status for inst in ruleset.instruments}
+    suitable = {inst.id for inst in ruleset.instruments if owner[inst.id].is_suitable(inst.id)}
+    for _, least, _ in _fitting(ruleset, statuses, suitable):
+        statuses[least.id] = "aanbevolen"
+    steps = {i: owner[i]._escalation(i) for i, status in statuses.items() if status in ("aanbevolen", "mogelijk", "onbeslist")}
+    main = parts[0].run
+    if len(parts) > 1:  # the firings of every run, so a caller that looks for a rule sees it wherever it fired
+        main = Run(facts=main.facts, firings=[f for part in parts for f in part.run.firings], derived=main.derived, context=main.context)
+    return main, Outcome(statuses, {i: (e.trede, e.duur_maanden) for i, e in steps.items() if e is not None}, len(parts))

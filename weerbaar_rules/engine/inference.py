@@ -1,0 +1,142 @@
+"""Running a ruleset's compiled strata over one case on durable_rules: the firings and derived facts, per information context.
+
+The first stage that knows the engine: below it are the case and the rule
+language, above it the decision assembled from its runs (decision/) and the
+explanation (explain/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from ..case.model import Case
+from ..language.ruleset import Ruleset
+from . import backend
+from .compiler import DEFINITE, DERIVED_TYPE, POSSIBLE, Program, compile_ruleset, flag_key, implied_modes
+from .facts import PROVENANCE, TYPE, case_facts
+from .gate import Context, context_of, usable_items
+from .runs import MAIN, Firing, Part, Run
+
+DEFAULT_MAX_FIRINGS = 20_000
+
+
+@functools.cache
+def _derived_facts(name: str, mode: str) -> tuple[dict[str, Any], ...]:
+    """The engine facts that stand for a fact derived in `mode` (one per implied mode).
+
+    Built once per name and mode; the same dicts serve every case (they are never mutated).
+    """
+    return tuple({TYPE: DERIVED_TYPE, "naam": name, "modus": m, PROVENANCE: f"afgeleid:{name}:{m}"} for m in implied_modes(mode))
+
+
+class Inference:
+    """A ruleset compiled to durable_rules strata, run over one case at a time.
+
+    Only the inference: which rules fire and which facts they derive. The
+    decision and its explanation are assembled from these runs one stage up
+    (decision/, explain/); `evaluation.Engine` puts the stages together.
+    """
+
+    def __init__(self, ruleset: Ruleset, max_firings: int = DEFAULT_MAX_FIRINGS) -> None:
+        self.ruleset = ruleset
+        self.program: Program = compile_ruleset(ruleset)
+        self.max_firings = max_firings
+        # Per stratum: the derived facts whose absence it tests, with the case-fact fields that say so.
+        self._absence_flags = [
+            tuple((name, flag_key(name, DEFINITE), flag_key(name, POSSIBLE)) for name in sorted(s.negated_flags))
+            for s in self.program.strata
+        ]
+
+    def run(self, case: Case, peildatum: dt.date | None = None, usable_info: Mapping[str, bool] | None = None) -> Run:
+        """Only the inference: every rule firing and derived fact for `case`, without assembling a decision.
+
+        For tools that need the raw firings (coverage, diff); `evaluate` is the
+        normal entry point. The peildatum argument overrides the case's own;
+        `usable_info` says which information may carry a conclusion (default:
+        the burgemeester's, general purpose; see `parts`).
+        """
+        day = peildatum or case.peildatum or dt.date.today()
+        if usable_info is None:
+            usable_info = usable_items(case, MAIN, self.ruleset.information, day)
+        facts = case_facts(case, day, usable_info)
+        zaak_provenance = facts.zaak[PROVENANCE]
+        units = self.program.units
+        firings: list[Firing] = []
+        derived: dict[str, str] = {}
+        asserted: dict[str, dict[str, Any]] = {}  # provenance -> derived fact, in the order first derived
+        counted: dict[str, set[str]] = {}  # count unit -> the distinct items it matched so far
+
+        def on_match(match: backend.Match) -> list[dict[str, Any]]:
+            unit = units[match.rule]
+            matched = match.facts
+            if unit.at_least > 1:
+                # Distinct items, not matches: durable_rules matches an item once per $or branch it meets.
+                items = counted.setdefault(unit.name, set())
+                before = len(items)
+                items.update(p for p in matched if p != zaak_provenance)
+                if len(items) < unit.at_least or before >= unit.at_least:
+                    return []
+                matched = tuple(sorted(items))
+            firings.append(Firing(unit, matched))
+            if not unit.derives:
+                return []
+            new: list[dict[str, Any]] = []
+            for name in unit.derives:
+                # A definitely derived fact is also possibly derived; a possible one never downgrades a definite one.
+                if unit.mode == DEFINITE:
+                    derived[name] = DEFINITE
+                else:
+                    derived.setdefault(name, POSSIBLE)
+                for fact in _derived_facts(name, unit.mode):
+                    if fact[PROVENANCE] not in asserted:
+                        asserted[fact[PROVENANCE]] = fact
+                        new.append(fact)
+            return new
+
+        for stratum, flags in zip(self.program.strata, self._absence_flags):
+            zaak = facts.zaak
+            if flags:
+                zaak = dict(zaak)
+                for name, definite_key, possible_key in flags:
+                    state = derived.get(name)
+                    zaak[definite_key] = state != DEFINITE
+                    zaak[possible_key] = state is None
+            batch = [zaak]
+            batch.extend(f for f in facts.items if f[TYPE] in stratum.fact_types)
+            batch.extend(f for f in asserted.values() if f["naam"] in stratum.derived_used)
+            backend.run(stratum.name, stratum.definition, batch, on_match, self.max_firings)
+        return Run(facts=facts, firings=firings, derived=derived)
+
+    def parts(self, case: Case, peildatum: dt.date | None = None) -> list[Part]:
+        """One run per distinct set of usable information among the instruments' contexts, the main one first.
+
+        Information law depends on who uses the information and for what
+        (gate.py): police data provided to the burgemeester do not carry a
+        college power, Bibob information serves only Bibob decisions. Most
+        cases need one run; a case with such information needs one per group of
+        instruments that may use the same information.
+        """
+        day = peildatum or case.peildatum or dt.date.today()
+        policy = self.ruleset.information
+        groups: dict[tuple[tuple[str, bool], ...], tuple[dict[str, bool], list[Context], list[str]]] = {}
+        for inst in self.ruleset.instruments:
+            context = context_of(inst, day)
+            usable = usable_items(case, context, policy, day)
+            key = tuple(sorted(usable.items()))
+            _, contexts, members = groups.setdefault(key, (usable, [], []))
+            if context not in contexts:
+                contexts.append(context)
+            members.append(inst.id)
+        ordered = sorted(groups.values(), key=lambda g: (MAIN not in g[1], -len(g[2]), sorted(g[1])))
+        parts = []
+        for position, (usable, contexts, members) in enumerate(ordered):
+            run = self.run(case, day, usable)
+            run.context = " / ".join(c.label for c in sorted(contexts)) if position else MAIN.label
+            parts.append(Part(run, frozenset(members), tuple(sorted(contexts)), position == 0))
+        return parts
+
+
+__all__ = ["DEFAULT_MAX_FIRINGS", "Inference"]

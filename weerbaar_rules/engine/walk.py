@@ -1,0 +1,389 @@
+"""Why a rule did not fire: unmet conditions, missing facts, blocked information.
+
+The engine decides; this module only describes. It reads the facts the engine
+saw and the derived facts the engine recorded, and walks a rule's condition in
+three-valued logic to name the leaves that were false (unmet) or unknown
+(missing). A property test checks that this walk agrees with the engine's own
+firings, so the explanation cannot drift from the decision.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+from ..language import conditions as cond
+from .facts import PROVENANCE, REFERENCE_KEY, USABLE, CaseFacts
+
+Tri = bool | None  # True, False, or None for unknown
+
+
+class Finding(str):
+    """One entry of a walk: the explainer's Dutch words, and what they are about.
+
+    It is a `str` so the decision can carry it as text, but it also says what
+    it names, so the graph links it to a node without parsing the words:
+
+    * unmet: `kind` is "afgeleid" (a derived fact does not hold), "afgeleid_geldt"
+      (it holds but must not), "lijst" (no item of the list `target` qualifies),
+      "veld" (a field of the case, `target` its path), "parameter", or "" (nothing
+      to point at);
+    * missing: `kind` is "feit" (`target` the path of the unknown field),
+      "parameter" or "afgeleid" (a derived fact that is itself undecided).
+    """
+
+    kind: str
+    target: str
+
+    def __new__(cls, text: str, kind: str = "", target: str = "") -> Self:
+        finding = super().__new__(cls, text)
+        finding.kind = kind
+        finding.target = target
+        return finding
+
+
+@dataclass(frozen=True)
+class OpenException:
+    """An exception (`unless`) that is not established because facts are unknown: a point to check.
+
+    The power stands (an exception only counts when established), but knowing
+    `missing` could take it away, so the decision names it.
+    """
+
+    title: str
+    missing: tuple[Finding, ...]
+
+
+@dataclass
+class Trace:
+    """What a walk found: leaves that failed, fields that were unknown, facts held back by the AVG policy,
+    and the exceptions left open on the way to a true (or possibly true) conclusion."""
+
+    unmet: list[Finding] = field(default_factory=list)
+    missing: list[Finding] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)  # provenance of the facts held back
+    checks: list[OpenException] = field(default_factory=list)
+
+    def add(self, other: Trace) -> None:
+        _extend(self.unmet, other.unmet)
+        _extend(self.missing, other.missing)
+        _extend(self.blocked, other.blocked)
+        _extend(self.checks, other.checks)
+
+
+def open_exceptions(traces: list[tuple[Tri, Trace]]) -> list[OpenException]:
+    """The exceptions that matter for a disjunction (`any`, or `some` over items).
+
+    If one definitely true alternative has no open exception, none of them
+    matters. Otherwise every open exception of the alternatives that are true
+    (or, when none is, possibly true) could still decide the outcome.
+    """
+    true = [trace for value, trace in traces if value is True]
+    if true and any(not trace.checks for trace in true):
+        return []
+    chosen = true or [trace for value, trace in traces if value is None]
+    out: list[OpenException] = []
+    for trace in chosen:
+        _extend(out, trace.checks)
+    return out
+
+
+def _extend(mine: list[Any], theirs: list[Any]) -> None:
+    for item in theirs:
+        if item not in mine:
+            mine.append(item)
+
+
+def _all_checks(traces: list[tuple[Tri, Trace]]) -> list[OpenException]:
+    """Every open exception of the items that (possibly) count: for a count or a possible match, each may decide."""
+    out: list[OpenException] = []
+    for value, trace in traces:
+        if value is not False:
+            _extend(out, trace.checks)
+    return out
+
+
+def _missing_path(field: str, fact: dict[str, Any], prefix: str) -> str:
+    """Where an unknown fact lives in the case file: a followed reference points at the person, not the record.
+
+    `antecedenten[0].` + `betrokkene.meerderjarig` is `betrokkenen[2].meerderjarig`;
+    if the record names no person at all, the reference itself is what is missing.
+    """
+    head, _, rest = field.partition(".")
+    if not (rest and prefix):
+        return f"{prefix}{field}"
+    where = fact.get(REFERENCE_KEY + head)
+    if isinstance(where, str):
+        return f"{where}.{rest}"
+    owner = cond.LISTS.get(prefix.split("[", 1)[0], (None, ""))[0]
+    if owner is not None and cond.reference_of(owner, head) is not None:
+        return f"{prefix}{head}"
+    return f"{prefix}{field}"
+
+
+def _get(fact: dict[str, Any], path: str) -> Any:
+    current: Any = fact
+    for part in path.split("."):
+        if not isinstance(current, dict) or part not in current:
+            return None
+        current = current[part]
+    return current
+
+
+def _lookup(leaf: cond.Leaf) -> tuple[str, ...]:
+    """Where a leaf's value sits in a flattened fact, as path parts; worked out once per leaf (leaves live as long as the ruleset)."""
+    cached: tuple[str, ...] | None = leaf.__dict__.get("_lookup")
+    if cached is None:
+        name = "item_id" if leaf.field == "id" else leaf.field
+        if leaf.op == "contains":
+            name = f"{name}__{leaf.value}"
+        elif leaf.op in ("within_months", "older_than_months"):
+            name = f"{name}__maanden"
+        elif leaf.op in ("on_or_after", "before"):
+            name = f"{name}__ord"
+        cached = tuple(name.split("."))
+        object.__setattr__(leaf, "_lookup", cached)
+    return cached
+
+
+def leaf_value(leaf: cond.Leaf, fact: dict[str, Any]) -> Tri:
+    current: Any = fact
+    for part in _lookup(leaf):
+        if not isinstance(current, dict):
+            current = None
+            break
+        current = current.get(part)
+        if current is None:
+            break
+    op = leaf.op
+    if op == "known":
+        return (current is not None) == leaf.value
+    if current is None:
+        return None
+    if op == "contains":
+        return bool(current)
+    if op == "within_months":
+        return 0 <= current < leaf.value
+    if op == "older_than_months":
+        return current >= leaf.value
+    if op == "on_or_after":
+        return current >= leaf.value.toordinal()
+    if op == "before":
+        return current < leaf.value.toordinal()
+    return bool(_COMPARE[op](current, leaf.value))
+
+
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "equals": operator.eq,
+    "not_equals": operator.ne,
+    "in": lambda value, options: value in options,
+    "not_in": lambda value, options: value not in options,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
+
+
+def _about(condition: cond.Condition, prefix: str) -> tuple[str, str]:
+    """What an unmet leaf or parameter test points at: a field of the case itself, or a parameter."""
+    if isinstance(condition, cond.ParamTest):
+        return "parameter", condition.param
+    if isinstance(condition, cond.Leaf) and not prefix:
+        return "veld", condition.field
+    return "", ""
+
+
+def _and(values: list[Tri]) -> Tri:
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def _or(values: list[Tri]) -> Tri:
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
+
+
+class Explainer:
+    """Walks conditions over the facts of one evaluated case."""
+
+    def __init__(self, facts: CaseFacts, derived: dict[str, str], derivers: dict[str, list[cond.Condition]] | None = None) -> None:
+        self.facts = facts
+        self.derived = derived  # name -> "zeker" | "mogelijk"
+        self.derivers = derivers or {}  # name -> conditions of the rules (in force) that derive it
+        self._expanding: set[str] = set()
+        self._behind: dict[str, list[OpenException]] = {}  # derived fact -> exceptions left open in deriving it
+        self.items: dict[str, list[dict[str, Any]]] = {}
+        for fact in facts.items:
+            self.items.setdefault(fact[PROVENANCE].split("[")[0], []).append(fact)
+
+    def evaluate(self, condition: cond.Condition, trace: Trace, fact: dict[str, Any] | None = None, prefix: str = "") -> Tri:
+        scope = fact if fact is not None else self.facts.zaak
+        if isinstance(condition, cond.Leaf):
+            value = leaf_value(condition, scope)
+            if value is None:
+                path = _missing_path(condition.field, scope, prefix)
+                trace.missing.append(Finding(path, "feit", path))
+            elif value is False:
+                trace.unmet.append(Finding(f"{prefix}{condition.describe()}", *_about(condition, prefix)))
+            return value
+        if isinstance(condition, cond.All):
+            inner = Trace()
+            values = [self.evaluate(item, inner, fact, prefix) for item in condition.items]
+            result = _and(values)
+            if result is False:
+                # A conjunction that fails cannot become true: its unknown facts decide nothing, and it leaves no exception open.
+                inner.checks.clear()
+                inner.missing.clear()
+            if result is not True:
+                trace.add(inner)
+            else:
+                _extend(trace.checks, inner.checks)
+            return result
+        if isinstance(condition, cond.AnyOf):
+            parts: list[tuple[Tri, Trace]] = []
+            for item in condition.items:
+                part = Trace()
+                parts.append((self.evaluate(item, part, fact, prefix), part))
+            result = _or([value for value, _ in parts])
+            if result is not True:
+                for value, part in parts:
+                    _extend(trace.unmet, part.unmet)
+                    if value is None:  # only an alternative that is still open waits for its unknown facts
+                        _extend(trace.missing, part.missing)
+                    _extend(trace.blocked, part.blocked)
+            _extend(trace.checks, open_exceptions(parts))
+            return result
+        if isinstance(condition, cond.Some):
+            return self._some(condition, trace)
+        if isinstance(condition, cond.Derived):
+            state = self.derived.get(condition.name)
+            if state is None:
+                trace.unmet.append(Finding(f"afgeleid feit '{condition.name}' geldt niet", "afgeleid", condition.name))
+                return False
+            if state == "mogelijk":
+                self._missing_behind(condition.name, trace)
+                return None
+            _extend(trace.checks, self._exceptions_behind(condition.name))
+            return True
+        if isinstance(condition, cond.Not):
+            inner = Trace()
+            value = self.evaluate(condition.item, inner, fact, prefix)
+            result = None if value is None else not value
+            if result is False:
+                kind, target = ("afgeleid_geldt", condition.item.name) if isinstance(condition.item, cond.Derived) else _about(condition.item, prefix)
+                trace.unmet.append(Finding(f"niet: {self.describe(condition.item)}", kind, target))
+            _extend(trace.missing, inner.missing)
+            return result
+        if isinstance(condition, cond.Unless):
+            inner = Trace()
+            value = self.evaluate(condition.item, inner, fact, prefix)
+            if value is True:
+                trace.unmet.append(Finding(f"uitzondering geldt: {condition.title}", "uitzondering", condition.title))
+                return False
+            if value is None:
+                trace.checks.append(OpenException(f"{prefix}{condition.title}" if prefix else condition.title, tuple(inner.missing)))
+            return True
+        if isinstance(condition, cond.ParamTest):
+            if condition.outcome is None:
+                trace.missing.append(Finding(f"parameter {condition.param} (gemeenteprofiel)", "parameter", condition.param))
+            elif not condition.outcome:
+                trace.unmet.append(Finding(condition.describe(), "parameter", condition.param))
+            return condition.outcome
+        raise AssertionError(condition)
+
+    def _missing_behind(self, name: str, trace: Trace) -> None:
+        """An undecided derived fact is undecided because of the unknown facts of the rules deriving it."""
+        if name in self._expanding or name not in self.derivers:
+            trace.missing.append(Finding(f"afgeleid feit '{name}' (onbeslist)", "afgeleid", name))
+            return
+        self._expanding.add(name)
+        try:
+            for condition in self.derivers[name]:
+                inner = Trace()
+                if self.evaluate(condition, inner) is None:
+                    _extend(trace.missing, inner.missing)
+                    _extend(trace.checks, inner.checks)
+        finally:
+            self._expanding.discard(name)
+
+    def _exceptions_behind(self, name: str) -> list[OpenException]:
+        """The open exceptions on the way to a definitely derived fact (none if one derivation has none)."""
+        if name in self._behind:
+            return self._behind[name]
+        if name in self._expanding or name not in self.derivers:
+            return []
+        self._expanding.add(name)
+        try:
+            parts = []
+            for condition in self.derivers[name]:
+                inner = Trace()
+                parts.append((self.evaluate(condition, inner), inner))
+        finally:
+            self._expanding.discard(name)
+        found = open_exceptions(parts)
+        self._behind[name] = found
+        return found
+
+    def _some(self, some: cond.Some, trace: Trace) -> Tri:
+        candidates = self.items.get(some.list, [])
+        values: list[Tri] = []
+        inner = Trace()
+        parts: list[tuple[Tri, Trace]] = []
+        for item in candidates:
+            item_trace = Trace()
+            prefix = f"{item[PROVENANCE]}."
+            value = True if some.where is None else self.evaluate(some.where, item_trace, item, prefix)
+            if value is not False and not item[USABLE]:
+                trace.blocked.append(item[PROVENANCE])
+                value = False
+            values.append(value)
+            parts.append((value, item_trace))
+            inner.add(item_trace)
+        definite = sum(1 for v in values if v is True)
+        possible = sum(1 for v in values if v is not False)
+        if definite >= some.at_least:
+            _extend(trace.checks, open_exceptions(parts) if some.at_least == 1 else _all_checks(parts))
+            return True
+        if possible >= some.at_least:
+            for value, item_trace in parts:
+                if value is None:  # an item that definitely fails waits for nothing
+                    _extend(trace.missing, item_trace.missing)
+            _extend(trace.checks, _all_checks(parts))
+            return None
+        if not candidates:
+            trace.unmet.append(Finding(f"er is geen item in {some.list}", "lijst", some.list))
+        elif some.where is not None:
+            need = "geen" if some.at_least == 1 else f"minder dan {some.at_least}"
+            trace.unmet.append(Finding(f"{need} item in {some.list} waarvoor geldt: {self.describe(some.where)}", "lijst", some.list))
+        return False
+
+    def describe(self, condition: cond.Condition) -> str:
+        """Dutch text of a condition; computed once per condition object (they live as long as the ruleset)."""
+        cached = condition.__dict__.get("_text")
+        if cached is None:
+            cached = self._describe(condition)
+            object.__setattr__(condition, "_text", cached)
+        return cached
+
+    def _describe(self, condition: cond.Condition) -> str:
+        if isinstance(condition, (cond.Leaf, cond.ParamTest)):
+            return condition.describe()
+        if isinstance(condition, cond.Derived):
+            return f"afgeleid feit '{condition.name}'"
+        if isinstance(condition, cond.Not):
+            return f"niet ({self.describe(condition.item)})"
+        if isinstance(condition, cond.Unless):
+            return f"tenzij vaststaat: {condition.title}"
+        if isinstance(condition, (cond.All, cond.AnyOf)):
+            joiner = " en " if isinstance(condition, cond.All) else " of "
+            return "(" + joiner.join(self.describe(i) for i in condition.items) + ")"
+        if isinstance(condition, cond.Some):
+            where = f" waarvoor geldt: {self.describe(condition.where)}" if condition.where else ""
+            count = f"minstens {condition.at_least} " if condition.at_least > 1 else "een "
+            return f"{count}item in {condition.list}{where}"
+        raise AssertionError(condition)

@@ -1,0 +1,86 @@
+"""The engine a caller holds: a compiled ruleset that evaluates cases into explained decisions.
+
+It joins the stages: the inference runs the case (engine/), the decision is
+assembled from the runs (decision/), and the explanation is built from the
+same runs on first use (explain/). Public as `weerbaar_rules.Engine`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..case.model import Case
+from ..decision.assemble import Citations, Outcome, decide, outcome
+from ..decision.model import Decision
+from ..engine.inference import DEFAULT_MAX_FIRINGS, Inference
+from ..engine.runs import Run
+from ..explain.explanation import Explanation
+from ..language.ruleset import Ruleset, load_ruleset
+
+
+class Engine(Inference):
+    """A compiled ruleset (optionally with a municipal profile) that evaluates cases.
+
+    Build it once and reuse it: compiling registers rulesets in the C engine,
+    which are never freed. Evaluations are isolated per case and serialised by
+    a lock, so one engine may be shared between threads.
+    """
+
+    def __init__(self, ruleset: Ruleset, max_firings: int = DEFAULT_MAX_FIRINGS) -> None:
+        super().__init__(ruleset, max_firings)
+        self.citations = Citations(ruleset)
+
+    @classmethod
+    def from_directory(cls, directory: str | Path | None = None, profile: str | Path | None = None, **kwargs: Any) -> Engine:
+        """Load and compile a ruleset directory, optionally with a municipal profile (a YAML file) on top.
+
+        Without `directory`: the national rules that ship with the package (or
+        `WEERBAAR_REGELS`). Raises `RulesetError`/`ProfileError` naming file,
+        rule and line; compile once and reuse the engine for many cases.
+        """
+        from ..language.resources import national_rules
+
+        return cls(load_ruleset(directory if directory is not None else national_rules(), profile), **kwargs)
+
+    def evaluate(self, case: Case, peildatum: dt.date | None = None) -> Decision:
+        """The decision for one case: every instrument's status with its reasons, and the explained graph.
+
+        The law in force on `peildatum` (else the case's peildatum, else today)
+        is applied. Deterministic, and isolated from every other evaluation;
+        raises `EvaluationError` only when the rules run away.
+        """
+        parts = self.parts(case, peildatum)
+        decision = decide(self.ruleset, self.citations, case, parts)
+        runs = [(part.run, part) for part in parts]
+        decision._explanation = Explanation.of_runs(self.ruleset, case, runs, decision)
+        return decision
+
+    def outcome(self, case: Case, peildatum: dt.date | None = None) -> tuple[Run, Outcome]:
+        """What the decision concludes, without reasons or explanation: a fraction of `evaluate`'s time (`rules diff`)."""
+        return outcome(self.ruleset, self.citations, case, self.parts(case, peildatum))
+
+
+_SHARED: dict[tuple[str, str | None], Engine] = {}
+
+
+def shared_engine(rules: Path, profile: Path | None, on_warning: Callable[[str], None] | None = None) -> Engine:
+    """One compiled engine per ruleset and profile in this process (the CLI, a batch worker, a server worker).
+
+    Compiling registers rulesets in durable_rules' C engine, which never frees
+    them: a process that evaluates many cases must not compile again.
+    `on_warning` hears the ruleset's warnings once, when it is compiled.
+    """
+    key = (str(rules), str(profile) if profile else None)
+    engine = _SHARED.get(key)
+    if engine is None:
+        engine = _SHARED[key] = Engine.from_directory(rules, profile=profile)
+        if on_warning is not None:
+            for warning in engine.ruleset.warnings:
+                on_warning(warning)
+    return engine
+
+
+__all__ = ["Engine", "shared_engine"]

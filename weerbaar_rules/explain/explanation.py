@@ -1,0 +1,229 @@
+"""The one explanation of a decision: the graph built from its runs, and per instrument what every view states.
+
+Built once, on first use, from the runs the decision was assembled from (or
+read back from a decision's JSON). The decision's `graaf` and
+`ontbrekende_feiten`, the text, the Markdown, the picture and `rules explain`
+are views of it: they format its entries and never walk the rules or the graph
+for a "why" themselves (render/). The model is OpenFisca's tracer: one
+recorded trace, and views that only format it.
+
+Each entry names rules by their graph node, which carries the rule id, its
+title and its legal sources (`rule`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ..core.digraph import DiGraph
+from ..decision.model import Decision, MissingFact
+from ..engine.compiler import DEFINITE
+from ..engine.runs import rule_walk
+from .missing import analyse, exception_facts, missing_for_instrument, not_recommendable
+from .relevance import fired, shown_instruments, why_not_nodes
+
+if TYPE_CHECKING:
+    from ..case.model import Case
+    from ..engine.runs import Part, Run
+    from ..engine.walk import Trace
+    from ..language.ruleset import Ruleset
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    """A rule as the explanation names it: its node in the graph, its id, its title and its legal sources."""
+
+    node: str
+    id: str
+    title: str
+    citations: tuple[str, ...]
+
+
+class InstrumentExplanation:
+    """What the explanation says of one instrument, each part worked out once, when a view first asks for it."""
+
+    def __init__(self, graph: DiGraph, instrument: str) -> None:
+        self.graph = graph
+        self.id = instrument
+        self.node = f"instrument:{instrument}"
+        data = graph.nodes[self.node]
+        self.status: str = str(data.get("status"))
+        self.track: str = str(data.get("spoor", ""))
+
+    def rules(self, conclusions: set[str], modes: set[str]) -> list[str]:
+        """Rule nodes that conclude one of `conclusions` about the instrument and fired in one of `modes`."""
+        graph = self.graph
+        return sorted(
+            source
+            for source, _, data in graph.in_edges(self.node, data=True)
+            if graph.nodes[source].get("soort") == "regel"
+            and graph.nodes[source].get("modus") in modes
+            and set(data.get("conclusies", [])) & conclusions
+        )
+
+    @cached_property
+    def available(self) -> list[str]:
+        """The rules that make it available for sure."""
+        return self.rules({"available"}, {"zeker"})
+
+    @cached_property
+    def suitable(self) -> list[str]:
+        """The (policy) rules that judge it suitable for sure."""
+        return self.rules({"suitable"}, {"zeker"})
+
+    @cached_property
+    def excluding(self) -> list[str]:
+        """The rules that exclude it for sure."""
+        return self.rules({"exclude"}, {"zeker"})
+
+    @cached_property
+    def not_available(self) -> list[str]:
+        """The availability rules that did not fire: their unmet conditions say why not."""
+        return self.rules({"available"}, {"niet"})
+
+    @cached_property
+    def support(self) -> list[str]:
+        """The case facts and information under the rules that make it available and suitable, in words."""
+        return support_facts(self.graph, self.available + self.suitable)
+
+    @cached_property
+    def grounds(self) -> list[str]:
+        """The case facts and information under every rule that fired for sure about it (also procedure, weighing)."""
+        graph = self.graph
+        rules = sorted(
+            source
+            for source, _, _ in graph.in_edges(self.node, data=True)
+            if graph.nodes[source].get("soort") == "regel" and graph.nodes[source].get("modus") == "zeker"
+        )
+        return support_facts(graph, rules)
+
+    @cached_property
+    def missing(self) -> list[str]:
+        """The missing-fact nodes that decide it: what its open rules wait for, and its open exceptions."""
+        return missing_for_instrument(self.graph, self.id)
+
+    @cached_property
+    def exception_missing(self) -> set[str]:
+        """The missing-fact nodes behind the exceptions left open under it."""
+        return exception_facts(self.graph, self.id)
+
+    @cached_property
+    def not_recommendable(self) -> str | None:
+        """Why learning facts cannot make it the recommendation of its track (Dutch); None if they can."""
+        return not_recommendable(self.graph, self.id)
+
+    @property
+    def could_become_recommended(self) -> bool:
+        return self.not_recommendable is None
+
+    @cached_property
+    def why_not(self) -> set[str]:
+        """Every node that keeps it from being available: unmet rules, facts, held-back information."""
+        return why_not_nodes(self.graph, self.node, only_avg=False)
+
+    @cached_property
+    def held_back(self) -> set[str]:
+        """The nodes behind it that only the AVG keeps out: without them it could be available."""
+        return why_not_nodes(self.graph, self.node, only_avg=True)
+
+
+class Explanation:
+    """The explanation of one decision: its graph, its missing facts and an entry per instrument."""
+
+    def __init__(self, build: Callable[[], DiGraph], missing: list[MissingFact] | None = None, runs: list[tuple[Run, Part]] | None = None) -> None:
+        self._build = build
+        # The runs the decision was assembled from; none when it was read back from JSON.
+        self.runs = runs or []
+        self._missing = missing
+        self._instruments: dict[str, InstrumentExplanation] = {}
+        self._shown: dict[bool, list[str]] = {}
+
+    @classmethod
+    def of_runs(cls, ruleset: Ruleset, case: Case, runs: list[tuple[Run, Part]], decision: Decision) -> Explanation:
+        """The explanation of a decision just assembled from these runs, built when a view first asks."""
+        from .graph import build_graph
+
+        return cls(lambda: build_graph(ruleset, case, runs, decision), runs=runs)
+
+    @classmethod
+    def of_graph(cls, graph: DiGraph, missing: list[MissingFact] | None = None) -> Explanation:
+        """The explanation of a decision read back from JSON: its graph and missing facts as they were written."""
+        return cls(lambda: graph, missing)
+
+    @cached_property
+    def graph(self) -> DiGraph:
+        return self._build()
+
+    @property
+    def missing(self) -> list[MissingFact]:
+        """Unknown facts that decide instruments, most decisive first (the decision's `ontbrekende_feiten`)."""
+        if self._missing is None:
+            self._missing = [MissingFact(**row) for row in analyse(self.graph)]
+        return self._missing
+
+    def instrument(self, instrument: str) -> InstrumentExplanation:
+        found = self._instruments.get(instrument)
+        if found is None:
+            found = self._instruments[instrument] = InstrumentExplanation(self.graph, instrument)
+        return found
+
+    def shown(self, focus: bool = False) -> list[str]:
+        """The instrument nodes worth a reader's attention; with `focus`, only the recommendation and its open rivals."""
+        found = self._shown.get(focus)
+        if found is None:
+            found = self._shown[focus] = shown_instruments(self.graph, focus)
+        return found
+
+    def rule(self, node: str) -> RuleRef:
+        data = self.graph.nodes[node]
+        return RuleRef(node, str(data.get("regel", node)), str(data.get("label", node)), tuple(data.get("grondslag", [])))
+
+
+    def rule_in_run(self, ruleset: Ruleset, instrument: str, index: int) -> tuple[set[str], Trace | None]:
+        """How a rule fired in the run that decided `instrument`, and, unless it fired for sure, its walk there.
+
+        That run's usable information and derived facts count (a college power is
+        decided on what the college may use), with the walk the decision itself
+        made of the rule when it made one. Nothing is known of a decision read back
+        from JSON: no modes and no walk.
+        """
+        found = next((run for run, part in self.runs if instrument in part.instruments), None)
+        if found is None:
+            return set(), None
+        modes = {f.unit.mode for f in found.firings if f.unit.rule_index == index}
+        if DEFINITE in modes:
+            return modes, None
+        return modes, rule_walk(ruleset, found, index)[1]
+
+
+def explanation_of(decision: Decision) -> Explanation:
+    """The decision's explanation: the one it was assembled with, or one read from its JSON (`graaf`)."""
+    found = decision._explanation
+    if not isinstance(found, Explanation):
+        found = Explanation.of_graph(DiGraph.from_node_link(decision.graaf), decision.ontbrekende_feiten)
+        decision._explanation = found
+    return found
+
+
+def support_facts(graph: DiGraph, rules: list[str]) -> list[str]:
+    """The case facts and information under these rules, following only what fired, in words."""
+    seen: set[str] = set(rules)
+    stack = list(rules)
+    found: set[str] = set()
+    while stack:
+        node = stack.pop()
+        for source, _, data in graph.in_edges(node, data=True):
+            if source in seen or data.get("soort") not in ("supports", "derives") or not fired(data):
+                continue
+            seen.add(source)
+            if graph.nodes[source].get("soort") in ("feit", "informatie"):
+                found.add(source)
+            stack.append(source)
+    order = {"feit": 0, "informatie": 1}
+    return [str(graph.nodes[n]["label"]) for n in sorted(found, key=lambda n: (order.get(graph.nodes[n].get("soort", ""), 2), n))]
+
+
+__all__ = ["Explanation", "InstrumentExplanation", "RuleRef", "explanation_of", "support_facts"]

@@ -1,0 +1,622 @@
+"""The explained decision graph, built from the recorded firings and the rules that did not fire.
+
+Nodes (attribute ``soort``):
+
+* ``feit`` — a fact of the case: a field of the case (``feit:locatie.type``) or
+  an item of one of its lists (``feit:activiteiten[0]``);
+* ``informatie`` — an information item with its source and AVG basis, and
+  whether it may carry a decision;
+* ``afgeleid`` — a derived fact (``modus`` zeker / mogelijk / niet);
+* ``regel`` — a rule (``modus`` zeker / mogelijk when it fired, ``niet`` when it
+  did not; then ``onvervuld`` says why);
+* ``instrument`` — a catalogued instrument with its ``status``;
+* ``ontbrekend`` — an unknown fact a possibly fired rule waits for;
+* ``uitzondering`` — an exception (``unless``) left open under an instrument:
+  not established, so the power stands, but a point to check;
+* ``bron`` — a legal source, with its link.
+
+Edges (attribute ``soort``): ``supports`` (fact -> rule, information -> fact,
+rule -> instrument it makes available or suitable), ``derives`` (rule ->
+derived fact), ``excludes``, ``requires`` (procedure and weighing points),
+``cites`` (rule or instrument -> legal source), ``checks`` (instrument -> an
+open exception) and ``blocked-by`` (a rule that did not or only possibly fired
+-> the fact, missing fact or information that stopped it; a fact -> the
+unlawful information it rests on; an open exception -> the unknown facts that
+would settle it).
+
+Nothing here re-decides anything. Fired rules and their facts come from the
+engine's firings; the reasons a rule did not fire come from the three-valued
+walk in `engine/walk.py`. Internal helper facts (names starting with ``__``) are
+folded away: the facts behind them are linked straight to the rule that used
+them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..case.names import (
+    BASIS_NAMES,
+    ITEM_FIELDS,
+    PRIVATE_FIELDS,
+    PRIVATE_ITEM_FIELDS,
+    SOURCE_NAMES,
+    Namer,
+    humanise_name,
+    split_item,
+)
+from ..core.digraph import DiGraph
+from ..engine.compiler import DEFINITE, POSSIBLE, Neg, implied_modes
+from ..engine.facts import USABLE, CaseFacts
+from ..engine.runs import rule_walk
+from ..engine.walk import Explainer, Trace, _get
+from ..language import conditions as cond
+
+if TYPE_CHECKING:
+    from ..case.model import Case
+    from ..decision.model import Decision
+    from ..engine.runs import Firing, Part, Run
+    from ..language.ruleset import Citation, Rule, Ruleset
+
+SUPPORTS, DERIVES, EXCLUDES, REQUIRES, CITES, BLOCKED_BY, CHECKS = (
+    "supports",
+    "derives",
+    "excludes",
+    "requires",
+    "cites",
+    "blocked-by",
+    "checks",
+)
+NOT_FIRED = "niet"
+_RANK = {DEFINITE: 2, POSSIBLE: 1, NOT_FIRED: 0}
+# Conclusion kind -> edge kind; a kind added to the language later shows as "supports" until named here.
+_EDGE_FOR = {
+    "available": SUPPORTS,
+    "suitable": SUPPORTS,
+    "escalate": SUPPORTS,
+    "exclude": EXCLUDES,
+    "require": REQUIRES,
+    "weigh": REQUIRES,
+}
+
+def rule_domain(rule: Rule, domains: dict[str, str]) -> str:
+    """The legal domain a rule belongs to: its profile, or the first part of its id as the ruleset's `domeinen` name it.
+
+    An unnamed prefix shows as it is.
+    """
+    if rule.origin.startswith("profiel:"):
+        return f"Gemeentelijk beleid ({rule.origin.split(':', 1)[1]})"
+    prefix = rule.id.split(".", 1)[0]
+    return domains.get(prefix, prefix)
+
+
+def _flat(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.extend(_flat(value, f"{prefix}{key}."))
+        else:
+            out.append((f"{prefix}{key}", value))
+    return out
+
+
+def quantity_text(quantity: Any) -> str | None:
+    """A quantity in words: "40 gram", "2 stuks", or the classification alone."""
+    if quantity is None:
+        return None
+    if quantity.waarde is None:
+        return humanise_name(quantity.eenheid)
+    return f"{quantity.waarde:g} {quantity.eenheid}"
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if value is None:
+        return "onbekend"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+class _Builder:
+    """The explanation of one run, for the instruments that run decides (`scope`).
+
+    A case whose information may be used by one authority and not by another
+    is decided in several runs (engine/gate.py); the rules and derived facts of a
+    second run get a suffix (`regel:x@college`), so each instrument is linked
+    only to the run that decided it.
+    """
+
+    def __init__(self, ruleset: Ruleset, case: Case, run: Run, decision: Decision, part: Part | None = None) -> None:
+        self.ruleset = ruleset
+        self.case = case
+        self.run = run
+        self.decision = decision
+        self.graph = DiGraph()
+        self.namer = Namer(case, ruleset.parameters)
+        self.explainer = Explainer(run.facts, run.derived)
+        self.scope = part.instruments if part is not None else frozenset(i.id for i in ruleset.instruments)
+        self.suffix = "" if part is None or part.main else f"@{run.context}"
+        contexts = {(c.bevoegd, c.doel) for c in part.contexts} if part is not None else None
+        self.usable = {
+            v.id: any(u.bruikbaar for u in v.gebruik if contexts is None or (u.bevoegd, u.doel) in contexts) for v in decision.informatie
+        }
+        self.by_rule: dict[int, str] = {}  # rule index -> best mode it fired in
+        for firing in run.firings:
+            index = firing.unit.rule_index
+            if index is not None and _RANK[firing.unit.mode] > _RANK.get(self.by_rule.get(index, NOT_FIRED), 0):
+                self.by_rule[index] = firing.unit.mode
+        self.concluding, self.deriving = ruleset.concluding, ruleset.deriving
+        # For "is the AVG the only reason?": derived facts as they would be if unusable information counted.
+        self.counterfactual_derived: dict[str, str] = dict(run.derived)
+        self._counterfactual: Explainer | None = None
+        # Helper facts (`__hulp0`) -> the facts behind them, per mode of the rule that uses them.
+        self.helpers: dict[str, dict[str, list[str]]] = {}
+        for firing in run.firings:
+            if firing.unit.rule_index is not None:
+                continue
+            for name in firing.unit.derives:
+                for mode in implied_modes(firing.unit.mode):
+                    bucket = self.helpers.setdefault(name, {}).setdefault(mode, [])
+                    bucket.extend(p for p in firing.facts if p not in bucket)
+
+    # -- nodes ---------------------------------------------------------------
+
+    def edge(self, source: str, target: str, soort: str, **attrs: Any) -> None:
+        """Add an edge; a definite firing is never downgraded by a later possible one."""
+        if self.graph.has_edge(source, target):
+            data = self.graph.edges[source, target]
+            old = data.get("modus")
+            new = attrs.get("modus")
+            if old is not None and new is not None and _RANK[new] < _RANK[old]:
+                attrs["modus"] = old
+            conclusions = list(data.get("conclusies", []))
+            for c in attrs.pop("conclusies", []):
+                if c not in conclusions:
+                    conclusions.append(c)
+            if conclusions:
+                attrs["conclusies"] = sorted(conclusions)
+            if data.get("soort") == EXCLUDES or (data.get("soort") == SUPPORTS and soort == REQUIRES):
+                soort = data["soort"]
+            data.update(attrs, soort=soort)
+            return
+        if "conclusies" in attrs:
+            attrs["conclusies"] = sorted(attrs["conclusies"])
+        self.graph.add_edge(source, target, soort=soort, **attrs)
+
+    def cite(self, source: str, citation: Citation) -> None:
+        node = f"bron:{citation.label}"
+        if node not in self.graph:
+            self.graph.add_node(node, soort="bron", label=citation.label, url=citation.link_on(self.run.facts.peildatum))
+        if not self.graph.has_edge(source, node):
+            self.graph.add_edge(source, node, soort=CITES)
+
+    def information(self) -> None:
+        for verdict in self.decision.informatie:
+            self.graph.add_node(
+                f"informatie:{verdict.id}",
+                soort="informatie",
+                label=f"informatie {verdict.id}: {SOURCE_NAMES.get(verdict.bron, verdict.bron)}, "
+                f"{BASIS_NAMES.get(verdict.grondslag, verdict.grondslag)}",
+                bron=verdict.bron,
+                grondslag=verdict.grondslag,
+                bruikbaar=verdict.bruikbaar,
+                toelichting=verdict.toelichting,
+            )
+
+    def item(self, provenance: str) -> str:
+        """A list item of the case, linked to the information it rests on."""
+        parts = split_item(provenance)
+        if parts is not None and parts[0] == "informatie":
+            return f"informatie:{self.case.informatie[parts[1]].id}"
+        node = f"feit:{provenance}"
+        if node in self.graph:
+            return node
+        self.graph.add_node(
+            node, soort="feit", label=self._item_label(provenance), pad=provenance, details=self._details(provenance)
+        )
+        if parts is not None and parts[0] != "informatie":
+            item: Any = getattr(self.case, parts[0])[parts[1]]
+            blocked = provenance in self.run.facts.unusable
+            for ref in getattr(item, "informatie", []) or []:
+                if self.usable.get(ref):
+                    self.edge(f"informatie:{ref}", node, SUPPORTS)
+                elif blocked:
+                    # Only when nothing else carries the fact: then this information is why it does not count.
+                    self.edge(node, f"informatie:{ref}", BLOCKED_BY, reden="avg")
+        return node
+
+    def _item_label(self, provenance: str) -> str:
+        parts = split_item(provenance)
+        if parts is None:
+            return provenance
+        list_name, index = parts
+        item: Any = getattr(self.case, list_name)[index]
+        if list_name == "activiteiten":
+            words = [
+                item.vorm,
+                f"lijst {item.opiumwet_lijst}" if item.opiumwet_lijst else None,
+                quantity_text(item.hoeveelheid),
+                str(item.datum) if item.datum else None,
+            ]
+        elif list_name == "vergunningen":
+            words = [item.status, str(item.datum) if item.datum else None]
+        elif list_name == "voorgeschiedenis":
+            words = [str(item.datum) if item.datum else None, humanise_name(item.reden) if item.reden else None]
+        elif list_name == "antecedenten":
+            words = [item.soort, humanise_name(item.wet) if item.wet else None, str(item.datum) if item.datum else None]
+        elif list_name == "betrokkenen":
+            words = [", ".join(item.rollen) or None]  # roles only: a name never leaves the case's own fields
+        else:
+            words = [item.bron, item.grondslag]
+        name = self.namer.item(provenance)
+        shown = [w for w in words if w]
+        return f"{name}: {', '.join(shown)}" if shown else name
+
+    def _details(self, provenance: str) -> list[str]:
+        """Every known field of an item as "name: value", for reports that list the facts in full."""
+        parts = split_item(provenance)
+        if parts is None:
+            return []
+        list_name, index = parts
+        item: Any = getattr(self.case, list_name)[index]
+        names = ITEM_FIELDS.get(list_name, {})
+        out = []
+        for key, value in _flat(item.model_dump(mode="json", exclude_none=True)):
+            if key in ("informatie", "betrokkenen", "betrokkene") or key in PRIVATE_ITEM_FIELDS:
+                continue  # references are edges; a name is personal data and never leaves the case
+            out.append(f"{names.get(key, humanise_name(key))}: {humanise_name(_format_value(value))}")
+        refs = getattr(item, "informatie", None)
+        if refs:
+            out.append("informatie: " + ", ".join(refs))
+        return out
+
+    def case_facts(self) -> None:
+        """Every known fact of the case is a node, used or not, so the graph carries the whole case (minus personal data)."""
+        for section in ("locatie", "openbare_orde"):
+            values = getattr(self.case, section).model_dump(mode="json", exclude_none=True)
+            for key, _ in _flat(values):
+                path = f"{section}.{key}"
+                if path not in PRIVATE_FIELDS:
+                    self.field(path)
+        for list_name in ("betrokkenen", "activiteiten", "vergunningen", "voorgeschiedenis", "antecedenten"):
+            for index in range(len(getattr(self.case, list_name))):
+                self.item(f"{list_name}[{index}]")
+
+    def field(self, path: str) -> str:
+        """A field of the case, with its value as the engine saw it (never personal data)."""
+        node = f"feit:{path}"
+        if node not in self.graph:
+            if path in PRIVATE_FIELDS:
+                value = "(persoonsgegeven)"
+            else:
+                value = humanise_name(_format_value(_get(self.run.facts.zaak, path)))
+            self.graph.add_node(node, soort="feit", label=f"{self.namer.field(path)}: {value}", pad=path, waarde=value)
+        return node
+
+    def derived(self, name: str) -> str:
+        node = f"afgeleid:{name}{self.suffix}"
+        if node not in self.graph:
+            self.graph.add_node(
+                node, soort="afgeleid", naam=name, label=humanise_name(name), modus=self.run.derived.get(name, NOT_FIRED)
+            )
+        return node
+
+    def missing(self, path: str) -> str:
+        node = f"ontbreekt:{path}"
+        if node not in self.graph:
+            owner, name = self.namer.split(path)
+            self.graph.add_node(node, soort="ontbrekend", label=self.namer.path(path), pad=path, eigenaar=owner, veld=name)
+        return node
+
+    def rule_node(self, rule: Rule) -> str:
+        return f"regel:{rule.id}{self.suffix}"
+
+    def rule(self, index: int, mode: str) -> str:
+        rule = self.ruleset.rules[index]
+        node = self.rule_node(rule)
+        if node in self.graph and _RANK[self.graph.nodes[node]["modus"]] >= _RANK[mode]:
+            return node
+        self.graph.add_node(
+            node,
+            soort="regel",
+            regel=rule.id,
+            label=rule.title,
+            modus=mode,
+            context=self.run.context if self.suffix else None,
+            domein=rule_domain(rule, self.ruleset.domains),
+            grondslag=[c.label for c in rule.grondslag],
+            definitie=f"{rule.source.replace(chr(92), '/').rsplit('/', 1)[-1]}",
+            onvervuld=[],
+        )
+        for citation in rule.grondslag:
+            self.cite(node, citation)
+        return node
+
+    def instruments(self) -> None:
+        status = {inst.id: inst.status for inst in self.decision.instrumenten}
+        for inst in self.ruleset.instruments:
+            node = f"instrument:{inst.id}"
+            self.graph.add_node(
+                node,
+                soort="instrument",
+                label=inst.naam,
+                status=status[inst.id],
+                bevoegd=inst.authority_on(self.run.facts.peildatum),
+                spoor=inst.spoor,
+                categorie=inst.categorie,
+                ingrijpendheid=inst.ingrijpendheid,
+                grondslag=[c.label for c in inst.citations_on(self.run.facts.peildatum)],
+                # Whether any rule can judge it suitable: without one it can never be the recommendation.
+                kan_passend=bool(self.concluding.get(("suitable", inst.id))),
+            )
+            for citation in inst.citations_on(self.run.facts.peildatum):
+                self.cite(node, citation)
+
+    # -- what fired ------------------------------------------------------------
+
+    def firing(self, firing: Firing) -> None:
+        unit = firing.unit
+        assert unit.rule_index is not None
+        rule = self.ruleset.rules[unit.rule_index]
+        node = self.rule(unit.rule_index, unit.mode)
+        for provenance in firing.facts:
+            if provenance == "zaak":
+                continue  # the case-level fields it tested are linked one by one below
+            if provenance.startswith("afgeleid:"):
+                name = provenance.split(":")[1]
+                if name.startswith("__"):
+                    for hidden in self.helpers.get(name, {}).get(unit.mode, []):
+                        if hidden != "zaak" and not hidden.startswith("afgeleid:"):
+                            self.edge(self.item(hidden), node, SUPPORTS, modus=unit.mode)
+                    continue
+                self.edge(self.derived(name), node, SUPPORTS, modus=unit.mode)
+            else:
+                self.edge(self.item(provenance), node, SUPPORTS, modus=unit.mode)
+        for atom in unit.body:
+            leaf = atom.leaf if isinstance(atom, Neg) else atom
+            if not isinstance(leaf, cond.Leaf):
+                continue
+            known = _get(self.run.facts.zaak, leaf.field) is not None
+            if known or leaf.op == "known":
+                self.edge(self.field(leaf.field), node, SUPPORTS, modus=unit.mode)
+        for conclusion in rule.then:
+            if conclusion.kind == "derive":
+                self.edge(node, self.derived(conclusion.derive), DERIVES, modus=unit.mode)  # type: ignore[arg-type]
+                continue
+            for target in conclusion.targets:
+                if target not in self.scope:
+                    continue  # another run decides this instrument
+                kind = _EDGE_FOR.get(conclusion.kind, SUPPORTS)
+                self.edge(node, f"instrument:{target}", kind, modus=unit.mode, conclusies=[conclusion.kind])
+
+    def possible(self, index: int) -> None:
+        """A rule that fired only possibly: link it to the unknown facts it waits for."""
+        rule = self.ruleset.rules[index]
+        trace = Trace()
+        self.explainer.evaluate(rule.when, trace)
+        node = self.rule_node(rule)
+        waits: list[str] = []
+        for finding in trace.missing:
+            kind, target = finding.kind, finding.target
+            if kind == "afgeleid":
+                continue  # already linked: the possibly derived fact supports this rule
+            path = f"parameter:{target}" if kind == "parameter" else target
+            waits.append(path)
+            self.edge(node, self.missing(path), BLOCKED_BY, reden="ontbreekt")
+        self.graph.nodes[node]["ontbreekt"] = waits
+
+    # -- what did not fire -----------------------------------------------------
+
+    def not_fired(self, index: int, seen: set[int]) -> str:
+        """A rule that did not fire: its unmet conditions, and edges to what blocked it (recursively)."""
+        rule = self.ruleset.rules[index]
+        node = self.rule(index, NOT_FIRED)
+        if index in seen or self.graph.nodes[node]["modus"] != NOT_FIRED:
+            return node
+        seen.add(index)
+        day = self.run.facts.peildatum
+        data = self.graph.nodes[node]
+        if not rule.in_force(day):
+            if data["onvervuld"]:
+                return node  # another version of this rule explains it better
+            van = rule.geldig_van.isoformat() if rule.geldig_van else "…"
+            tot = rule.geldig_tot.isoformat() if rule.geldig_tot else "…"
+            data["onvervuld"] = [f"geldt niet op peildatum {day.isoformat()} (geldig {van} t/m {tot})"]
+            return node
+        trace = rule_walk(self.ruleset, self.run, index)[1]  # the decision's walk: its unmet conditions and held-back facts
+        # The AVG reason first: it is why the facts that would have met the condition do not count.
+        data["onvervuld"] = [
+            f"{self.namer.item(p)} rust alleen op informatie die geen besluit kan dragen (AVG)" for p in trace.blocked
+        ] + [self.namer.text(u) for u in trace.unmet]
+        for provenance in trace.blocked:
+            self.edge(node, self.item(provenance), BLOCKED_BY, reden="avg")
+        any_avg = bool(trace.blocked)
+        for finding in trace.unmet:
+            kind, target = finding.kind, finding.target
+            if kind == "afgeleid":
+                derived = self.derived(target)
+                self.edge(node, derived, BLOCKED_BY, reden="onvervuld")
+                explained = False
+                for deriver in self.deriving.get(target, []):
+                    if deriver not in self.by_rule:
+                        deriver_node = self.not_fired(deriver, seen)
+                        self.edge(deriver_node, derived, DERIVES, modus=NOT_FIRED)
+                        explained |= bool(self.graph.nodes[deriver_node].get("alleen_avg"))
+                if explained and target not in self.run.derived:
+                    self.counterfactual_derived[target] = DEFINITE
+                any_avg |= explained
+                continue
+            if kind == "uitzondering":
+                self.edge(node, self.exception_applied(rule, target), BLOCKED_BY, reden="uitzondering")
+            elif kind == "afgeleid_geldt":
+                self.edge(node, self.derived(target), BLOCKED_BY, reden="onvervuld")
+            elif kind == "veld":
+                self.edge(node, self.field(target), BLOCKED_BY, reden="onvervuld")
+            elif kind == "lijst":
+                for fact in self.explainer.items.get(target, []):
+                    provenance = fact["_p"]
+                    if provenance not in trace.blocked:
+                        self.edge(node, self.item(provenance), BLOCKED_BY, reden="onvervuld")
+        # Would the rule hold if the information that may not carry a decision were lawful? Asked of the
+        # same three-valued walk, over the same facts with only that information counted as usable.
+        data["alleen_avg"] = any_avg and self.counterfactual().evaluate(rule.when, Trace()) is not False
+        return node
+
+    def exception_applied(self, rule: Rule, title: str) -> str:
+        """An established exception: a node linked to the case fields it tested (items are named by the rule's walk)."""
+        node = f"uitzondering:{title}"
+        if node not in self.graph:
+            self.graph.add_node(node, soort="uitzondering", label=f"uitzondering geldt: {title}", geldt=True)
+        for found in cond.walk(rule.when):
+            if isinstance(found, cond.Unless) and found.title == title:
+                for leaf in _case_leaves(found.item):
+                    self.edge(node, self.field(leaf.field), BLOCKED_BY, reden="uitzondering")
+        return node
+
+    def counterfactual(self) -> Explainer:
+        if self._counterfactual is None:
+            items = tuple({**fact, USABLE: True} for fact in self.run.facts.items)
+            facts = CaseFacts(zaak=self.run.facts.zaak, items=items, peildatum=self.run.facts.peildatum, unusable={})
+            self._counterfactual = Explainer(facts, self.counterfactual_derived)
+        return self._counterfactual
+
+    def why_not(self) -> None:
+        """For every instrument that is not available for sure: the availability rules that did not fire."""
+        seen: set[int] = set()
+        for inst in self.decision.instrumenten:
+            if inst.status not in ("uitgesloten", "onbeslist") or inst.id not in self.scope:
+                continue
+            for index in self.concluding.get(("available", inst.id), []):
+                if index in self.by_rule:
+                    continue
+                node = self.not_fired(index, seen)
+                self.edge(node, f"instrument:{inst.id}", SUPPORTS, modus=NOT_FIRED, conclusies=["available"])
+        for inst in self.decision.instrumenten:
+            if inst.id not in self.scope:
+                continue
+            for provenance in inst.geblokkeerde_feiten:
+                self.edge(f"instrument:{inst.id}", self.item(provenance), BLOCKED_BY, reden="avg")
+
+    def open_exceptions(self) -> None:
+        """Exceptions left open under an instrument: a node per exception, linked to the facts that would settle it."""
+        for inst in self.decision.instrumenten:
+            if inst.id not in self.scope:
+                continue
+            for check in inst.te_controleren:
+                node = f"uitzondering:{check.uitzondering}"
+                if node not in self.graph:
+                    self.graph.add_node(node, soort="uitzondering", label=f"te controleren: {check.uitzondering}")
+                self.edge(f"instrument:{inst.id}", node, CHECKS)
+                for path in check.ontbrekende_feiten:
+                    self.edge(node, self.missing(path), BLOCKED_BY, reden="ontbreekt")
+
+    def build(self) -> DiGraph:
+        # What would make unusable information usable: said wherever the AVG blocks a fact.
+        self.graph.graph["informatie_nodig"] = self.ruleset.information.nodig
+        self.information()
+        self.case_facts()
+        self.instruments()
+        firings = [f for f in self.run.firings if f.unit.rule_index is not None]
+        firings.sort(key=lambda f: f.unit.mode != DEFINITE)  # stable: definite first, engine order within
+        for firing in firings:
+            self.firing(firing)
+        for index, mode in sorted(self.by_rule.items()):
+            if mode == POSSIBLE:
+                self.possible(index)
+        self.why_not()
+        self.open_exceptions()
+        self.profile()
+        return self.graph
+
+    def profile(self) -> None:
+        """Every change a municipal profile makes to national law is a visible node and edges, never silent."""
+        info = self.ruleset.profile
+        if info is None:
+            return
+        node = f"profiel:{info.naam}"
+        changes = [f"{c.soort} {c.onderwerp}: {c.nieuw}" + (f" (was {c.oud})" if c.oud is not None else "") for c in info.changes]
+        self.graph.add_node(
+            node,
+            soort="profiel",
+            label=f"Gemeenteprofiel {info.gemeente} ({info.naam} {info.versie})",
+            wijzigingen=changes,
+            hash=info.hash,
+        )
+        changed_params = {c.onderwerp for c in info.changes if c.soort == "parameter"}
+        for index, rule in enumerate(self.ruleset.rules):
+            rule_node = f"regel:{rule.id}"
+            if rule.origin == f"profiel:{info.naam}" and rule_node in self.graph:
+                self.edge(node, rule_node, SUPPORTS, wijziging="regel_erbij")
+            elif rule_node in self.graph and changed_params & _params_of(rule):
+                self.edge(node, rule_node, SUPPORTS, wijziging="parameter", parameters=sorted(changed_params & _params_of(rule)))
+        for change in info.changes:
+            if change.soort == "regel_uit":
+                rule_node = f"regel:{change.onderwerp}"
+                self.graph.add_node(rule_node, soort="regel", label=change.onderwerp, modus="uitgeschakeld", reden=change.nieuw)
+                self.edge(node, rule_node, EXCLUDES, wijziging="regel_uit", reden=change.nieuw)
+
+
+def _case_leaves(condition: cond.Condition) -> list[cond.Leaf]:
+    """The leaves that test fields of the case itself (not of a list item inside `some`)."""
+    if isinstance(condition, cond.Leaf):
+        return [condition]
+    if isinstance(condition, (cond.All, cond.AnyOf)):
+        return [leaf for item in condition.items for leaf in _case_leaves(item)]
+    if isinstance(condition, (cond.Not, cond.Unless)):
+        return _case_leaves(condition.item)
+    return []
+
+
+def _params_of(rule: Rule) -> set[str]:
+    from ..language.conditions import Leaf, ParamTest, walk
+
+    names = {n.param for n in walk(rule.when) if isinstance(n, ParamTest)}
+    names |= {n.param for n in walk(rule.when) if isinstance(n, Leaf) and n.param}
+    names |= {c.duur_parameter for c in rule.then if c.duur_parameter}
+    return {n for n in names if n}
+
+
+def _explaining(graph: DiGraph, instruments: frozenset[str]) -> DiGraph:
+    """The part of a run's graph that explains these instruments: what leads to them, and what that cites or waits for."""
+    keep = {f"instrument:{i}" for i in instruments if f"instrument:{i}" in graph}
+    pending = list(keep)
+    while pending:
+        node = pending.pop()
+        reached = list(graph.predecessors(node))
+        # A rule that did not fire because a derived fact does not hold: the rules that failed to derive it
+        # explain it, as they do in the main run.
+        reached += [
+            target
+            for _, target, data in graph.out_edges(node, data=True)
+            if data.get("soort") == BLOCKED_BY and graph.nodes[target].get("soort") == "afgeleid" and graph.nodes[target].get("modus") == NOT_FIRED
+        ]
+        for source in reached:
+            if source not in keep:
+                keep.add(source)
+                pending.append(source)
+    for node in list(keep):
+        keep.update(graph.successors(node))
+    return graph.subgraph(keep)
+
+
+def build_graph(ruleset: Ruleset, case: Case, runs: list[tuple[Run, Part]], decision: Decision) -> DiGraph:
+    """The decision graph of one evaluated case (see the module docstring for its vocabulary).
+
+    Each instrument is explained by the run that decided it; a second run's
+    rules and derived facts carry its context as a suffix.
+    """
+    (main_run, main_part), *others = runs
+    graph = _Builder(ruleset, case, main_run, decision, main_part).build()
+    for run, part in others:
+        sub = _explaining(_Builder(ruleset, case, run, decision, part).build(), part.instruments)
+        for node, data in sub.nodes(data=True):
+            if node not in graph:
+                graph.add_node(node, **data)
+        for source, target, data in sub.edges(data=True):
+            if not graph.has_edge(source, target):
+                graph.add_edge(source, target, **data)
+        for inst_id in part.instruments:
+            graph.nodes[f"instrument:{inst_id}"]["context"] = run.context
+    return graph

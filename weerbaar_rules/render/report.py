@@ -1,0 +1,74 @@
+"""What the text report and the Markdown advice say the same way: order, citations, open checks, escalation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..decision.model import Decision, InstrumentDecision, MissingFact
+from ..explain.explanation import explanation_of
+
+STATUS_ORDER = ("aanbevolen", "mogelijk", "onbeslist", "uitgesloten")
+STATUS_WORD = {
+    "aanbevolen": "AANBEVOLEN",
+    "mogelijk": "mogelijk",
+    "onbeslist": "onbeslist",
+    "uitgesloten": "uitgesloten",
+}
+
+
+def citation_text(c: dict[str, Any]) -> str:
+    if "ecli" in c:
+        return str(c["ecli"])
+    text = f"art. {c['artikel']}"
+    if "lid" in c:
+        text += f" lid {c['lid']}"
+    if "onder" in c:
+        text += f" onder {c['onder']}"
+    return f"{text} {c['wet']}"
+
+
+def citations_text(inst: InstrumentDecision) -> str:
+    return "; ".join(citation_text(c) for c in inst.grondslag)
+
+
+def by_status(decision: Decision) -> list[InstrumentDecision]:
+    return sorted(decision.instrumenten, key=lambda i: (STATUS_ORDER.index(i.status), i.ingrijpendheid, i.id))
+
+
+def shown_ids(decision: Decision) -> set[str]:
+    """The instruments worth a lawyer's attention (the same choice as the picture)."""
+    return {n.split(":", 1)[1] for n in explanation_of(decision).shown()}
+
+
+def open_checks(decision: Decision, inst: InstrumentDecision) -> list[str]:
+    """The exceptions left open under an instrument, each with the unknown facts that would settle it, in words."""
+    graph = explanation_of(decision).graph
+    out = []
+    for check in inst.te_controleren:
+        names = [str(graph.nodes[f"ontbreekt:{p}"].get("label", p)) if f"ontbreekt:{p}" in graph else p for p in check.ontbrekende_feiten]
+        unknown = f" (onbekend: {', '.join(names)})" if names else ""
+        out.append(f"uitzondering {check.uitzondering}{unknown}")
+    return out
+
+
+def escalation_line(inst: InstrumentDecision) -> str | None:
+    escalation = getattr(inst, "escalatie", None)
+    if escalation is None:
+        return None
+    duration = f", {escalation.duur_maanden} maanden" if escalation.duur_maanden else ""
+    return f"escalatie: trede {escalation.trede}{duration} — {escalation.reden}"
+
+
+def decides_line(decision: Decision, fact: MissingFact) -> str:
+    """Which instruments an unknown fact decides, and (when not all) through which it can change the recommendation.
+
+    Read from `verandert_via`, the analysis the picture's "zonder invloed" box
+    also reads: an instrument the picture calls without influence is never
+    named here as one through which the advice can change.
+    """
+    names = decision.instruments
+    if not fact.kan_aanbeveling_veranderen or fact.verandert_via == fact.instrumenten:
+        return "beslist over: " + ", ".join(names[i].naam for i in fact.instrumenten if i in names)
+    via = ", ".join(names[i].naam for i in fact.verandert_via if i in names)
+    rest = ", ".join(names[i].naam for i in fact.instrumenten if i in names and i not in fact.verandert_via)
+    return f"beslist over: {via}; ook over, zonder invloed op de aanbeveling: {rest}"
