@@ -34,12 +34,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RuleRef:
-    """A rule as the explanation names it: its node in the graph, its id, its title and its legal sources."""
+    """A rule as the explanation names it: its node in the graph, its id, title and legal sources, and what it did not meet."""
 
     node: str
     id: str
     title: str
     citations: tuple[str, ...]
+    unmet: tuple[str, ...]
 
 
 class InstrumentExplanation:
@@ -179,7 +180,9 @@ class Explanation:
 
     def rule(self, node: str) -> RuleRef:
         data = self.graph.nodes[node]
-        return RuleRef(node, str(data.get("regel", node)), str(data.get("label", node)), tuple(data.get("grondslag", [])))
+        return RuleRef(
+            node, str(data.get("regel", node)), str(data.get("label", node)), tuple(data.get("grondslag", [])), tuple(data.get("onvervuld", []))
+        )
 
 
     def rule_in_run(self, ruleset: Ruleset, instrument: str, index: int) -> tuple[set[str], Trace | None]:

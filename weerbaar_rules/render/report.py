@@ -16,15 +16,16 @@ STATUS_WORD = {
 }
 
 
-def citation_text(c: dict[str, Any]) -> str:
-    if "ecli" in c:
-        return str(c["ecli"])
-    text = f"art. {c['artikel']}"
-    if "lid" in c:
-        text += f" lid {c['lid']}"
-    if "onder" in c:
-        text += f" onder {c['onder']}"
-    return f"{text} {c['wet']}"
+def citation_text(source: dict[str, Any]) -> str:
+    """A legal source as a lawyer cites it: "art. 13b lid 1 onder a Opiumwet", or the ECLI of a judgment."""
+    if "ecli" in source:
+        return str(source["ecli"])
+    text = f"art. {source.get('artikel', '')}"
+    if source.get("lid"):
+        text += f" lid {source['lid']}"
+    if source.get("onder"):
+        text += f" onder {source['onder']}"
+    return f"{text} {source.get('wet', '')}".strip()
 
 
 def citations_text(inst: InstrumentDecision) -> str:

@@ -10,14 +10,13 @@ so the report and `rules explain` always say the same thing.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..core.digraph import DiGraph
 from ..core.errors import CaseError
 from ..core.safetext import one_line
 from ..decision.model import Decision, InstrumentDecision
-from ..explain.explanation import Explanation, explanation_of, support_facts
+from ..explain.explanation import Explanation, RuleRef, explanation_of, support_facts
 from ..explain.relevance import fired
+from .report import citation_text
 
 STATUS_TITLE = {
     "aanbevolen": "AANBEVOLEN",
@@ -28,9 +27,9 @@ STATUS_TITLE = {
 MAX_DEPTH = 4
 
 
-def _citations(graph: DiGraph, node: str) -> str:
-    sources = graph.nodes[node].get("grondslag", [])
-    return f" [{'; '.join(sources)}]" if sources else ""
+def _named(rule: RuleRef) -> str:
+    """A rule as a reader sees it: its title and, in brackets, its legal sources."""
+    return f"{rule.title} [{'; '.join(rule.citations)}]" if rule.citations else rule.title
 
 
 def missing_phrases(graph: DiGraph, nodes: list[str]) -> list[str]:
@@ -60,11 +59,10 @@ def why_not_lines(explanation: Explanation, instrument: str, indent: str = "  ")
     explained: set[str] = set()
 
     def rule(node: str, depth: int, prefix: str) -> None:
-        data = graph.nodes[node]
-        unmet = list(data.get("onvervuld", []))
-        lines.append(f"{prefix}- {data.get('label', node)}{_citations(graph, node)} — niet vervuld:")
+        found = explanation.rule(node)
+        lines.append(f"{prefix}- {_named(found)} — niet vervuld:")
         inner = prefix + "    "
-        for text in unmet:
+        for text in found.unmet:
             lines.append(f"{inner}· {text}")
         if depth >= MAX_DEPTH:
             return
@@ -109,7 +107,7 @@ def exclusion_lines(explanation: Explanation, inst: InstrumentDecision) -> list[
             lines.append(f"  - uitgesloten: {reason}")
         for node in rules:
             facts = support_facts(graph, [node])
-            lines.append(f"    regel: {graph.nodes[node].get('label', node)}{_citations(graph, node)}")
+            lines.append(f"    regel: {_named(explanation.rule(node))}")
             if facts:
                 lines.append(f"    op grond van: {'; '.join(facts)}")
         return lines
@@ -149,8 +147,7 @@ def explain_instrument(decision: Decision, instrument: str) -> str:
     inst = instruments[instrument]
     explanation = explanation_of(decision)
     entry = explanation.instrument(inst.id)
-    graph = explanation.graph
-    citations = "; ".join(_source_label(s) for s in inst.grondslag)
+    citations = "; ".join(citation_text(s) for s in inst.grondslag)
     lines = [
         f"{inst.naam}: {STATUS_TITLE[inst.status]}",
         f"Bevoegd: {inst.bevoegd}. Grondslag: {citations}.",
@@ -177,7 +174,7 @@ def explain_instrument(decision: Decision, instrument: str) -> str:
         rules = available + suitable
         if rules:
             lines.append("Regels:")
-            lines += [f"  - {graph.nodes[r].get('label', r)}{_citations(graph, r)}" for r in rules]
+            lines += [f"  - {_named(explanation.rule(r))}" for r in rules]
         facts = entry.support
         if facts:
             lines.append("Steunt op: " + "; ".join(facts))
@@ -198,7 +195,7 @@ def explain_instrument(decision: Decision, instrument: str) -> str:
         lines.append("Afwegen:")
         lines += [f"  - {point}" for point in inst.afwegingspunten]
     lines.append("Bronnen:")
-    lines += [f"  - {_source_label(s)}: {s['url']}" for s in inst.grondslag]
+    lines += [f"  - {citation_text(s)}: {s['url']}" for s in inst.grondslag]
     # line by line: a newline in case text (an information id) must not start a line of its own
     return "\n".join(one_line(line) for line in lines)
 
@@ -237,14 +234,3 @@ def _not_recommended(decision: Decision, inst: InstrumentDecision, suitable: boo
         if missing:
             lines.append(f"  - of het passend is hangt af van: {'; '.join(missing)}")
     return lines
-
-
-def _source_label(source: dict[str, Any]) -> str:
-    if "ecli" in source:
-        return str(source["ecli"])
-    text = f"art. {source.get('artikel', '')}"
-    if source.get("lid"):
-        text += f" lid {source['lid']}"
-    if source.get("onder"):
-        text += f" onder {source['onder']}"
-    return f"{text} {source.get('wet', '')}".strip()
