@@ -11,6 +11,7 @@ point back to it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ def _flatten(data: dict[str, Any], peildatum: dt.date, owner: type[BaseModel] | 
     return out
 
 
+@functools.cache
 def _enum_members(owner: type[BaseModel] | None, key: str) -> list[str] | None:
     kind = cond.field_type(owner, key) if owner is not None else None
     args = typing.get_args(kind) if typing.get_origin(kind) is list else ()
@@ -81,6 +83,7 @@ def _enum_members(owner: type[BaseModel] | None, key: str) -> list[str] | None:
     return None
 
 
+@functools.cache
 def _nested_model(owner: type[BaseModel] | None, key: str) -> type[BaseModel] | None:
     kind = cond.field_type(owner, key) if owner is not None else None
     return kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
@@ -107,6 +110,12 @@ class CaseFacts:
 def _after(item: dict[str, Any], peildatum: dt.date) -> bool:
     day = item.get("datum")
     return isinstance(day, dt.date) and day > peildatum
+
+
+@functools.cache
+def _references(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a list item that refer to a person (read once per model: the model does not change)."""
+    return tuple(key for key in model.model_fields if cond.reference_of(model, key) is not None)
 
 
 REFERENCE_KEY = "_ref__"  # fact key prefix: where a followed reference points (`_ref__betrokkene` -> "betrokkenen[2]")
@@ -148,9 +157,8 @@ def case_facts(case: Case, peildatum: dt.date, usable_info: Mapping[str, bool]) 
                 set_aside.append((provenance, "negatieve bevinding: bij onderzoek niet aangetroffen"))
                 continue
             fact = _flatten(item, peildatum, item_model)
-            for key in item_model.model_fields:
-                target = cond.reference_of(item_model, key)
-                if target is not None and isinstance(item.get(key), str) and item[key] in people:
+            for key in _references(item_model):
+                if isinstance(item.get(key), str) and item[key] in people:
                     where, person = people[item[key]]
                     fact[key] = person
                     fact[REFERENCE_KEY + key] = where

@@ -122,10 +122,14 @@ class Inference:
         day = peildatum or case.peildatum or dt.date.today()
         policy = self.ruleset.information
         groups: dict[tuple[tuple[str, bool], ...], tuple[dict[str, bool], list[Context], list[str]]] = {}
+        judged: dict[Context, tuple[dict[str, bool], tuple[tuple[str, bool], ...]]] = {}  # a few contexts, many instruments
         for inst in self.ruleset.instruments:
             context = context_of(inst, day)
-            usable = usable_items(case, context, policy, day)
-            key = tuple(sorted(usable.items()))
+            found = judged.get(context)
+            if found is None:
+                usable = usable_items(case, context, policy, day)
+                found = judged[context] = (usable, tuple(sorted(usable.items())))
+            usable, key = found
             _, contexts, members = groups.setdefault(key, (usable, [], []))
             if context not in contexts:
                 contexts.append(context)
