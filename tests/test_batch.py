@@ -254,3 +254,21 @@ def test_a_killed_worker_ends_the_batch_with_a_clear_message(tmp_path: Path) -> 
     assert err.startswith(f"fout: een werkproces (pid {victim}) is onverwacht gestopt (signaal SIGKILL)") and err.count("\n") == 1
     assert not wait_gone(workers)
     assert not target.exists() and [p.name for p in tmp_path.iterdir()] == ["zaken.jsonl"]
+
+
+@needs_linux
+def test_big_records_with_two_chunks_in_hand_do_not_deadlock(tmp_path: Path) -> None:
+    # Each worker holds two chunks; a chunk of large lines does not fit in a pipe's buffer. Without a
+    # worker that keeps reading its pipe, the main process would block sending the second chunk while
+    # the worker blocks sending the first result.
+    padding = " " * 60_000
+    path = tmp_path / "groot.jsonl"
+    path.write_text("".join(case(f"G-{n}")[:-1] + padding + "}\n" for n in range(80)), encoding="utf-8")
+    target = tmp_path / "uit.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "weerbaar_rules.cli", "evaluate", str(path), "-j", "2", "-o", str(target)],
+        capture_output=True, text=True, timeout=180, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["besluit"]["zaak_id"] for line in lines] == [f"G-{n}" for n in range(80)]

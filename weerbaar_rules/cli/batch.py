@@ -6,8 +6,9 @@ written (`rapport`) or the error (`fout`); the summary goes to stderr and the
 exit code says whether anything was bad (docs/cli.md).
 
 Memory does not grow with the batch: records are read lazily, each worker has
-at most one chunk in hand, and results are written as soon as every earlier
-one is, so at most one chunk per worker waits in the main process.
+at most two chunks in hand (the one it evaluates and the next, so it never
+waits for the main process between chunks), and results are written as soon as
+every earlier one is, so at most two chunks per worker wait in the main process.
 
 Workers are spawned (not forked: the parent may hold threads and the engine's
 C state) and die with their parent, also when it is killed with SIGKILL
@@ -21,6 +22,7 @@ import datetime as dt
 import json
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 import threading
@@ -36,6 +38,7 @@ from ..core.safetext import one_line
 from ..core.yamlio import MAX_BYTES
 
 CHUNK = 16
+IN_HAND = 2  # chunks a worker holds: while it sends one result, the next chunk is already in its pipe
 EXTENSIONS = {"text": "txt", "md": "md", "dot": "dot", "svg": "svg", "png": "png"}
 _ENVELOPE = '{{"bron":{source},"besluit":{decision}}}\n'
 
@@ -220,13 +223,25 @@ def _die_with_parent(parent: int) -> None:
 def _worker(connection: Connection, settings: Settings, parent: int) -> None:
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    try:
-        evaluate = Evaluator(settings)
+    # A thread takes chunks off the pipe as they come, so the main process never blocks sending the next
+    # chunk while this worker is blocked sending a result: with two chunks in hand, that would deadlock.
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def receive() -> None:
         while True:
             try:
                 message = connection.recv()
-            except EOFError:
+            except (EOFError, OSError):
+                message = None
+            inbox.put(message)
+            if message is None:
                 return
+
+    threading.Thread(target=receive, daemon=True, name="rules-ontvanger").start()
+    try:
+        evaluate = Evaluator(settings)
+        while True:
+            message = inbox.get()
             if message is None:
                 return
             number, chunk = message
@@ -242,12 +257,12 @@ def _worker(connection: Connection, settings: Settings, parent: int) -> None:
 class _Worker:
     process: Any
     connection: Connection
-    busy: bool = False
+    in_hand: int = 0  # chunks sent to it whose results have not come back
 
 
 @dataclass
 class Pool:
-    """Spawned worker processes, each with its own pipe and at most one chunk in hand."""
+    """Spawned worker processes, each with its own pipe and at most IN_HAND chunks in hand."""
 
     size: int
     settings: Settings
@@ -287,19 +302,18 @@ class Pool:
         next_number = 0
         while True:
             for worker in self.workers:
-                if exhausted or worker.busy:
-                    continue
-                item = next(pending, None)
-                if item is None:
-                    exhausted = True
-                    break
-                try:
-                    worker.connection.send(item)
-                except OSError:
-                    self._died(worker)
-                worker.busy = True
-                owner[worker.connection] = worker
-            busy = [w for w in self.workers if w.busy]
+                while not exhausted and worker.in_hand < IN_HAND:
+                    item = next(pending, None)
+                    if item is None:
+                        exhausted = True
+                        break
+                    try:
+                        worker.connection.send(item)
+                    except OSError:
+                        self._died(worker)
+                    worker.in_hand += 1
+                    owner[worker.connection] = worker
+            busy = [w for w in self.workers if w.in_hand]
             if not busy:
                 return
             ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
@@ -313,10 +327,10 @@ class Pool:
                     self._died(worker)
                 if number == "fout":
                     raise BatchError(f"een werkproces kon niet starten: {result}")
-                worker.busy = False
+                worker.in_hand -= 1
                 waiting[number] = result
             for worker in busy:
-                if worker.busy and not worker.process.is_alive() and not worker.connection.poll():
+                if worker.in_hand and not worker.process.is_alive() and not worker.connection.poll():
                     self._died(worker)
             while next_number in waiting:
                 yield waiting.pop(next_number)
