@@ -73,6 +73,9 @@ class Trace:
         _extend(self.checks, other.checks)
 
 
+_EMPTY = Trace()  # the trace of a list item that does not count (read, never written)
+
+
 def open_exceptions(traces: list[tuple[Tri, Trace]]) -> list[OpenException]:
     """The exceptions that matter for a disjunction (`any`, or `some` over items).
 
@@ -187,6 +190,173 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+ValueFn = Callable[["Explainer", dict[str, Any]], Tri]
+
+
+def value_of(condition: cond.Condition) -> ValueFn:
+    """The condition's three-valued value as a function of (explainer, scope fact), without a trace; compiled once per condition.
+
+    The same value `Explainer.evaluate` returns, at a fraction of its cost: it
+    builds no findings and stops at the first deciding item. The walk uses it
+    to skip the traces nobody reads (a list item that does not qualify).
+    """
+    cached: ValueFn | None = condition.__dict__.get("_value")
+    if cached is None:
+        cached = _compile_value(condition)
+        object.__setattr__(condition, "_value", cached)
+    return cached
+
+
+def _compile_value(condition: cond.Condition) -> ValueFn:
+    if isinstance(condition, cond.Leaf):
+        return _compile_leaf(condition)
+    if isinstance(condition, cond.All):
+        items = tuple(value_of(item) for item in condition.items)
+
+        def all_of(explainer: Explainer, fact: dict[str, Any]) -> Tri:
+            result: Tri = True
+            for item in items:
+                value = item(explainer, fact)
+                if value is False:
+                    return False
+                if value is None:
+                    result = None
+            return result
+
+        return all_of
+    if isinstance(condition, cond.AnyOf):
+        items = tuple(value_of(item) for item in condition.items)
+
+        def any_of(explainer: Explainer, fact: dict[str, Any]) -> Tri:
+            result: Tri = False
+            for item in items:
+                value = item(explainer, fact)
+                if value is True:
+                    return True
+                if value is None:
+                    result = None
+            return result
+
+        return any_of
+    if isinstance(condition, cond.Some):
+        return _compile_some(condition)
+    if isinstance(condition, cond.Derived):
+        name = condition.name
+
+        def derived(explainer: Explainer, fact: dict[str, Any]) -> Tri:
+            state = explainer.derived.get(name)
+            return False if state is None else (None if state == "mogelijk" else True)
+
+        return derived
+    if isinstance(condition, cond.Not):
+        inner = value_of(condition.item)
+
+        def negation(explainer: Explainer, fact: dict[str, Any]) -> Tri:
+            value = inner(explainer, fact)
+            return None if value is None else not value
+
+        return negation
+    if isinstance(condition, cond.Unless):
+        exception = value_of(condition.item)
+        return lambda explainer, fact: exception(explainer, fact) is not True
+    if isinstance(condition, cond.ParamTest):
+        outcome = condition.outcome
+        return lambda explainer, fact: outcome
+    raise AssertionError(condition)
+
+
+def _compile_some(some: cond.Some) -> ValueFn:
+    where = value_of(some.where) if some.where is not None else None
+    name, at_least = some.list, some.at_least
+
+    def some_of(explainer: Explainer, fact: dict[str, Any]) -> Tri:
+        definite = possible = 0
+        for item in explainer.items.get(name, ()):
+            value = True if where is None else where(explainer, item)
+            if value is False or not item[USABLE]:
+                continue
+            possible += 1
+            if value is True:
+                definite += 1
+                if definite >= at_least:
+                    return True
+        return None if possible >= at_least else False
+
+    return some_of
+
+
+def _compile_leaf(leaf: cond.Leaf) -> ValueFn:
+    """`leaf_value` with the lookup and the test chosen once."""
+    path = _lookup(leaf)
+    op, expected = leaf.op, leaf.value
+    test: Callable[[Any], Tri]
+    if op == "known":
+        if len(path) == 1:
+            key = path[0]
+            return lambda explainer, fact: (fact.get(key) is not None) == expected
+        return lambda explainer, fact: leaf_value(leaf, fact)
+    if op == "contains":
+        test = bool
+    elif op == "within_months":
+        test = lambda current: 0 <= current < expected
+    elif op == "older_than_months":
+        test = lambda current: current >= expected
+    elif op == "on_or_after":
+        day = expected.toordinal()
+        test = lambda current: current >= day
+    elif op == "before":
+        day = expected.toordinal()
+        test = lambda current: current < day
+    else:
+        compare = _COMPARE[op]
+        test = lambda current: bool(compare(current, expected))
+    if len(path) == 1:
+        key = path[0]
+
+        def flat(explainer: Explainer, fact: dict[str, Any]) -> Tri:
+            current = fact.get(key)
+            return None if current is None else test(current)
+
+        return flat
+
+    def nested(explainer: Explainer, fact: dict[str, Any]) -> Tri:
+        current: Any = fact
+        for part in path:
+            if not isinstance(current, dict):
+                return None
+            current = current.get(part)
+            if current is None:
+                return None
+        return test(current)
+
+    return nested
+
+
+def _silent(condition: cond.Condition) -> bool:
+    """Whether walking the condition, when it holds, finds nothing: no exception, derived fact or list in it.
+
+    Worked out once per condition. A true part of a conjunction or disjunction
+    passes on only its open exceptions and the facts the AVG held back; a part
+    that can have neither needs only its value.
+    """
+    cached: bool | None = condition.__dict__.get("_silent")
+    if cached is None:
+        cached = not isinstance(condition, cond.Leaf) and not any(
+            isinstance(node, (cond.Unless, cond.Derived, cond.Some)) for node in cond.walk(condition)
+        )
+        object.__setattr__(condition, "_silent", cached)
+    return cached
+
+
+def _case_findings(leaf: cond.Leaf) -> tuple[Finding, Finding]:
+    """A leaf on the case itself, unknown and unmet: the same two findings for every case, made once per leaf."""
+    cached: tuple[Finding, Finding] | None = leaf.__dict__.get("_findings")
+    if cached is None:
+        cached = (Finding(leaf.field, "feit", leaf.field), Finding(leaf.describe(), *_about(leaf, "")))
+        object.__setattr__(leaf, "_findings", cached)
+    return cached
+
+
 def _about(condition: cond.Condition, prefix: str) -> tuple[str, str]:
     """What an unmet leaf or parameter test points at: a field of the case itself, or a parameter."""
     if isinstance(condition, cond.ParamTest):
@@ -224,16 +394,25 @@ class Explainer:
     def evaluate(self, condition: cond.Condition, trace: Trace, fact: dict[str, Any] | None = None, prefix: str = "") -> Tri:
         scope = fact if fact is not None else self.facts.zaak
         if isinstance(condition, cond.Leaf):
-            value = leaf_value(condition, scope)
+            value = value_of(condition)(self, scope)
             if value is None:
-                path = _missing_path(condition.field, scope, prefix)
-                trace.missing.append(Finding(path, "feit", path))
+                if prefix:
+                    path = _missing_path(condition.field, scope, prefix)
+                    trace.missing.append(Finding(path, "feit", path))
+                else:
+                    trace.missing.append(_case_findings(condition)[0])
             elif value is False:
-                trace.unmet.append(Finding(f"{prefix}{condition.describe()}", *_about(condition, prefix)))
+                if prefix:
+                    trace.unmet.append(Finding(f"{prefix}{condition.describe()}", *_about(condition, prefix)))
+                else:
+                    trace.unmet.append(_case_findings(condition)[1])
             return value
         if isinstance(condition, cond.All):
             inner = Trace()
-            values = [self.evaluate(item, inner, fact, prefix) for item in condition.items]
+            values = [
+                True if _silent(item) and value_of(item)(self, scope) is True else self.evaluate(item, inner, fact, prefix)
+                for item in condition.items
+            ]
             result = _and(values)
             if result is False:
                 # A conjunction that fails cannot become true: its unknown facts decide nothing, and it leaves no exception open.
@@ -247,6 +426,9 @@ class Explainer:
         if isinstance(condition, cond.AnyOf):
             parts: list[tuple[Tri, Trace]] = []
             for item in condition.items:
+                if _silent(item) and value_of(item)(self, scope) is True:
+                    parts.append((True, _EMPTY))
+                    continue
                 part = Trace()
                 parts.append((self.evaluate(item, part, fact, prefix), part))
             result = _or([value for value, _ in parts])
@@ -332,18 +514,23 @@ class Explainer:
     def _some(self, some: cond.Some, trace: Trace) -> Tri:
         candidates = self.items.get(some.list, [])
         values: list[Tri] = []
-        inner = Trace()
         parts: list[tuple[Tri, Trace]] = []
+        where = some.where
+        value_where = value_of(where) if where is not None else None
         for item in candidates:
-            item_trace = Trace()
-            prefix = f"{item[PROVENANCE]}."
-            value = True if some.where is None else self.evaluate(some.where, item_trace, item, prefix)
+            value = True if value_where is None else value_where(self, item)
             if value is not False and not item[USABLE]:
                 trace.blocked.append(item[PROVENANCE])
                 value = False
+            if value is False:
+                # A trace of an item that does not count is never read: not walked.
+                item_trace = _EMPTY
+            else:
+                item_trace = Trace()
+                if where is not None:
+                    self.evaluate(where, item_trace, item, f"{item[PROVENANCE]}.")
             values.append(value)
             parts.append((value, item_trace))
-            inner.add(item_trace)
         definite = sum(1 for v in values if v is True)
         possible = sum(1 for v in values if v is not False)
         if definite >= some.at_least:
