@@ -93,12 +93,16 @@ class DiGraph:
         self._pred[node] = {}
 
     def add_edge(self, source: str, target: str, **attrs: Any) -> None:
-        for node in (source, target):
-            if node not in self._nodes:
-                self.add_node(node)
-        data = self._succ[source].get(target)
+        nodes = self._nodes
+        if source not in nodes:
+            self.add_node(source)
+        if target not in nodes:
+            self.add_node(target)
+        targets = self._succ[source]
+        data = targets.get(target)
         if data is None:
-            data = self._succ[source][target] = self._pred[target][source] = {}
+            targets[target] = self._pred[target][source] = attrs  # a new dict: ** made it for this call
+            return
         data.update(attrs)
 
     def has_edge(self, source: str, target: str) -> bool:
