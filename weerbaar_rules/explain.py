@@ -366,6 +366,163 @@ def _about(condition: cond.Condition, prefix: str) -> tuple[str, str]:
     return "", ""
 
 
+WalkFn = Callable[["Explainer", Trace, "dict[str, Any] | None", str], Tri]
+
+
+def walker_of(condition: cond.Condition) -> WalkFn:
+    """The three-valued walk of a condition as a function of (explainer, trace, item fact, item prefix); compiled once per condition.
+
+    What `Explainer.evaluate` does, with the choices that depend only on the
+    condition (its kind, its parts, the words of its findings) made once per
+    ruleset instead of once per case.
+    """
+    cached: WalkFn | None = condition.__dict__.get("_walk")
+    if cached is None:
+        cached = _compile_walk(condition)
+        object.__setattr__(condition, "_walk", cached)
+    return cached
+
+
+def _compile_walk(condition: cond.Condition) -> WalkFn:
+    if isinstance(condition, cond.Leaf):
+        return _walk_leaf(condition)
+    if isinstance(condition, cond.All):
+        parts = tuple((walker_of(item), value_of(item) if _silent(item) else None) for item in condition.items)
+
+        def all_of(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+            scope = fact if fact is not None else explainer.facts.zaak
+            inner = Trace()
+            values = [True if known is not None and known(explainer, scope) is True else walk(explainer, inner, fact, prefix) for walk, known in parts]
+            result = _and(values)
+            if result is False:
+                # A conjunction that fails cannot become true: its unknown facts decide nothing, and it leaves no exception open.
+                inner.checks.clear()
+                inner.missing.clear()
+            if result is not True:
+                trace.add(inner)
+            else:
+                _extend(trace.checks, inner.checks)
+            return result
+
+        return all_of
+    if isinstance(condition, cond.AnyOf):
+        alternatives = tuple((walker_of(item), value_of(item) if _silent(item) else None) for item in condition.items)
+
+        def any_of(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+            scope = fact if fact is not None else explainer.facts.zaak
+            parts: list[tuple[Tri, Trace]] = []
+            for walk, known in alternatives:
+                if known is not None and known(explainer, scope) is True:
+                    parts.append((True, _EMPTY))
+                    continue
+                part = Trace()
+                parts.append((walk(explainer, part, fact, prefix), part))
+            result = _or([value for value, _ in parts])
+            if result is not True:
+                for value, part in parts:
+                    _extend(trace.unmet, part.unmet)
+                    if value is None:  # only an alternative that is still open waits for its unknown facts
+                        _extend(trace.missing, part.missing)
+                    _extend(trace.blocked, part.blocked)
+            _extend(trace.checks, open_exceptions(parts))
+            return result
+
+        return any_of
+    if isinstance(condition, cond.Some):
+        some = condition
+        return lambda explainer, trace, fact, prefix: explainer._some(some, trace)
+    if isinstance(condition, cond.Derived):
+        name = condition.name
+        unmet = Finding(f"afgeleid feit '{name}' geldt niet", "afgeleid", name)
+
+        def derived(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+            state = explainer.derived.get(name)
+            if state is None:
+                trace.unmet.append(unmet)
+                return False
+            if state == "mogelijk":
+                explainer._missing_behind(name, trace)
+                return None
+            _extend(trace.checks, explainer._exceptions_behind(name))
+            return True
+
+        return derived
+    if isinstance(condition, cond.Not):
+        item = condition.item
+        walk = walker_of(item)
+
+        def negation(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+            inner = Trace()
+            value = walk(explainer, inner, fact, prefix)
+            result = None if value is None else not value
+            if result is False:
+                kind, target = ("afgeleid_geldt", item.name) if isinstance(item, cond.Derived) else _about(item, prefix)
+                trace.unmet.append(Finding(f"niet: {explainer.describe(item)}", kind, target))
+            _extend(trace.missing, inner.missing)
+            return result
+
+        return negation
+    if isinstance(condition, cond.Unless):
+        title = condition.title
+        walk = walker_of(condition.item)
+        applies = Finding(f"uitzondering geldt: {title}", "uitzondering", title)
+
+        def exception(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+            inner = Trace()
+            value = walk(explainer, inner, fact, prefix)
+            if value is True:
+                trace.unmet.append(applies)
+                return False
+            if value is None:
+                trace.checks.append(OpenException(f"{prefix}{title}" if prefix else title, tuple(inner.missing)))
+            return True
+
+        return exception
+    if isinstance(condition, cond.ParamTest):
+        outcome = condition.outcome
+        if outcome is None:
+            missing = Finding(f"parameter {condition.param} (gemeenteprofiel)", "parameter", condition.param)
+
+            def unknown(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+                trace.missing.append(missing)
+                return None
+
+            return unknown
+        if not outcome:
+            unmet_param = Finding(condition.describe(), "parameter", condition.param)
+
+            def fails(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+                trace.unmet.append(unmet_param)
+                return False
+
+            return fails
+        return lambda explainer, trace, fact, prefix: True
+    raise AssertionError(condition)
+
+
+def _walk_leaf(leaf: cond.Leaf) -> WalkFn:
+    value_at = value_of(leaf)
+    name = leaf.field
+
+    def walk(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+        scope = fact if fact is not None else explainer.facts.zaak
+        value = value_at(explainer, scope)
+        if value is None:
+            if prefix:
+                path = _missing_path(name, scope, prefix)
+                trace.missing.append(Finding(path, "feit", path))
+            else:
+                trace.missing.append(_case_findings(leaf)[0])
+        elif value is False:
+            if prefix:
+                trace.unmet.append(Finding(f"{prefix}{leaf.describe()}", *_about(leaf, prefix)))
+            else:
+                trace.unmet.append(_case_findings(leaf)[1])
+        return value
+
+    return walk
+
+
 def _and(values: list[Tri]) -> Tri:
     if any(v is False for v in values):
         return False
@@ -392,91 +549,8 @@ class Explainer:
             self.items.setdefault(fact[PROVENANCE].split("[")[0], []).append(fact)
 
     def evaluate(self, condition: cond.Condition, trace: Trace, fact: dict[str, Any] | None = None, prefix: str = "") -> Tri:
-        scope = fact if fact is not None else self.facts.zaak
-        if isinstance(condition, cond.Leaf):
-            value = value_of(condition)(self, scope)
-            if value is None:
-                if prefix:
-                    path = _missing_path(condition.field, scope, prefix)
-                    trace.missing.append(Finding(path, "feit", path))
-                else:
-                    trace.missing.append(_case_findings(condition)[0])
-            elif value is False:
-                if prefix:
-                    trace.unmet.append(Finding(f"{prefix}{condition.describe()}", *_about(condition, prefix)))
-                else:
-                    trace.unmet.append(_case_findings(condition)[1])
-            return value
-        if isinstance(condition, cond.All):
-            inner = Trace()
-            values = [
-                True if _silent(item) and value_of(item)(self, scope) is True else self.evaluate(item, inner, fact, prefix)
-                for item in condition.items
-            ]
-            result = _and(values)
-            if result is False:
-                # A conjunction that fails cannot become true: its unknown facts decide nothing, and it leaves no exception open.
-                inner.checks.clear()
-                inner.missing.clear()
-            if result is not True:
-                trace.add(inner)
-            else:
-                _extend(trace.checks, inner.checks)
-            return result
-        if isinstance(condition, cond.AnyOf):
-            parts: list[tuple[Tri, Trace]] = []
-            for item in condition.items:
-                if _silent(item) and value_of(item)(self, scope) is True:
-                    parts.append((True, _EMPTY))
-                    continue
-                part = Trace()
-                parts.append((self.evaluate(item, part, fact, prefix), part))
-            result = _or([value for value, _ in parts])
-            if result is not True:
-                for value, part in parts:
-                    _extend(trace.unmet, part.unmet)
-                    if value is None:  # only an alternative that is still open waits for its unknown facts
-                        _extend(trace.missing, part.missing)
-                    _extend(trace.blocked, part.blocked)
-            _extend(trace.checks, open_exceptions(parts))
-            return result
-        if isinstance(condition, cond.Some):
-            return self._some(condition, trace)
-        if isinstance(condition, cond.Derived):
-            state = self.derived.get(condition.name)
-            if state is None:
-                trace.unmet.append(Finding(f"afgeleid feit '{condition.name}' geldt niet", "afgeleid", condition.name))
-                return False
-            if state == "mogelijk":
-                self._missing_behind(condition.name, trace)
-                return None
-            _extend(trace.checks, self._exceptions_behind(condition.name))
-            return True
-        if isinstance(condition, cond.Not):
-            inner = Trace()
-            value = self.evaluate(condition.item, inner, fact, prefix)
-            result = None if value is None else not value
-            if result is False:
-                kind, target = ("afgeleid_geldt", condition.item.name) if isinstance(condition.item, cond.Derived) else _about(condition.item, prefix)
-                trace.unmet.append(Finding(f"niet: {self.describe(condition.item)}", kind, target))
-            _extend(trace.missing, inner.missing)
-            return result
-        if isinstance(condition, cond.Unless):
-            inner = Trace()
-            value = self.evaluate(condition.item, inner, fact, prefix)
-            if value is True:
-                trace.unmet.append(Finding(f"uitzondering geldt: {condition.title}", "uitzondering", condition.title))
-                return False
-            if value is None:
-                trace.checks.append(OpenException(f"{prefix}{condition.title}" if prefix else condition.title, tuple(inner.missing)))
-            return True
-        if isinstance(condition, cond.ParamTest):
-            if condition.outcome is None:
-                trace.missing.append(Finding(f"parameter {condition.param} (gemeenteprofiel)", "parameter", condition.param))
-            elif not condition.outcome:
-                trace.unmet.append(Finding(condition.describe(), "parameter", condition.param))
-            return condition.outcome
-        raise AssertionError(condition)
+        """Walk `condition` over the case (or over `fact`, a list item named `prefix`), recording what it finds in `trace`."""
+        return walker_of(condition)(self, trace, fact, prefix)
 
     def _missing_behind(self, name: str, trace: Trace) -> None:
         """An undecided derived fact is undecided because of the unknown facts of the rules deriving it."""
