@@ -228,8 +228,8 @@ class _Builder:
 
     def edge(self, source: str, target: str, soort: str, **attrs: Any) -> None:
         """Add an edge; a definite firing is never downgraded by a later possible one."""
-        if self.graph.has_edge(source, target):
-            data = self.graph.edges[source, target]
+        data = self.graph.edge_data(source, target)
+        if data is not None:
             old = data.get("modus")
             new = attrs.get("modus")
             if old is not None and new is not None and _RANK[new] < _RANK[old]:
@@ -252,10 +252,11 @@ class _Builder:
         """Link to a legal source; `node` is its node when the caller already knows it (`bron:` + label)."""
         if node is None:
             node = f"bron:{citation.label}"
-        if node not in self.graph:
-            self.graph.add_node(node, soort="bron", label=citation.label, url=citation.link_on(self.run.facts.peildatum))
-        if not self.graph.has_edge(source, node):
-            self.graph.add_edge(source, node, soort=CITES)
+        graph = self.graph
+        if node not in graph:
+            graph.add_node(node, soort="bron", label=node.removeprefix("bron:"), url=citation.link_on(self.run.facts.peildatum))
+        if graph.edge_data(source, node) is None:
+            graph.add_edge(source, node, soort=CITES)
 
     def information(self) -> None:
         for verdict in self.decision.informatie:
