@@ -161,9 +161,12 @@ class Engine:
         day = peildatum or case.peildatum or dt.date.today()
         policy = self.ruleset.information
         groups: dict[tuple[tuple[str, bool], ...], tuple[dict[str, bool], list[Context], list[str]]] = {}
+        judged: dict[Context, dict[str, bool]] = {}  # the instruments share a handful of contexts: judge each once
         for inst in self.ruleset.instruments:
             context = context_of(inst, day)
-            usable = usable_items(case, context, policy, day)
+            usable = judged.get(context)
+            if usable is None:
+                usable = judged[context] = usable_items(case, context, policy, day)
             key = tuple(sorted(usable.items()))
             _, contexts, members = groups.setdefault(key, (usable, [], []))
             if context not in contexts:
