@@ -12,7 +12,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from . import conditions as cond
 from .facts import PROVENANCE, REFERENCE_KEY, USABLE, CaseFacts
@@ -135,20 +135,36 @@ def _get(fact: dict[str, Any], path: str) -> Any:
     return current
 
 
-def _lookup(leaf: cond.Leaf) -> tuple[str, ...]:
-    """Where a leaf's value sits in a flattened fact, as path parts; worked out once per leaf (leaves live as long as the ruleset)."""
-    cached: tuple[str, ...] | None = leaf.__dict__.get("_lookup")
+_C = TypeVar("_C", bound=cond.Condition)
+_T = TypeVar("_T")
+
+
+def _once(condition: _C, key: str, make: Callable[[_C], _T]) -> _T:
+    """What `make` says of a condition, worked out once per condition object: conditions live as long as the ruleset.
+
+    They are frozen dataclasses, so the answer is kept in the object's own `__dict__` under `key`.
+    """
+    cached: _T | None = condition.__dict__.get(key)
     if cached is None:
-        name = "item_id" if leaf.field == "id" else leaf.field
-        if leaf.op == "contains":
-            name = f"{name}__{leaf.value}"
-        elif leaf.op in ("within_months", "older_than_months"):
-            name = f"{name}__maanden"
-        elif leaf.op in ("on_or_after", "before"):
-            name = f"{name}__ord"
-        cached = tuple(name.split("."))
-        object.__setattr__(leaf, "_lookup", cached)
+        cached = make(condition)
+        object.__setattr__(condition, key, cached)
     return cached
+
+
+def _lookup(leaf: cond.Leaf) -> tuple[str, ...]:
+    """Where a leaf's value sits in a flattened fact, as path parts."""
+    return _once(leaf, "_lookup", _find_lookup)
+
+
+def _find_lookup(leaf: cond.Leaf) -> tuple[str, ...]:
+    name = "item_id" if leaf.field == "id" else leaf.field
+    if leaf.op == "contains":
+        name = f"{name}__{leaf.value}"
+    elif leaf.op in ("within_months", "older_than_months"):
+        name = f"{name}__maanden"
+    elif leaf.op in ("on_or_after", "before"):
+        name = f"{name}__ord"
+    return tuple(name.split("."))
 
 
 def leaf_value(leaf: cond.Leaf, fact: dict[str, Any]) -> Tri:
@@ -200,44 +216,27 @@ def value_of(condition: cond.Condition) -> ValueFn:
     builds no findings and stops at the first deciding item. The walk uses it
     to skip the traces nobody reads (a list item that does not qualify).
     """
-    cached: ValueFn | None = condition.__dict__.get("_value")
-    if cached is None:
-        cached = _compile_value(condition)
-        object.__setattr__(condition, "_value", cached)
-    return cached
+    return _once(condition, "_value", _compile_value)
 
 
 def _compile_value(condition: cond.Condition) -> ValueFn:
     if isinstance(condition, cond.Leaf):
         return _compile_leaf(condition)
-    if isinstance(condition, cond.All):
+    if isinstance(condition, (cond.All, cond.AnyOf)):
         items = tuple(value_of(item) for item in condition.items)
+        decisive = isinstance(condition, cond.AnyOf)  # one false part decides a conjunction, one true part a disjunction
 
-        def all_of(explainer: Explainer, fact: dict[str, Any]) -> Tri:
-            result: Tri = True
+        def junction(explainer: Explainer, fact: dict[str, Any]) -> Tri:
+            result: Tri = not decisive
             for item in items:
                 value = item(explainer, fact)
-                if value is False:
-                    return False
+                if value is decisive:
+                    return decisive
                 if value is None:
                     result = None
             return result
 
-        return all_of
-    if isinstance(condition, cond.AnyOf):
-        items = tuple(value_of(item) for item in condition.items)
-
-        def any_of(explainer: Explainer, fact: dict[str, Any]) -> Tri:
-            result: Tri = False
-            for item in items:
-                value = item(explainer, fact)
-                if value is True:
-                    return True
-                if value is None:
-                    result = None
-            return result
-
-        return any_of
+        return junction
     if isinstance(condition, cond.Some):
         return _compile_some(condition)
     if isinstance(condition, cond.Derived):
@@ -339,22 +338,16 @@ def _silent(condition: cond.Condition) -> bool:
     passes on only its open exceptions and the facts the AVG held back; a part
     that can have neither needs only its value.
     """
-    cached: bool | None = condition.__dict__.get("_silent")
-    if cached is None:
-        cached = not isinstance(condition, cond.Leaf) and not any(
-            isinstance(node, (cond.Unless, cond.Derived, cond.Some)) for node in cond.walk(condition)
-        )
-        object.__setattr__(condition, "_silent", cached)
-    return cached
+    return _once(
+        condition,
+        "_silent",
+        lambda c: not isinstance(c, cond.Leaf) and not any(isinstance(node, (cond.Unless, cond.Derived, cond.Some)) for node in cond.walk(c)),
+    )
 
 
 def _case_findings(leaf: cond.Leaf) -> tuple[Finding, Finding]:
     """A leaf on the case itself, unknown and unmet: the same two findings for every case, made once per leaf."""
-    cached: tuple[Finding, Finding] | None = leaf.__dict__.get("_findings")
-    if cached is None:
-        cached = (Finding(leaf.field, "feit", leaf.field), Finding(leaf.describe(), *_about(leaf, "")))
-        object.__setattr__(leaf, "_findings", cached)
-    return cached
+    return _once(leaf, "_findings", lambda c: (Finding(c.field, "feit", c.field), Finding(c.describe(), *_about(c, ""))))
 
 
 def _about(condition: cond.Condition, prefix: str) -> tuple[str, str]:
@@ -376,11 +369,7 @@ def walker_of(condition: cond.Condition) -> WalkFn:
     condition (its kind, its parts, the words of its findings) made once per
     ruleset instead of once per case.
     """
-    cached: WalkFn | None = condition.__dict__.get("_walk")
-    if cached is None:
-        cached = _compile_walk(condition)
-        object.__setattr__(condition, "_walk", cached)
-    return cached
+    return _once(condition, "_walk", _compile_walk)
 
 
 def _compile_walk(condition: cond.Condition) -> WalkFn:
@@ -625,11 +614,7 @@ class Explainer:
 
     def describe(self, condition: cond.Condition) -> str:
         """Dutch text of a condition; computed once per condition object (they live as long as the ruleset)."""
-        cached = condition.__dict__.get("_text")
-        if cached is None:
-            cached = self._describe(condition)
-            object.__setattr__(condition, "_text", cached)
-        return cached
+        return _once(condition, "_text", self._describe)
 
     def _describe(self, condition: cond.Condition) -> str:
         if isinstance(condition, (cond.Leaf, cond.ParamTest)):
