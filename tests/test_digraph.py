@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
+import weakref
 
 import networkx as nx
 
@@ -66,3 +68,20 @@ def test_text_report_does_not_import_networkx() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_decision_and_its_graph_are_freed_without_the_garbage_collector(engine: Engine) -> None:
+    """A graph that referred to itself would wait for a full collection: in a batch that is most of the time per line."""
+    from weerbaar_rules.render import to_json_line
+
+    decision = engine.evaluate(load_case(EXAMPLE))
+    to_json_line(decision)
+    graph = weakref.ref(decision.explanation)
+    gc.collect()
+    gc.disable()
+    try:
+        del decision
+        assert graph() is None
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -281,3 +281,23 @@ def test_a_case_is_decided_the_same_whatever_came_before(case: Case, before: Cas
     with contextlib.suppress(EvaluationError):
         Engine(engine.ruleset, max_firings=3).evaluate(before)
     assert to_json(engine.evaluate(case)) == expected
+
+
+@settings(max_examples=40)
+@given(_cases_for(RULES))
+def test_the_compiled_value_of_a_condition_is_the_walks_value(case: Case) -> None:
+    """The walk skips the traces of parts it knows by their compiled value: that value must be the walk's own, node by node."""
+    from weerbaar_rules import conditions as cond
+    from weerbaar_rules.engine.facts import PROVENANCE
+    from weerbaar_rules.engine.walk import Explainer, Trace, value_of
+
+    engine = _engine(RULES)
+    run = engine.run(case)
+    explainer = Explainer(run.facts, run.derived)
+    for rule in engine.ruleset.rules:
+        for node in cond.walk(rule.when):
+            assert value_of(node)(explainer, run.facts.zaak) == explainer.evaluate(node, Trace()), (rule.id, node)
+            if isinstance(node, cond.Some) and node.where is not None:
+                for item in explainer.items.get(node.list, []):
+                    walked = explainer.evaluate(node.where, Trace(), item, f"{item[PROVENANCE]}.")
+                    assert value_of(node.where)(explainer, item) == walked, (rule.id, node.where, item[PROVENANCE])

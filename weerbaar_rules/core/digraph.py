@@ -45,22 +45,24 @@ class _Nodes:
 class _Edges:
     """`graph.edges`: iterate `(source, target)` pairs, read an edge's live attributes with `edges[source, target]`."""
 
-    def __init__(self, graph: DiGraph) -> None:
-        self._graph = graph
+    def __init__(self, succ: dict[str, dict[str, Attrs]]) -> None:
+        # The adjacency dict, not the graph: a view that pointed back at its graph would make every graph a
+        # reference cycle, freed only by a full garbage collection instead of when the last reference goes.
+        self._succ = succ
 
     def __call__(self, data: bool = False) -> list[Any]:
-        succ = self._graph._succ
+        succ = self._succ
         return [(u, v, d) if data else (u, v) for u, targets in succ.items() for v, d in targets.items()]
 
     def __getitem__(self, edge: tuple[str, str]) -> Attrs:
         source, target = edge
-        return self._graph._succ[source][target]
+        return self._succ[source][target]
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self())
 
     def __len__(self) -> int:
-        return sum(len(targets) for targets in self._graph._succ.values())
+        return sum(len(targets) for targets in self._succ.values())
 
 
 class DiGraph:
@@ -73,7 +75,7 @@ class DiGraph:
         self._pred: dict[str, dict[str, Attrs]] = {}
         # Views over the dicts above, made once (the reports read them tens of thousands of times per case).
         self.nodes = _Nodes(self._nodes)
-        self.edges = _Edges(self)
+        self.edges = _Edges(self._succ)
 
     def __contains__(self, node: object) -> bool:
         return node in self._nodes
@@ -93,16 +95,26 @@ class DiGraph:
         self._pred[node] = {}
 
     def add_edge(self, source: str, target: str, **attrs: Any) -> None:
-        for node in (source, target):
-            if node not in self._nodes:
-                self.add_node(node)
-        data = self._succ[source].get(target)
+        nodes = self._nodes
+        if source not in nodes:
+            self.add_node(source)
+        if target not in nodes:
+            self.add_node(target)
+        targets = self._succ[source]
+        data = targets.get(target)
         if data is None:
-            data = self._succ[source][target] = self._pred[target][source] = {}
+            targets[target] = self._pred[target][source] = attrs  # a new dict: ** made it for this call
+            return
         data.update(attrs)
 
     def has_edge(self, source: str, target: str) -> bool:
-        return target in self._succ.get(source, {})
+        targets = self._succ.get(source)
+        return targets is not None and target in targets
+
+    def edge_data(self, source: str, target: str) -> Attrs | None:
+        """The live attributes of an edge, or None when there is none (`has_edge` and `edges[...]` in one look-up)."""
+        targets = self._succ.get(source)
+        return None if targets is None else targets.get(target)
 
     def in_edges(self, node: str, data: bool = False) -> list[Any]:
         return [(u, node, d) if data else (u, node) for u, d in self._pred[node].items()]

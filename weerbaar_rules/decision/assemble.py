@@ -82,6 +82,7 @@ class _Assembler:
         self.rules = self.ruleset.rules
         # (rule index, mode) -> firings
         self.by_rule: dict[tuple[int, str], list[Firing]] = {}
+        self._below: dict[tuple[int, ...], tuple[list[str], list[str]]] = {}  # rules -> what `_behind` found below them
         for firing in run.firings:
             if firing.unit.rule_index is not None:
                 self.by_rule.setdefault((firing.unit.rule_index, firing.unit.mode), []).append(firing)
@@ -134,14 +135,28 @@ class _Assembler:
                 if finding.kind == "afgeleid":
                     pending.extend(self.ruleset.deriving.get(finding.target, []))
 
+    def _behind(self, indexes: list[int]) -> tuple[list[str], list[str]]:
+        """The established exceptions and the facts the AVG held back below these rules: one walk down for both, once."""
+        key = tuple(indexes)
+        found = self._below.get(key)
+        if found is None:
+            exceptions: list[str] = []
+            blocked: list[str] = []
+            look_for_blocked = bool(self.run.facts.unusable)  # else every item may carry this run's conclusions
+            for trace in self._down(indexes):
+                for finding in trace.unmet:
+                    if finding.kind == "uitzondering" and finding.target not in exceptions:
+                        exceptions.append(finding.target)
+                if look_for_blocked:
+                    for provenance in trace.blocked:
+                        if provenance not in blocked:
+                            blocked.append(provenance)
+            found = self._below[key] = (exceptions, blocked)
+        return found
+
     def _exceptions_applied(self, indexes: list[int]) -> list[str]:
         """The established exceptions that stopped these rules, also when they stopped a derived fact they need."""
-        found: list[str] = []
-        for trace in self._down(indexes):
-            for finding in trace.unmet:
-                if finding.kind == "uitzondering" and finding.target not in found:
-                    found.append(finding.target)
-        return found
+        return self._behind(indexes)[0]
 
     def _why_not(self, indexes: list[int]) -> tuple[list[str], list[str]]:
         """Why none of these rules fired: their unmet conditions (each named with its rule) and the facts the AVG held back."""
@@ -160,14 +175,7 @@ class _Assembler:
 
     def _blocked_behind(self, indexes: list[int]) -> list[str]:
         """The facts the AVG held back from these rules, also where they would have carried a derived fact a rule needs."""
-        found: list[str] = []
-        if not self.run.facts.unusable:
-            return found  # every item may carry this run's conclusions: no walk can find one held back
-        for trace in self._down(indexes):
-            for provenance in trace.blocked:
-                if provenance not in found:
-                    found.append(provenance)
-        return found
+        return list(self._behind(indexes)[1])  # the decision's own list: instruments may share their rules
 
     def standing(self, instrument: str) -> Standing:
         """Which rules about an instrument fired, and the status that follows: the one status rule (decisions and `rules diff`)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from ..language import conditions as cond
 from .facts import PROVENANCE, REFERENCE_KEY, USABLE, CaseFacts
@@ -71,6 +71,9 @@ class Trace:
         _extend(self.missing, other.missing)
         _extend(self.blocked, other.blocked)
         _extend(self.checks, other.checks)
+
+
+_EMPTY = Trace()  # the trace of a list item that does not count (read, never written)
 
 
 def open_exceptions(traces: list[tuple[Tri, Trace]]) -> list[OpenException]:
@@ -132,20 +135,36 @@ def _get(fact: dict[str, Any], path: str) -> Any:
     return current
 
 
-def _lookup(leaf: cond.Leaf) -> tuple[str, ...]:
-    """Where a leaf's value sits in a flattened fact, as path parts; worked out once per leaf (leaves live as long as the ruleset)."""
-    cached: tuple[str, ...] | None = leaf.__dict__.get("_lookup")
+_C = TypeVar("_C", bound=cond.Condition)
+_T = TypeVar("_T")
+
+
+def _once(condition: _C, key: str, make: Callable[[_C], _T]) -> _T:
+    """What `make` says of a condition, worked out once per condition object: conditions live as long as the ruleset.
+
+    They are frozen dataclasses, so the answer is kept in the object's own `__dict__` under `key`.
+    """
+    cached: _T | None = condition.__dict__.get(key)
     if cached is None:
-        name = "item_id" if leaf.field == "id" else leaf.field
-        if leaf.op == "contains":
-            name = f"{name}__{leaf.value}"
-        elif leaf.op in ("within_months", "older_than_months"):
-            name = f"{name}__maanden"
-        elif leaf.op in ("on_or_after", "before"):
-            name = f"{name}__ord"
-        cached = tuple(name.split("."))
-        object.__setattr__(leaf, "_lookup", cached)
+        cached = make(condition)
+        object.__setattr__(condition, key, cached)
     return cached
+
+
+def _lookup(leaf: cond.Leaf) -> tuple[str, ...]:
+    """Where a leaf's value sits in a flattened fact, as path parts."""
+    return _once(leaf, "_lookup", _find_lookup)
+
+
+def _find_lookup(leaf: cond.Leaf) -> tuple[str, ...]:
+    name = "item_id" if leaf.field == "id" else leaf.field
+    if leaf.op == "contains":
+        name = f"{name}__{leaf.value}"
+    elif leaf.op in ("within_months", "older_than_months"):
+        name = f"{name}__maanden"
+    elif leaf.op in ("on_or_after", "before"):
+        name = f"{name}__ord"
+    return tuple(name.split("."))
 
 
 def leaf_value(leaf: cond.Leaf, fact: dict[str, Any]) -> Tri:
@@ -187,6 +206,150 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+ValueFn = Callable[["Explainer", dict[str, Any]], Tri]
+
+
+def value_of(condition: cond.Condition) -> ValueFn:
+    """The condition's three-valued value as a function of (explainer, scope fact), without a trace; compiled once per condition.
+
+    The same value `Explainer.evaluate` returns, at a fraction of its cost: it
+    builds no findings and stops at the first deciding item. The walk uses it
+    to skip the traces nobody reads (a list item that does not qualify).
+    """
+    return _once(condition, "_value", _compile_value)
+
+
+def _compile_value(condition: cond.Condition) -> ValueFn:
+    if isinstance(condition, cond.Leaf):
+        return _compile_leaf(condition)
+    if isinstance(condition, (cond.All, cond.AnyOf)):
+        items = tuple(value_of(item) for item in condition.items)
+        decisive = isinstance(condition, cond.AnyOf)  # one false part decides a conjunction, one true part a disjunction
+
+        def junction(explainer: Explainer, fact: dict[str, Any]) -> Tri:
+            result: Tri = not decisive
+            for item in items:
+                value = item(explainer, fact)
+                if value is decisive:
+                    return decisive
+                if value is None:
+                    result = None
+            return result
+
+        return junction
+    if isinstance(condition, cond.Some):
+        return _compile_some(condition)
+    if isinstance(condition, cond.Derived):
+        name = condition.name
+
+        def derived(explainer: Explainer, fact: dict[str, Any]) -> Tri:
+            state = explainer.derived.get(name)
+            return False if state is None else (None if state == "mogelijk" else True)
+
+        return derived
+    if isinstance(condition, cond.Not):
+        inner = value_of(condition.item)
+
+        def negation(explainer: Explainer, fact: dict[str, Any]) -> Tri:
+            value = inner(explainer, fact)
+            return None if value is None else not value
+
+        return negation
+    if isinstance(condition, cond.Unless):
+        exception = value_of(condition.item)
+        return lambda explainer, fact: exception(explainer, fact) is not True
+    if isinstance(condition, cond.ParamTest):
+        outcome = condition.outcome
+        return lambda explainer, fact: outcome
+    raise AssertionError(condition)
+
+
+def _compile_some(some: cond.Some) -> ValueFn:
+    where = value_of(some.where) if some.where is not None else None
+    name, at_least = some.list, some.at_least
+
+    def some_of(explainer: Explainer, fact: dict[str, Any]) -> Tri:
+        definite = possible = 0
+        for item in explainer.items.get(name, ()):
+            value = True if where is None else where(explainer, item)
+            if value is False or not item[USABLE]:
+                continue
+            possible += 1
+            if value is True:
+                definite += 1
+                if definite >= at_least:
+                    return True
+        return None if possible >= at_least else False
+
+    return some_of
+
+
+def _compile_leaf(leaf: cond.Leaf) -> ValueFn:
+    """`leaf_value` with the lookup and the test chosen once."""
+    path = _lookup(leaf)
+    op, expected = leaf.op, leaf.value
+    test: Callable[[Any], Tri]
+    if op == "known":
+        if len(path) == 1:
+            key = path[0]
+            return lambda explainer, fact: (fact.get(key) is not None) == expected
+        return lambda explainer, fact: leaf_value(leaf, fact)
+    if op == "contains":
+        test = bool
+    elif op == "within_months":
+        test = lambda current: 0 <= current < expected
+    elif op == "older_than_months":
+        test = lambda current: current >= expected
+    elif op == "on_or_after":
+        day = expected.toordinal()
+        test = lambda current: current >= day
+    elif op == "before":
+        day = expected.toordinal()
+        test = lambda current: current < day
+    else:
+        compare = _COMPARE[op]
+        test = lambda current: bool(compare(current, expected))
+    if len(path) == 1:
+        key = path[0]
+
+        def flat(explainer: Explainer, fact: dict[str, Any]) -> Tri:
+            current = fact.get(key)
+            return None if current is None else test(current)
+
+        return flat
+
+    def nested(explainer: Explainer, fact: dict[str, Any]) -> Tri:
+        current: Any = fact
+        for part in path:
+            if not isinstance(current, dict):
+                return None
+            current = current.get(part)
+            if current is None:
+                return None
+        return test(current)
+
+    return nested
+
+
+def _silent(condition: cond.Condition) -> bool:
+    """Whether walking the condition, when it holds, finds nothing: no exception, derived fact or list in it.
+
+    Worked out once per condition. A true part of a conjunction or disjunction
+    passes on only its open exceptions and the facts the AVG held back; a part
+    that can have neither needs only its value.
+    """
+    return _once(
+        condition,
+        "_silent",
+        lambda c: not isinstance(c, cond.Leaf) and not any(isinstance(node, (cond.Unless, cond.Derived, cond.Some)) for node in cond.walk(c)),
+    )
+
+
+def _case_findings(leaf: cond.Leaf) -> tuple[Finding, Finding]:
+    """A leaf on the case itself, unknown and unmet: the same two findings for every case, made once per leaf."""
+    return _once(leaf, "_findings", lambda c: (Finding(c.field, "feit", c.field), Finding(c.describe(), *_about(c, ""))))
+
+
 def _about(condition: cond.Condition, prefix: str) -> tuple[str, str]:
     """What an unmet leaf or parameter test points at: a field of the case itself, or a parameter."""
     if isinstance(condition, cond.ParamTest):
@@ -194,6 +357,159 @@ def _about(condition: cond.Condition, prefix: str) -> tuple[str, str]:
     if isinstance(condition, cond.Leaf) and not prefix:
         return "veld", condition.field
     return "", ""
+
+
+WalkFn = Callable[["Explainer", Trace, "dict[str, Any] | None", str], Tri]
+
+
+def walker_of(condition: cond.Condition) -> WalkFn:
+    """The three-valued walk of a condition as a function of (explainer, trace, item fact, item prefix); compiled once per condition.
+
+    What `Explainer.evaluate` does, with the choices that depend only on the
+    condition (its kind, its parts, the words of its findings) made once per
+    ruleset instead of once per case.
+    """
+    return _once(condition, "_walk", _compile_walk)
+
+
+def _compile_walk(condition: cond.Condition) -> WalkFn:
+    if isinstance(condition, cond.Leaf):
+        return _walk_leaf(condition)
+    if isinstance(condition, cond.All):
+        parts = tuple((walker_of(item), value_of(item) if _silent(item) else None) for item in condition.items)
+
+        def all_of(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+            scope = fact if fact is not None else explainer.facts.zaak
+            inner = Trace()
+            values = [True if known is not None and known(explainer, scope) is True else walk(explainer, inner, fact, prefix) for walk, known in parts]
+            result = _and(values)
+            if result is False:
+                # A conjunction that fails cannot become true: its unknown facts decide nothing, and it leaves no exception open.
+                inner.checks.clear()
+                inner.missing.clear()
+            if result is not True:
+                trace.add(inner)
+            else:
+                _extend(trace.checks, inner.checks)
+            return result
+
+        return all_of
+    if isinstance(condition, cond.AnyOf):
+        alternatives = tuple((walker_of(item), value_of(item) if _silent(item) else None) for item in condition.items)
+
+        def any_of(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+            scope = fact if fact is not None else explainer.facts.zaak
+            parts: list[tuple[Tri, Trace]] = []
+            for walk, known in alternatives:
+                if known is not None and known(explainer, scope) is True:
+                    parts.append((True, _EMPTY))
+                    continue
+                part = Trace()
+                parts.append((walk(explainer, part, fact, prefix), part))
+            result = _or([value for value, _ in parts])
+            if result is not True:
+                for value, part in parts:
+                    _extend(trace.unmet, part.unmet)
+                    if value is None:  # only an alternative that is still open waits for its unknown facts
+                        _extend(trace.missing, part.missing)
+                    _extend(trace.blocked, part.blocked)
+            _extend(trace.checks, open_exceptions(parts))
+            return result
+
+        return any_of
+    if isinstance(condition, cond.Some):
+        some = condition
+        return lambda explainer, trace, fact, prefix: explainer._some(some, trace)
+    if isinstance(condition, cond.Derived):
+        name = condition.name
+        unmet = Finding(f"afgeleid feit '{name}' geldt niet", "afgeleid", name)
+
+        def derived(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+            state = explainer.derived.get(name)
+            if state is None:
+                trace.unmet.append(unmet)
+                return False
+            if state == "mogelijk":
+                explainer._missing_behind(name, trace)
+                return None
+            _extend(trace.checks, explainer._exceptions_behind(name))
+            return True
+
+        return derived
+    if isinstance(condition, cond.Not):
+        item = condition.item
+        walk = walker_of(item)
+
+        def negation(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+            inner = Trace()
+            value = walk(explainer, inner, fact, prefix)
+            result = None if value is None else not value
+            if result is False:
+                kind, target = ("afgeleid_geldt", item.name) if isinstance(item, cond.Derived) else _about(item, prefix)
+                trace.unmet.append(Finding(f"niet: {explainer.describe(item)}", kind, target))
+            _extend(trace.missing, inner.missing)
+            return result
+
+        return negation
+    if isinstance(condition, cond.Unless):
+        title = condition.title
+        walk = walker_of(condition.item)
+        applies = Finding(f"uitzondering geldt: {title}", "uitzondering", title)
+
+        def exception(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+            inner = Trace()
+            value = walk(explainer, inner, fact, prefix)
+            if value is True:
+                trace.unmet.append(applies)
+                return False
+            if value is None:
+                trace.checks.append(OpenException(f"{prefix}{title}" if prefix else title, tuple(inner.missing)))
+            return True
+
+        return exception
+    if isinstance(condition, cond.ParamTest):
+        outcome = condition.outcome
+        if outcome is None:
+            missing = Finding(f"parameter {condition.param} (gemeenteprofiel)", "parameter", condition.param)
+
+            def unknown(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+                trace.missing.append(missing)
+                return None
+
+            return unknown
+        if not outcome:
+            unmet_param = Finding(condition.describe(), "parameter", condition.param)
+
+            def fails(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+                trace.unmet.append(unmet_param)
+                return False
+
+            return fails
+        return lambda explainer, trace, fact, prefix: True
+    raise AssertionError(condition)
+
+
+def _walk_leaf(leaf: cond.Leaf) -> WalkFn:
+    value_at = value_of(leaf)
+    name = leaf.field
+
+    def walk(explainer: Explainer, trace: Trace, fact: dict[str, Any] | None, prefix: str) -> Tri:
+        scope = fact if fact is not None else explainer.facts.zaak
+        value = value_at(explainer, scope)
+        if value is None:
+            if prefix:
+                path = _missing_path(name, scope, prefix)
+                trace.missing.append(Finding(path, "feit", path))
+            else:
+                trace.missing.append(_case_findings(leaf)[0])
+        elif value is False:
+            if prefix:
+                trace.unmet.append(Finding(f"{prefix}{leaf.describe()}", *_about(leaf, prefix)))
+            else:
+                trace.unmet.append(_case_findings(leaf)[1])
+        return value
+
+    return walk
 
 
 def _and(values: list[Tri]) -> Tri:
@@ -222,79 +538,8 @@ class Explainer:
             self.items.setdefault(fact[PROVENANCE].split("[")[0], []).append(fact)
 
     def evaluate(self, condition: cond.Condition, trace: Trace, fact: dict[str, Any] | None = None, prefix: str = "") -> Tri:
-        scope = fact if fact is not None else self.facts.zaak
-        if isinstance(condition, cond.Leaf):
-            value = leaf_value(condition, scope)
-            if value is None:
-                path = _missing_path(condition.field, scope, prefix)
-                trace.missing.append(Finding(path, "feit", path))
-            elif value is False:
-                trace.unmet.append(Finding(f"{prefix}{condition.describe()}", *_about(condition, prefix)))
-            return value
-        if isinstance(condition, cond.All):
-            inner = Trace()
-            values = [self.evaluate(item, inner, fact, prefix) for item in condition.items]
-            result = _and(values)
-            if result is False:
-                # A conjunction that fails cannot become true: its unknown facts decide nothing, and it leaves no exception open.
-                inner.checks.clear()
-                inner.missing.clear()
-            if result is not True:
-                trace.add(inner)
-            else:
-                _extend(trace.checks, inner.checks)
-            return result
-        if isinstance(condition, cond.AnyOf):
-            parts: list[tuple[Tri, Trace]] = []
-            for item in condition.items:
-                part = Trace()
-                parts.append((self.evaluate(item, part, fact, prefix), part))
-            result = _or([value for value, _ in parts])
-            if result is not True:
-                for value, part in parts:
-                    _extend(trace.unmet, part.unmet)
-                    if value is None:  # only an alternative that is still open waits for its unknown facts
-                        _extend(trace.missing, part.missing)
-                    _extend(trace.blocked, part.blocked)
-            _extend(trace.checks, open_exceptions(parts))
-            return result
-        if isinstance(condition, cond.Some):
-            return self._some(condition, trace)
-        if isinstance(condition, cond.Derived):
-            state = self.derived.get(condition.name)
-            if state is None:
-                trace.unmet.append(Finding(f"afgeleid feit '{condition.name}' geldt niet", "afgeleid", condition.name))
-                return False
-            if state == "mogelijk":
-                self._missing_behind(condition.name, trace)
-                return None
-            _extend(trace.checks, self._exceptions_behind(condition.name))
-            return True
-        if isinstance(condition, cond.Not):
-            inner = Trace()
-            value = self.evaluate(condition.item, inner, fact, prefix)
-            result = None if value is None else not value
-            if result is False:
-                kind, target = ("afgeleid_geldt", condition.item.name) if isinstance(condition.item, cond.Derived) else _about(condition.item, prefix)
-                trace.unmet.append(Finding(f"niet: {self.describe(condition.item)}", kind, target))
-            _extend(trace.missing, inner.missing)
-            return result
-        if isinstance(condition, cond.Unless):
-            inner = Trace()
-            value = self.evaluate(condition.item, inner, fact, prefix)
-            if value is True:
-                trace.unmet.append(Finding(f"uitzondering geldt: {condition.title}", "uitzondering", condition.title))
-                return False
-            if value is None:
-                trace.checks.append(OpenException(f"{prefix}{condition.title}" if prefix else condition.title, tuple(inner.missing)))
-            return True
-        if isinstance(condition, cond.ParamTest):
-            if condition.outcome is None:
-                trace.missing.append(Finding(f"parameter {condition.param} (gemeenteprofiel)", "parameter", condition.param))
-            elif not condition.outcome:
-                trace.unmet.append(Finding(condition.describe(), "parameter", condition.param))
-            return condition.outcome
-        raise AssertionError(condition)
+        """Walk `condition` over the case (or over `fact`, a list item named `prefix`), recording what it finds in `trace`."""
+        return walker_of(condition)(self, trace, fact, prefix)
 
     def _missing_behind(self, name: str, trace: Trace) -> None:
         """An undecided derived fact is undecided because of the unknown facts of the rules deriving it."""
@@ -332,18 +577,23 @@ class Explainer:
     def _some(self, some: cond.Some, trace: Trace) -> Tri:
         candidates = self.items.get(some.list, [])
         values: list[Tri] = []
-        inner = Trace()
         parts: list[tuple[Tri, Trace]] = []
+        where = some.where
+        value_where = value_of(where) if where is not None else None
         for item in candidates:
-            item_trace = Trace()
-            prefix = f"{item[PROVENANCE]}."
-            value = True if some.where is None else self.evaluate(some.where, item_trace, item, prefix)
+            value = True if value_where is None else value_where(self, item)
             if value is not False and not item[USABLE]:
                 trace.blocked.append(item[PROVENANCE])
                 value = False
+            if value is False:
+                # A trace of an item that does not count is never read: not walked.
+                item_trace = _EMPTY
+            else:
+                item_trace = Trace()
+                if where is not None:
+                    self.evaluate(where, item_trace, item, f"{item[PROVENANCE]}.")
             values.append(value)
             parts.append((value, item_trace))
-            inner.add(item_trace)
         definite = sum(1 for v in values if v is True)
         possible = sum(1 for v in values if v is not False)
         if definite >= some.at_least:
@@ -364,11 +614,7 @@ class Explainer:
 
     def describe(self, condition: cond.Condition) -> str:
         """Dutch text of a condition; computed once per condition object (they live as long as the ruleset)."""
-        cached = condition.__dict__.get("_text")
-        if cached is None:
-            cached = self._describe(condition)
-            object.__setattr__(condition, "_text", cached)
-        return cached
+        return _once(condition, "_text", self._describe)
 
     def _describe(self, condition: cond.Condition) -> str:
         if isinstance(condition, (cond.Leaf, cond.ParamTest)):

@@ -33,7 +33,8 @@ them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..case.names import (
     BASIS_NAMES,
@@ -90,6 +91,67 @@ def rule_domain(rule: Rule, domains: dict[str, str]) -> str:
     return domains.get(prefix, prefix)
 
 
+class _RuleFace(NamedTuple):
+    """What a rule's node shows that is the same for every case: worked out once per ruleset, not per node."""
+
+    id: str
+    title: str
+    domain: str
+    citations: tuple[tuple[str, Citation], ...]  # (node of the legal source, the citation)
+    labels: tuple[str, ...]
+    definition: str
+
+
+class _InstrumentFace(NamedTuple):
+    """An instrument as it stood on one peildatum: authority and legal basis (with their source nodes)."""
+
+    authority: str
+    citations: tuple[tuple[str, Citation], ...]
+    labels: tuple[str, ...]
+
+
+class _Faces:
+    """The per-ruleset part of the graph: rules' faces, and instruments' per peildatum (bounded: peildata vary per case)."""
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.ruleset = ruleset
+        self.rules = tuple(
+            _RuleFace(
+                rule.id,
+                rule.title,
+                rule_domain(rule, ruleset.domains),
+                tuple((f"bron:{c.label}", c) for c in rule.grondslag),
+                tuple(c.label for c in rule.grondslag),
+                f"{rule.source.replace(chr(92), '/').rsplit('/', 1)[-1]}",
+            )
+            for rule in ruleset.rules
+        )
+        self._instruments: dict[dt.date, tuple[_InstrumentFace, ...]] = {}
+
+    def instruments(self, day: dt.date) -> tuple[_InstrumentFace, ...]:
+        found = self._instruments.get(day)
+        if found is None:
+            if len(self._instruments) > 1024:
+                self._instruments.clear()
+            faces = []
+            for inst in self.ruleset.instruments:
+                citations = inst.citations_on(day)
+                faces.append(
+                    _InstrumentFace(inst.authority_on(day), tuple((f"bron:{c.label}", c) for c in citations), tuple(c.label for c in citations))
+                )
+            found = self._instruments[day] = tuple(faces)
+        return found
+
+
+def _faces(ruleset: Ruleset) -> _Faces:
+    """The ruleset's faces, made by the first graph and kept with the ruleset (which never changes)."""
+    found: _Faces | None = ruleset.__dict__.get("_graph_faces")
+    if found is None:
+        found = _Faces(ruleset)
+        object.__setattr__(ruleset, "_graph_faces", found)
+    return found
+
+
 def _flat(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     for key, value in data.items():
@@ -134,6 +196,7 @@ class _Builder:
         self.run = run
         self.decision = decision
         self.graph = DiGraph()
+        self.faces = _faces(ruleset)
         self.namer = Namer(case, ruleset.parameters)
         self.explainer = Explainer(run.facts, run.derived)
         self.scope = part.instruments if part is not None else frozenset(i.id for i in ruleset.instruments)
@@ -165,8 +228,8 @@ class _Builder:
 
     def edge(self, source: str, target: str, soort: str, **attrs: Any) -> None:
         """Add an edge; a definite firing is never downgraded by a later possible one."""
-        if self.graph.has_edge(source, target):
-            data = self.graph.edges[source, target]
+        data = self.graph.edge_data(source, target)
+        if data is not None:
             old = data.get("modus")
             new = attrs.get("modus")
             if old is not None and new is not None and _RANK[new] < _RANK[old]:
@@ -185,12 +248,15 @@ class _Builder:
             attrs["conclusies"] = sorted(attrs["conclusies"])
         self.graph.add_edge(source, target, soort=soort, **attrs)
 
-    def cite(self, source: str, citation: Citation) -> None:
-        node = f"bron:{citation.label}"
-        if node not in self.graph:
-            self.graph.add_node(node, soort="bron", label=citation.label, url=citation.link_on(self.run.facts.peildatum))
-        if not self.graph.has_edge(source, node):
-            self.graph.add_edge(source, node, soort=CITES)
+    def cite(self, source: str, citation: Citation, node: str | None = None) -> None:
+        """Link to a legal source; `node` is its node when the caller already knows it (`bron:` + label)."""
+        if node is None:
+            node = f"bron:{citation.label}"
+        graph = self.graph
+        if node not in graph:
+            graph.add_node(node, soort="bron", label=node.removeprefix("bron:"), url=citation.link_on(self.run.facts.peildatum))
+        if graph.edge_data(source, node) is None:
+            graph.add_edge(source, node, soort=CITES)
 
     def information(self) -> None:
         for verdict in self.decision.informatie:
@@ -314,45 +380,45 @@ class _Builder:
         return f"regel:{rule.id}{self.suffix}"
 
     def rule(self, index: int, mode: str) -> str:
-        rule = self.ruleset.rules[index]
-        node = self.rule_node(rule)
+        face = self.faces.rules[index]
+        node = f"regel:{face.id}{self.suffix}"
         if node in self.graph and _RANK[self.graph.nodes[node]["modus"]] >= _RANK[mode]:
             return node
         self.graph.add_node(
             node,
             soort="regel",
-            regel=rule.id,
-            label=rule.title,
+            regel=face.id,
+            label=face.title,
             modus=mode,
             context=self.run.context if self.suffix else None,
-            domein=rule_domain(rule, self.ruleset.domains),
-            grondslag=[c.label for c in rule.grondslag],
-            definitie=f"{rule.source.replace(chr(92), '/').rsplit('/', 1)[-1]}",
+            domein=face.domain,
+            grondslag=list(face.labels),
+            definitie=face.definition,
             onvervuld=[],
         )
-        for citation in rule.grondslag:
-            self.cite(node, citation)
+        for source, citation in face.citations:
+            self.cite(node, citation, source)
         return node
 
     def instruments(self) -> None:
         status = {inst.id: inst.status for inst in self.decision.instrumenten}
-        for inst in self.ruleset.instruments:
+        for inst, face in zip(self.ruleset.instruments, self.faces.instruments(self.run.facts.peildatum)):
             node = f"instrument:{inst.id}"
             self.graph.add_node(
                 node,
                 soort="instrument",
                 label=inst.naam,
                 status=status[inst.id],
-                bevoegd=inst.authority_on(self.run.facts.peildatum),
+                bevoegd=face.authority,
                 spoor=inst.spoor,
                 categorie=inst.categorie,
                 ingrijpendheid=inst.ingrijpendheid,
-                grondslag=[c.label for c in inst.citations_on(self.run.facts.peildatum)],
+                grondslag=list(face.labels),
                 # Whether any rule can judge it suitable: without one it can never be the recommendation.
                 kan_passend=bool(self.concluding.get(("suitable", inst.id))),
             )
-            for citation in inst.citations_on(self.run.facts.peildatum):
-                self.cite(node, citation)
+            for source, citation in face.citations:
+                self.cite(node, citation, source)
 
     # -- what fired ------------------------------------------------------------
 
