@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from weerbaar_rules.cli import collector
+from weerbaar_rules.core import collector
 
 
 def test_the_collector_is_on_again_after_the_block_even_after_an_error() -> None:

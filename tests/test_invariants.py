@@ -287,9 +287,9 @@ def test_a_case_is_decided_the_same_whatever_came_before(case: Case, before: Cas
 @given(_cases_for(RULES))
 def test_the_compiled_value_of_a_condition_is_the_walks_value(case: Case) -> None:
     """The walk skips the traces of parts it knows by their compiled value: that value must be the walk's own, node by node."""
-    from weerbaar_rules import conditions as cond
     from weerbaar_rules.engine.facts import PROVENANCE
     from weerbaar_rules.engine.walk import Explainer, Trace, value_of
+    from weerbaar_rules.language import conditions as cond
 
     engine = _engine(RULES)
     run = engine.run(case)

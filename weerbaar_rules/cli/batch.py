@@ -146,9 +146,11 @@ class Evaluator:
 
     def engine(self, profile: str | None) -> Any:
         if profile not in self.engines:
-            from ..evaluation import Engine
+            from ..evaluation import shared_engine
 
-            self.engines[profile] = Engine.from_directory(self.settings.rules, profile=profile)
+            # One engine per profile for the process, built with the collector paused and then frozen: in a
+            # worker that evaluates thousands of cases, full collections would walk it again and again.
+            self.engines[profile] = shared_engine(Path(self.settings.rules), Path(profile) if profile else None)
         return self.engines[profile]
 
     def __call__(self, record: Record) -> tuple[str, int]:

@@ -28,7 +28,7 @@ from ..core.errors import CaseError, WeerbaarError
 from ..core.safetext import one_line
 from ..language.resources import national_rules, profile_path
 from ..render import FORMATS
-from . import click_nl, collector
+from . import click_nl
 
 click_nl.install()
 
@@ -124,8 +124,7 @@ def engine_for(rules: Path, profile: Path | None) -> Any:
     """The process's compiled engine for these rules and profile; its warnings go to stderr once."""
     from ..evaluation import shared_engine
 
-    with collector.long_lived():  # the engine lives as long as the process (see collector.py)
-        return shared_engine(rules, profile, warn)
+    return shared_engine(rules, profile, warn)
 
 
 def warn(warning: str) -> None:

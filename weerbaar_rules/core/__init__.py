@@ -6,6 +6,7 @@ Nothing here knows about cases, law or the engine; every other stage may use it.
 * `safetext` — text from a case or ruleset made safe to print (no control characters, no personal data echoed);
 * `yamlio` — YAML loaded safely, with line tables for messages that name file:line:column;
 * `digraph` — the small directed graph the explanation is built in;
+* `collector` — the garbage collector paused and then frozen around what lives as long as the process (an engine);
 * `version` — `__version__`.
 """
 

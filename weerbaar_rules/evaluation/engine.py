@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..case.model import Case
+from ..core import collector
 from ..decision.assemble import Citations, Outcome, decide, outcome
 from ..decision.model import Decision
 from ..engine.inference import DEFAULT_MAX_FIRINGS, Inference
@@ -76,7 +77,8 @@ def shared_engine(rules: Path, profile: Path | None, on_warning: Callable[[str],
     key = (str(rules), str(profile) if profile else None)
     engine = _SHARED.get(key)
     if engine is None:
-        engine = _SHARED[key] = Engine.from_directory(rules, profile=profile)
+        with collector.long_lived():  # the engine lives as long as the process (see core/collector.py)
+            engine = _SHARED[key] = Engine.from_directory(rules, profile=profile)
         if on_warning is not None:
             for warning in engine.ruleset.warnings:
                 on_warning(warning)

@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..core.digraph import DiGraph
-from ..decision.model import Decision, MissingFact
+from ..decision.model import Decision, InformationVerdict, InstrumentDecision, MissingFact
 from ..engine.compiler import DEFINITE
 from ..engine.runs import rule_walk
 from .missing import analyse, exception_facts, missing_for_instrument, not_recommendable
@@ -147,7 +147,8 @@ class Explanation:
         """The explanation of a decision just assembled from these runs, built when a view first asks."""
         from .graph import build_graph
 
-        return cls(lambda: build_graph(ruleset, case, runs, decision), runs=runs)
+        decided = _Decided(decision.instrumenten, decision.informatie)  # not the decision: no reference cycle
+        return cls(lambda: build_graph(ruleset, case, runs, decided), runs=runs)
 
     @classmethod
     def of_graph(cls, graph: DiGraph, missing: list[MissingFact] | None = None) -> Explanation:
@@ -200,6 +201,14 @@ class Explanation:
         if DEFINITE in modes:
             return modes, None
         return modes, rule_walk(ruleset, found, index)[1]
+
+
+@dataclass(frozen=True)
+class _Decided:
+    """What the graph reads of a decision (explain.graph.Decided), held without the decision itself."""
+
+    instrumenten: list[InstrumentDecision]
+    informatie: list[InformationVerdict]
 
 
 def explanation_of(decision: Decision) -> Explanation:

@@ -34,7 +34,7 @@ them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from ..case.names import (
     BASIS_NAMES,
@@ -55,7 +55,7 @@ from ..language import conditions as cond
 
 if TYPE_CHECKING:
     from ..case.model import Case
-    from ..decision.model import Decision
+    from ..decision.model import InformationVerdict, InstrumentDecision
     from ..engine.runs import Firing, Part, Run
     from ..language.ruleset import Citation, Rule, Ruleset
 
@@ -190,7 +190,7 @@ class _Builder:
     only to the run that decided it.
     """
 
-    def __init__(self, ruleset: Ruleset, case: Case, run: Run, decision: Decision, part: Part | None = None) -> None:
+    def __init__(self, ruleset: Ruleset, case: Case, run: Run, decision: Decided, part: Part | None = None) -> None:
         self.ruleset = ruleset
         self.case = case
         self.run = run
@@ -667,7 +667,22 @@ def _explaining(graph: DiGraph, instruments: frozenset[str]) -> DiGraph:
     return graph.subgraph(keep)
 
 
-def build_graph(ruleset: Ruleset, case: Case, runs: list[tuple[Run, Part]], decision: Decision) -> DiGraph:
+class Decided(Protocol):
+    """What the graph reads of the decision: each instrument's outcome and the verdict on each information item.
+
+    A decision is one; so is the pair the explanation keeps of it, which does
+    not refer back to the decision (a decision and its explanation are then no
+    reference cycle, and are freed as soon as they go).
+    """
+
+    @property
+    def instrumenten(self) -> list[InstrumentDecision]: ...
+
+    @property
+    def informatie(self) -> list[InformationVerdict]: ...
+
+
+def build_graph(ruleset: Ruleset, case: Case, runs: list[tuple[Run, Part]], decision: Decided) -> DiGraph:
     """The decision graph of one evaluated case (see the module docstring for its vocabulary).
 
     Each instrument is explained by the run that decided it; a second run's
