@@ -42,6 +42,10 @@ class Run:
     # assembled, and read again by the graph, so the "why not" of a rule is worked out in one place.
     walks: dict[int, tuple[Tri, Trace]] = field(default_factory=dict)
     explainer: Explainer | None = field(default=None, repr=False, compare=False)  # built by the first `walk`
+    # Rule index -> the same walk without following derived facts (`local_walk`), for the graph, which
+    # draws the unknown facts behind a derived fact at the rules that derive it.
+    local_walks: dict[int, Trace] = field(default_factory=dict)
+    local: Explainer | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -75,4 +79,25 @@ def rule_walk(ruleset: Ruleset, run: Run, index: int) -> tuple[Tri, Trace]:
     return found
 
 
-__all__ = ["MAIN", "Firing", "Part", "Run", "rule_walk"]
+def local_explainer(run: Run) -> Explainer:
+    """The walker over a run's facts that stops at a derived fact (its value as the run derived it)."""
+    if run.local is None:
+        run.local = Explainer(run.facts, run.derived)
+    return run.local
+
+
+def local_walk(ruleset: Ruleset, run: Run, index: int) -> Trace:
+    """One rule walked without following derived facts: an undecided one is named, not opened; made once per run.
+
+    What a possibly fired rule waits for itself; the graph links the
+    derived facts it waits for to the rules that derive them, and those to
+    their own unknown facts.
+    """
+    found = run.local_walks.get(index)
+    if found is None:
+        found = run.local_walks[index] = Trace()
+        local_explainer(run).evaluate(ruleset.rules[index].when, found)
+    return found
+
+
+__all__ = ["MAIN", "Firing", "Part", "Run", "local_explainer", "local_walk", "rule_walk"]

@@ -49,7 +49,7 @@ from ..case.names import (
 from ..core.digraph import DiGraph
 from ..engine.compiler import DEFINITE, POSSIBLE, Neg, implied_modes
 from ..engine.facts import USABLE, CaseFacts
-from ..engine.runs import rule_walk
+from ..engine.runs import local_explainer, local_walk, rule_walk
 from ..engine.walk import Explainer, Trace, _get
 from ..language import conditions as cond
 
@@ -198,7 +198,7 @@ class _Builder:
         self.graph = DiGraph()
         self.faces = _faces(ruleset)
         self.namer = Namer(case, ruleset.parameters)
-        self.explainer = Explainer(run.facts, run.derived)
+        self.explainer = local_explainer(run)
         self.scope = part.instruments if part is not None else frozenset(i.id for i in ruleset.instruments)
         self.suffix = "" if part is None or part.main else f"@{run.context}"
         contexts = {(c.bevoegd, c.doel) for c in part.contexts} if part is not None else None
@@ -460,8 +460,7 @@ class _Builder:
     def possible(self, index: int) -> None:
         """A rule that fired only possibly: link it to the unknown facts it waits for."""
         rule = self.ruleset.rules[index]
-        trace = Trace()
-        self.explainer.evaluate(rule.when, trace)
+        trace = local_walk(self.ruleset, self.run, index)
         node = self.rule_node(rule)
         waits: list[str] = []
         for finding in trace.missing:
