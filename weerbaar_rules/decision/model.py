@@ -170,6 +170,7 @@ class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één z
     _explanation: Explained | None = PrivateAttr(default=None)
     _graph_data: dict[str, Any] | None = PrivateAttr(default=None)
     _read_missing: list[MissingFact] | None = PrivateAttr(default=None)
+    _read_graph: DiGraph | None = PrivateAttr(default=None)  # the graph of a decision read back from JSON, built once
     _networkx: Any = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
@@ -212,7 +213,9 @@ class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één z
         """The decision graph in the light structure the reports read (`graph` gives it as networkx)."""
         if self._explanation is not None:
             return self._explanation.graph
-        return DiGraph.from_node_link(self.graaf)
+        if self._read_graph is None:
+            self._read_graph = DiGraph.from_node_link(self.graaf)
+        return self._read_graph
 
     @property
     def recommended(self) -> list[str]:

@@ -22,8 +22,8 @@ from ..core.digraph import DiGraph
 from ..decision.model import Decision, InformationVerdict, InstrumentDecision, MissingFact
 from ..engine.compiler import DEFINITE
 from ..engine.runs import rule_walk
-from .missing import analyse, exception_facts, missing_for_instrument, not_recommendable
-from .relevance import fired, shown_instruments, why_not_nodes
+from .missing import exception_facts, missing_for_instrument, not_recommendable
+from .relevance import fired, why_not_nodes
 
 if TYPE_CHECKING:
     from ..case.model import Case
@@ -52,17 +52,16 @@ class InstrumentExplanation:
         self.node = f"instrument:{instrument}"
         data = graph.nodes[self.node]
         self.status: str = str(data.get("status"))
-        self.track: str = str(data.get("spoor", ""))
 
-    def rules(self, conclusions: set[str], modes: set[str]) -> list[str]:
-        """Rule nodes that conclude one of `conclusions` about the instrument and fired in one of `modes`."""
+    def rules(self, conclusions: set[str] | None, modes: set[str]) -> list[str]:
+        """Rule nodes that conclude one of `conclusions` (None: anything) about the instrument and fired in one of `modes`."""
         graph = self.graph
         return sorted(
             source
             for source, _, data in graph.in_edges(self.node, data=True)
             if graph.nodes[source].get("soort") == "regel"
             and graph.nodes[source].get("modus") in modes
-            and set(data.get("conclusies", [])) & conclusions
+            and (conclusions is None or set(data.get("conclusies", [])) & conclusions)
         )
 
     @cached_property
@@ -93,13 +92,7 @@ class InstrumentExplanation:
     @cached_property
     def grounds(self) -> list[str]:
         """The case facts and information under every rule that fired for sure about it (also procedure, weighing)."""
-        graph = self.graph
-        rules = sorted(
-            source
-            for source, _, _ in graph.in_edges(self.node, data=True)
-            if graph.nodes[source].get("soort") == "regel" and graph.nodes[source].get("modus") == "zeker"
-        )
-        return support_facts(graph, rules)
+        return support_facts(self.graph, self.rules(None, {"zeker"}))
 
     @cached_property
     def missing(self) -> list[str]:
@@ -116,10 +109,6 @@ class InstrumentExplanation:
         """Why learning facts cannot make it the recommendation of its track (Dutch); None if they can."""
         return not_recommendable(self.graph, self.id)
 
-    @property
-    def could_become_recommended(self) -> bool:
-        return self.not_recommendable is None
-
     @cached_property
     def why_not(self) -> set[str]:
         """Every node that keeps it from being available: unmet rules, facts, held-back information."""
@@ -129,6 +118,19 @@ class InstrumentExplanation:
     def held_back(self) -> set[str]:
         """The nodes behind it that only the AVG keeps out: without them it could be available."""
         return why_not_nodes(self.graph, self.node, only_avg=True)
+
+    def has_reason(self, strict: bool = False) -> bool:
+        """An exclusion worth telling: a rule excludes it, or the AVG keeps facts for it out.
+
+        `strict` (the picture) counts the AVG only when it is the sole reason; otherwise
+        it is enough that the engine set facts aside for this instrument.
+        """
+        graph = self.graph
+        if any(d.get("soort") == "excludes" and fired(d) for _, _, d in graph.in_edges(self.node, data=True)):
+            return True
+        if not strict and any(d.get("soort") == "blocked-by" for _, _, d in graph.out_edges(self.node, data=True)):
+            return True
+        return bool(self.held_back)
 
 
 class Explanation:
@@ -163,8 +165,54 @@ class Explanation:
     def missing(self) -> list[MissingFact]:
         """Unknown facts that decide instruments, most decisive first (the decision's `ontbrekende_feiten`)."""
         if self._missing is None:
-            self._missing = [MissingFact(**row) for row in analyse(self.graph)]
+            self._missing = self._analyse()
         return self._missing
+
+    def _instrument_nodes(self) -> list[str]:
+        return sorted(n for n, d in self.graph.nodes(data=True) if d.get("soort") == "instrument")
+
+    def _analyse(self) -> list[MissingFact]:
+        """Unknown facts that decide an instrument; those that could change the recommendation first.
+
+        Each row: the path in the case file (`feit`), its Dutch name, the
+        instruments it decides, and the instruments through which knowing it could
+        change the recommendation (`verandert_via`; `kan_aanbeveling_veranderen` is
+        whether there is one). Read from the same per-instrument entries as the
+        picture's "zonder invloed" box and the text's lists, so the views cannot
+        disagree on an instrument.
+        """
+        graph = self.graph
+        decides: dict[str, set[str]] = {}
+        via: dict[str, set[str]] = {}
+        for node in self._instrument_nodes():
+            entry = self.instrument(node.split(":", 1)[1])
+            for missing in entry.missing:
+                decides.setdefault(missing, set()).add(entry.id)
+            could = entry.not_recommendable is None
+            if entry.missing and could:
+                for missing in entry.missing:
+                    via.setdefault(missing, set()).add(entry.id)
+            data = graph.nodes[node]
+            if data.get("status") == "aanbevolen" or (data.get("status") != "uitgesloten" and could) or (
+                data.get("status") == "uitgesloten" and data.get("kan_passend")
+            ):
+                # An established exception takes a recommendation away, or lifts an exclusion that stood in the way.
+                for missing in entry.exception_missing:
+                    via.setdefault(missing, set()).add(entry.id)
+        rows = [
+            MissingFact(
+                feit=graph.nodes[node].get("pad", node),
+                omschrijving=graph.nodes[node].get("label", node),
+                instrumenten=sorted(ids),
+                kan_aanbeveling_veranderen=bool(via.get(node)),
+                verandert_via=sorted(via.get(node, ())),
+            )
+            for node, ids in decides.items()
+        ]
+        # What could change the recommendation first; then most instruments; then the fact more rules wait for.
+        order = {graph.nodes[n].get("pad", n): graph.in_degree(n) for n in decides}
+        rows.sort(key=lambda r: (not r.kan_aanbeveling_veranderen, -len(r.instrumenten), -order[r.feit], r.feit))
+        return rows
 
     def instrument(self, instrument: str) -> InstrumentExplanation:
         found = self._instruments.get(instrument)
@@ -173,18 +221,49 @@ class Explanation:
         return found
 
     def shown(self, focus: bool = False) -> list[str]:
-        """The instrument nodes worth a reader's attention; with `focus`, only the recommendation and its open rivals."""
+        """The instrument nodes that bear on the outcome.
+
+        Without `focus` (the text report): everything except instruments that
+        simply do not apply. With `focus` (the picture): the recommendation and its
+        alternatives, undecided instruments only when they could still become the
+        recommendation (or when nothing is recommended), and stated exclusions only
+        in a track that is in the picture anyway.
+        """
         found = self._shown.get(focus)
         if found is None:
-            found = self._shown[focus] = shown_instruments(self.graph, focus)
+            found = self._shown[focus] = self._select(focus)
         return found
+
+    def _select(self, focus: bool) -> list[str]:
+        graph = self.graph
+        instruments = self._instrument_nodes()
+        entry = {n: self.instrument(n.split(":", 1)[1]) for n in instruments}
+        status = {n: entry[n].status for n in instruments}
+        if not focus:
+            return [n for n in instruments if status[n] != "uitgesloten" or entry[n].has_reason()]
+        anything_recommended = "aanbevolen" in status.values()
+        recommending = {graph.nodes[n].get("spoor") for n in instruments if status[n] == "aanbevolen"}
+        shown = []
+        for node in instruments:
+            open_question = not anything_recommended or entry[node].not_recommendable is None
+            if status[node] == "aanbevolen":
+                shown.append(node)
+            elif status[node] == "mogelijk" and (graph.nodes[node].get("spoor") in recommending or open_question):
+                shown.append(node)  # an alternative to a recommendation, or one that could still become one
+            elif status[node] == "onbeslist" and open_question:
+                shown.append(node)
+        tracks = {graph.nodes[n].get("spoor") for n in shown}
+        for node in instruments:
+            if status[node] == "uitgesloten" and entry[node].has_reason(strict=True):
+                if graph.nodes[node].get("spoor") in tracks or not shown:
+                    shown.append(node)
+        return sorted(shown)
 
     def rule(self, node: str) -> RuleRef:
         data = self.graph.nodes[node]
         return RuleRef(
             node, str(data.get("regel", node)), str(data.get("label", node)), tuple(data.get("grondslag", [])), tuple(data.get("onvervuld", []))
         )
-
 
     def rule_in_run(self, ruleset: Ruleset, instrument: str, index: int) -> tuple[set[str], Trace | None]:
         """How a rule fired in the run that decided `instrument`, and, unless it fired for sure, its walk there.
@@ -215,7 +294,7 @@ def explanation_of(decision: Decision) -> Explanation:
     """The decision's explanation: the one it was assembled with, or one read from its JSON (`graaf`)."""
     found = decision._explanation
     if not isinstance(found, Explanation):
-        found = Explanation.of_graph(DiGraph.from_node_link(decision.graaf), decision.ontbrekende_feiten)
+        found = Explanation.of_graph(decision.explanation, decision.ontbrekende_feiten)
         decision._explanation = found
     return found
 

@@ -1,8 +1,9 @@
-"""Which unknown facts decide which instruments, and whether knowing them could change the recommendation.
+"""Which unknown facts decide one instrument, and whether knowing them could make it the recommendation.
 
 The analysis reads the decision graph only (the possibly fired rules and the
 facts they miss), so it can never disagree with the explanation drawn from the
-same graph. The Dutch names of the facts come from the case model (case/names.py).
+same graph. The explanation (explanation.py) asks it once per instrument and
+gathers the answers into the decision's `ontbrekende_feiten`.
 """
 
 from __future__ import annotations
@@ -117,48 +118,3 @@ def not_recommendable(graph: DiGraph, instrument: str) -> str | None:
         names = ", ".join(str(d.get("label")) for d in current)
         return f"in spoor '{data.get('spoor')}' is {names} aanbevolen, dat niet ingrijpender is"
     return None
-
-
-def analyse(graph: DiGraph) -> list[dict[str, Any]]:
-    """Unknown facts that decide an instrument; those that could change the recommendation first.
-
-    Each row: the path in the case file (`feit`), its Dutch name, the
-    instruments it decides, and the instruments through which knowing it could
-    change the recommendation (`verandert_via`; `kan_aanbeveling_veranderen` is
-    whether there is one). The picture's "zonder invloed" box and the text's
-    lists are read from the same per-instrument verdict (`changes_recommendation`),
-    so the views cannot disagree on an instrument.
-    """
-    decides: dict[str, set[str]] = {}
-    via: dict[str, set[str]] = {}
-    instruments = sorted(n for n, d in graph.nodes(data=True) if d.get("soort") == "instrument")
-    for node in instruments:
-        inst_id = node.split(":", 1)[1]
-        found = missing_for_instrument(graph, inst_id)
-        for missing in found:
-            decides.setdefault(missing, set()).add(inst_id)
-        could = could_become_recommended(graph, inst_id)
-        if found and could:
-            for missing in found:
-                via.setdefault(missing, set()).add(inst_id)
-        data = graph.nodes[node]
-        if data.get("status") == "aanbevolen" or (data.get("status") != "uitgesloten" and could) or (
-            data.get("status") == "uitgesloten" and data.get("kan_passend")
-        ):
-            # An established exception takes a recommendation away, or lifts an exclusion that stood in the way.
-            for missing in exception_facts(graph, inst_id):
-                via.setdefault(missing, set()).add(inst_id)
-    rows = [
-        {
-            "feit": graph.nodes[node].get("pad", node),
-            "omschrijving": graph.nodes[node].get("label", node),
-            "instrumenten": sorted(ids),
-            "kan_aanbeveling_veranderen": bool(via.get(node)),
-            "verandert_via": sorted(via.get(node, ())),
-        }
-        for node, ids in decides.items()
-    ]
-    # What could change the recommendation first; then most instruments; then the fact more rules wait for.
-    order = {graph.nodes[n].get("pad", n): graph.in_degree(n) for n in decides}
-    rows.sort(key=lambda r: (not r["kan_aanbeveling_veranderen"], -len(r["instrumenten"]), -order[r["feit"]], r["feit"]))
-    return rows
