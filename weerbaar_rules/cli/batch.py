@@ -137,21 +137,18 @@ def count(path: Path) -> int | None:
 
 
 class Evaluator:
-    """Evaluates records under one set of settings; engines are compiled once per profile."""
+    """Evaluates records under one set of settings; engines are compiled once per profile and process."""
 
-    def __init__(self, settings: Settings, engines: dict[str | None, Any] | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.engines: dict[str | None, Any] = engines if engines is not None else {}
         self.day = dt.date.fromisoformat(settings.peildatum) if settings.peildatum else None
 
     def engine(self, profile: str | None) -> Any:
-        if profile not in self.engines:
-            from ..evaluation import shared_engine
+        from ..evaluation import shared_engine
 
-            # One engine per profile for the process, built with the collector paused and then frozen: in a
-            # worker that evaluates thousands of cases, full collections would walk it again and again.
-            self.engines[profile] = shared_engine(Path(self.settings.rules), Path(profile) if profile else None)
-        return self.engines[profile]
+        # The process's engine (with -j 1, the one the command already built), made with the collector paused
+        # and then frozen: in a worker that evaluates thousands of cases, full collections would walk it again.
+        return shared_engine(Path(self.settings.rules), Path(profile) if profile else None)
 
     def __call__(self, record: Record) -> tuple[str, int]:
         """The output line of a record and its exit code (0, or that of its error)."""
@@ -383,12 +380,11 @@ def run(
     jobs: int,
     write: Callable[[str], None],
     advance: Callable[[int], None],
-    engines: dict[str | None, Any] | None = None,
 ) -> Summary:
     """Evaluate every record and `write` its line in input order; `jobs` 1 stays in this process."""
     summary = Summary()
     if jobs <= 1:
-        evaluate = Evaluator(settings, engines)
+        evaluate = Evaluator(settings)
         for record in inputs:
             line, code = evaluate(record)
             write(line)

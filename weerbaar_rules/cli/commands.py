@@ -169,7 +169,7 @@ def evaluate(
 
     rules = rules or default_rules()
     day = _parse_date(peildatum)
-    if str(path) != STDIN and (path.is_dir() or path.suffix.lower() == ".jsonl"):  # a batch (weerbaar_rules/batch.py)
+    if str(path) != STDIN and (path.is_dir() or path.suffix.lower() == ".jsonl"):  # a batch (cli/batch.py)
         evaluate_batch(path, rules, gemeente, profiel, day, fmt or "json", volledig, output, jobs)
         return
     if output is not None:
@@ -202,7 +202,7 @@ def evaluate_batch(
     from .progress import progress
 
     profile = profile_path(rules, gemeente, profiel)
-    engine = engine_for(rules, profile)  # fail fast on a bad ruleset, before starting processes
+    engine_for(rules, profile)  # fail fast on a bad ruleset, before starting processes; -j 1 evaluates with it
     reports = fmt != "json"
     if reports and output is None:
         raise CaseError(f"{path}: --format {fmt} over een batch schrijft een rapport per zaak: geef met -o een map (of gebruik --format json)")
@@ -230,10 +230,7 @@ def evaluate_batch(
     total = batch.count(path) if sys.stderr.isatty() else None
     try:
         with progress(total, "zaken") as advance:
-            summary = batch.run(
-                batch.records(path, fmt if reports else None), settings, workers, write, advance,
-                engines={settings.profile: engine},
-            )
+            summary = batch.run(batch.records(path, fmt if reports else None), settings, workers, write, advance)
     except BaseException:
         if sink:
             sink.discard()
