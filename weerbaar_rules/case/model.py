@@ -192,9 +192,12 @@ class Bron(StrEnum):
 
 class Grondslag(StrEnum):
     avg_6_1_e = "avg_6_1_e"
+    wbp_8_e = "wbp_8_e"
     wpg_16 = "wpg_16"
+    wpg_18 = "wpg_18"
     wpg_19 = "wpg_19"
     wpg_20 = "wpg_20"
+    wpr = "wpr"
     wjsg = "wjsg"
     riec_convenant = "riec_convenant"
     wgs = "wgs"
@@ -209,6 +212,15 @@ class Ontvanger(StrEnum):
     college = "college"
     raad = "raad"
     gemeente = "gemeente"
+
+
+class Verstrekkingsdoel(StrEnum):
+    """Waarvoor de informatie is verstrekt (art. 19 Wpg noemt de doelen; doelbinding, art. 5 AVG)."""
+
+    voorkomen_strafbare_feiten = "voorkomen_strafbare_feiten"
+    openbare_orde = "openbare_orde"
+    toezicht = "toezicht"
+    bibob = "bibob"
 
 
 class Verstoring(StrEnum):
@@ -384,7 +396,7 @@ class Informatie(_Strict, title="informatie-item", json_schema_extra={"descripti
     bron: Bron | None = Field(
         None,
         title="bron",
-        description="Waar de informatie vandaan komt; onbekend draagt geen besluit.",
+        description="Waar de informatie vandaan komt; onbekend laat het besluit open en wordt gevraagd.",
         json_schema_extra={
             "namen": {
                 "eigen_toezicht": "eigen toezicht",
@@ -402,13 +414,16 @@ class Informatie(_Strict, title="informatie-item", json_schema_extra={"descripti
     grondslag: Grondslag | None = Field(
         None,
         title="grondslag voor gebruik (AVG)",
-        description="De grondslag voor gebruik door de gemeente; onbekend draagt geen besluit.",
+        description="De grondslag voor gebruik door de gemeente; onbekend laat het besluit open en wordt gevraagd.",
         json_schema_extra={
             "namen": {
                 "avg_6_1_e": "art. 6 lid 1 onder e AVG",
+                "wbp_8_e": "art. 8 onder e Wbp",
                 "wpg_16": "art. 16 Wpg",
+                "wpg_18": "art. 18 Wpg met het Besluit politiegegevens",
                 "wpg_19": "art. 19 Wpg",
                 "wpg_20": "art. 20 Wpg",
+                "wpr": "Wet politieregisters",
                 "riec_convenant": "RIEC-convenant",
                 "wjsg": "Wjsg",
                 "wgs": "WGS",
@@ -419,11 +434,30 @@ class Informatie(_Strict, title="informatie-item", json_schema_extra={"descripti
         },
     )
     ontvanger: Ontvanger | None = Field(None, title="verstrekt aan", description="Aan wie de informatie is verstrekt (art. 16 Wpg: de burgemeester).")
+    doel: Verstrekkingsdoel | None = Field(
+        None,
+        title="doel van de verstrekking",
+        description="Waarvoor de informatie is verstrekt; art. 19 en 20 Wpg vragen een doel dat de wet noemt.",
+        json_schema_extra={
+            "namen": {
+                "voorkomen_strafbare_feiten": "voorkomen en opsporen van strafbare feiten",
+                "openbare_orde": "handhaving van de openbare orde",
+                "toezicht": "toezicht op de naleving van regelgeving",
+                "bibob": "een Bibob-beoordeling",
+            },
+            "onbekend": "doel onbekend",
+        },
+    )
+    besluit_verstrekker: bool | None = Field(
+        None,
+        title="besluit van de verstrekker",
+        description="Is de verstrekking vastgelegd in een besluit van de verstrekker (de korpschef bij art. 19 en 20 Wpg)?",
+    )
     strafrechtelijk: bool | None = Field(None, title="strafrechtelijke gegevens", description="Bevat het strafrechtelijke gegevens (veroordelingen, verdenkingen)?")
     grondslag_art10: bool | None = Field(
         None, title="grondslag art. 10 AVG", description="Is er voor de strafrechtelijke gegevens een grondslag als bedoeld in art. 10 AVG (en de UAVG)?"
     )
-    datum: dt.date | None = Field(None, title="datum")
+    datum: dt.date | None = Field(None, title="datum van verstrekking", description="Wanneer de informatie is verkregen of verstrekt: de grondslag moet op die dag gelden.")
     betrokkenen: list[str] = Field(default_factory=list, max_length=50, title="betrokkenen", description="Ids van de betrokkenen over wie dit gaat.")
     omschrijving: str | None = Field(None, max_length=2000)
 

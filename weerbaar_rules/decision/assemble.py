@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from ..case.model import Case
 from ..core.version import __version__
 from ..engine.compiler import DEFINITE, POSSIBLE
-from ..engine.gate import GENERAL, Context, context_of, verdict
+from ..engine.gate import GENERAL, Context, context_of, provision_floors, verdict
 from ..engine.runs import Firing, Part, Run, rule_walk
 from ..engine.walk import OpenException, Trace, Tri, open_exceptions
 from ..language.ruleset import Instrument, Ruleset
@@ -334,35 +334,49 @@ def _recommend(ruleset: Ruleset, instruments: list[InstrumentDecision], suitable
 
 
 def _information(ruleset: Ruleset, case: Case, day: dt.date) -> list[InformationVerdict]:
-    """Per information item: for which instruments it may carry a decision and, where not, why (engine/gate.py)."""
+    """Per information item: for which instruments it may carry a decision, for which not yet, where not, and why (engine/gate.py)."""
     policy = ruleset.information
     contexts: dict[Context, list[str]] = {}
     for inst in ruleset.instruments:
         contexts.setdefault(context_of(inst, day), []).append(inst.id)
+    floors = provision_floors(case, policy, day)
     out = []
-    for item in case.informatie:
+    for index, item in enumerate(case.informatie):
         uses: list[InformationUse] = []
         for context in sorted(contexts):
-            judged = verdict(item, context, policy, day)
+            judged = verdict(item, context, policy, day, floors.get(item.id))
             uses.append(
-                InformationUse(bevoegd=context.bevoegd, doel=context.doel, bruikbaar=judged.usable, reden=judged.reason, instrumenten=sorted(contexts[context]))
+                InformationUse(
+                    bevoegd=context.bevoegd,
+                    doel=context.doel,
+                    bruikbaar=judged.usable,
+                    reden=judged.reason,
+                    instrumenten=sorted(contexts[context]),
+                    ontbrekende_feiten=[f"informatie[{index}].{name}" for name in judged.missing],
+                )
             )
-        usable = [u for u in uses if u.bruikbaar]
-        barred: dict[str, list[str]] = {}
+        usable = [u for u in uses if u.bruikbaar is True]
+        groups: dict[bool | None, dict[str, list[str]]] = {None: {}, False: {}}
         for use in uses:
-            if not use.bruikbaar:
-                barred.setdefault(use.reden, []).append(_context_words(use))
-        if usable and not barred:
-            why = usable[0].reden
+            if use.bruikbaar is not True:
+                groups[use.bruikbaar].setdefault(use.reden, []).append(_context_words(use))
+        undecided, barred = groups[None], groups[False]
+        parts: list[str] = []
+        if usable and (undecided or barred):
+            parts.append(f"bruikbaar voor {', '.join(_context_words(u) for u in usable)} ({usable[0].reden})")
         elif usable:
-            why = f"bruikbaar voor {', '.join(_context_words(u) for u in usable)} ({usable[0].reden})"
-            why += "; niet voor " + "; ".join(f"{', '.join(who)}: {reason}" for reason, who in barred.items())
-        else:
-            why = "; ".join(barred) if len(barred) > 1 else next(iter(barred))
-        basis = policy.grondslagen.get(item.grondslag) if item.grondslag else None
-        if usable and item.strafrechtelijk is None and basis is not None and not basis.dekt_strafrechtelijk:
-            why += "; ga na of dit strafrechtelijke gegevens zijn (dan is ook een grondslag als bedoeld in art. 10 AVG nodig)"
-        out.append(InformationVerdict(id=item.id, bron=item.bron, grondslag=item.grondslag, bruikbaar=bool(usable), toelichting=why, gebruik=uses))
+            parts.append(usable[0].reden)
+        for words, group in (("nog niet vast voor", undecided), ("niet voor", barred)):
+            if not group:
+                continue
+            if usable or (undecided and barred):
+                parts.append(f"{words} " + "; ".join(f"{', '.join(who)}: {reason}" for reason, who in group.items()))
+            else:
+                parts.append("; ".join(group))
+        state: bool | None = True if usable else (None if undecided else False)
+        out.append(
+            InformationVerdict(id=item.id, bron=item.bron, grondslag=item.grondslag, bruikbaar=state, toelichting="; ".join(parts), gebruik=uses)
+        )
     return out
 
 

@@ -111,16 +111,17 @@ class InformationUse(_Out, json_schema_extra={"description": "Mag deze informati
 
     bevoegd: str
     doel: str
-    bruikbaar: bool
+    bruikbaar: bool | None  # None: not yet decided, a condition of lawful use is unknown (ontbrekende_feiten)
     reden: str
     instrumenten: list[str]
+    ontbrekende_feiten: list[str] = []
 
 
 class InformationVerdict(_Out, json_schema_extra={"description": "Het oordeel over één stuk informatie: bron, grondslag en per bevoegd gezag en doel of het bruikbaar is."}):
     id: str
     bron: str | None
     grondslag: str | None
-    bruikbaar: bool  # for at least one instrument
+    bruikbaar: bool | None  # for at least one instrument; None: for none yet, but not barred for all
     toelichting: str
     gebruik: list[InformationUse] = []
 

@@ -29,7 +29,7 @@ from ..core.errors import RulesetError
 from ..language import conditions as cond
 from ..language.ruleset import Rule, Ruleset
 from . import backend
-from .facts import PROVENANCE, TYPE, USABLE
+from .facts import POSSIBLY_USABLE, PROVENANCE, TYPE, USABLE
 
 DEFINITE = "zeker"
 POSSIBLE = "mogelijk"
@@ -339,7 +339,9 @@ def _build_definition(unit: Unit) -> dict[str, Any] | None:
             expr = _item_expr(atom.where, unit.mode)
             fact_type = cond.LISTS[atom.list][1]
             alias = f"i{len(patterns)}"
-            patterns.append({alias: _pattern(fact_type, [{USABLE: True}, expr])})
+            # A definite firing needs information established as usable; a possible one only no established defect.
+            usable = USABLE if unit.mode == DEFINITE else POSSIBLY_USABLE
+            patterns.append({alias: _pattern(fact_type, [{usable: True}, expr])})
             aliases[alias] = atom.list
         else:
             raise AssertionError(atom)
@@ -494,6 +496,8 @@ def _atom_decided(atom: Any) -> bool:
         return True
     if isinstance(atom, cond.Some):
         scope = cond.LISTS[atom.list][0]
+        if "informatie" in scope.model_fields:
+            return False  # whether an item's information may carry a decision can be undecided (gate.py)
         if atom.where is None:
             return True
         for node in cond.walk(atom.where):

@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -23,10 +23,12 @@ from pydantic import BaseModel
 from ..case.model import Case
 from ..language import conditions as cond
 from ..language.conditions import LISTS
+from .gate import Verdict
 
 PROVENANCE = "_p"
 TYPE = "_t"
-USABLE = "_bruikbaar"
+USABLE = "_bruikbaar"  # the information it rests on may carry a decision: established
+POSSIBLY_USABLE = "_mogelijk_bruikbaar"  # no defect is established: usable, or not yet decided (gate.py)
 
 
 def months_between(earlier: dt.date, later: dt.date) -> int:
@@ -98,6 +100,11 @@ class CaseFacts:
     peildatum: dt.date
     unusable: dict[str, tuple[str, ...]]  # provenance of a fact -> the information items that fail the AVG policy
     set_aside: tuple[tuple[str, str], ...] = ()  # (provenance, reason) of items that do not exist on the peildatum
+    # Provenance of a fact whose information is not yet decided -> the unknown information fields that decide it
+    # (`informatie[0].grondslag`): the fact is possible, not established.
+    pending: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Provenance of a fact -> the defects of its information left open (title, fields): points to check.
+    checks: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
 
     @property
     def all(self) -> list[dict[str, Any]]:
@@ -121,15 +128,45 @@ def _references(model: type[BaseModel]) -> tuple[str, ...]:
 REFERENCE_KEY = "_ref__"  # fact key prefix: where a followed reference points (`_ref__betrokkene` -> "betrokkenen[2]")
 
 
-def case_facts(case: Case, peildatum: dt.date, usable_info: Mapping[str, bool]) -> CaseFacts:
+def _carried(refs: list[str], verdicts: Mapping[str, Verdict], later: set[str], where: Mapping[str, str]) -> tuple[bool | None, tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Whether a fact resting on these items may carry a decision: any one usable item carries it.
+
+    Undecided when no item is usable and one is undecided: the unknown fields of
+    the undecided ones decide it. A usable fact leaves open the checks of its
+    information only if every usable item has some (one without carries it).
+    """
+    judged = [(ref, verdicts[ref]) for ref in refs if ref not in later and ref in verdicts]
+    usable = [(ref, v) for ref, v in judged if v.usable is True]
+    if usable:
+        if any(not v.checks for _, v in usable):
+            return True, (), ()
+        checks: list[tuple[str, tuple[str, ...]]] = []
+        for ref, v in usable:
+            for check in v.checks:
+                number = int(where[ref].split("[")[1].rstrip("]")) + 1
+                entry = (f"informatie {number} is {check.title}", tuple(f"{where[ref]}.{name}" for name in check.fields))
+                if entry not in checks:
+                    checks.append(entry)
+        return True, (), tuple(checks)
+    open_ = [(ref, v) for ref, v in judged if v.usable is None]
+    if open_:
+        fields: list[str] = []
+        for ref, v in open_:
+            fields.extend(f"{where[ref]}.{name}" for name in v.missing if f"{where[ref]}.{name}" not in fields)
+        return None, tuple(fields), ()
+    return False, (), ()
+
+
+def case_facts(case: Case, peildatum: dt.date, usable_info: Mapping[str, Verdict]) -> CaseFacts:
     """Flatten a case for one engine run; set aside what does not exist on the peildatum; mark what may carry a decision.
 
     A fact dated after the peildatum does not exist for a decision on that
     date, nor does information obtained after it; a fact that rests only on
     such information is set aside with it, and so is a negative finding (an
     activity recorded as not found). A fact without a date is in the case
-    file, so it is known on the peildatum. `usable_info` says per information
-    id whether it may carry a decision in this run's context (gate.py).
+    file, so it is known on the peildatum. `usable_info` gives per information
+    id the gate's verdict in this run's context (gate.py): a fact resting on
+    information that is not yet decided is possible, not established.
     A reference to a person is followed: the person's facts travel with the
     record, so one condition can test the record and the person it names.
     """
@@ -142,6 +179,9 @@ def case_facts(case: Case, peildatum: dt.date, usable_info: Mapping[str, bool]) 
     people = {person["id"]: (f"betrokkenen[{index}]", _flatten(person, peildatum, LISTS["betrokkenen"][0])) for index, person in enumerate(dump["betrokkenen"])}
     items: list[dict[str, Any]] = []
     unusable: dict[str, tuple[str, ...]] = {}
+    pending: dict[str, tuple[str, ...]] = {}
+    checks: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+    info_paths = {info.id: f"informatie[{index}]" for index, info in enumerate(case.informatie)}
     set_aside: list[tuple[str, str]] = []
     for list_name, (item_model, fact_type) in LISTS.items():
         for index, item in enumerate(dump[list_name]):
@@ -162,15 +202,22 @@ def case_facts(case: Case, peildatum: dt.date, usable_info: Mapping[str, bool]) 
                     where, person = people[item[key]]
                     fact[key] = person
                     fact[REFERENCE_KEY + key] = where
-            usable = True
+            usable: bool | None = True
             if refs:
-                usable = any(usable_info.get(ref, False) and ref not in later for ref in refs)
-                if not usable:
+                usable, open_fields, open_checks = _carried(refs, usable_info, later, info_paths)
+                if usable is False:
                     unusable[provenance] = tuple(refs)
+                elif usable is None:
+                    pending[provenance] = open_fields
+                elif open_checks:
+                    checks[provenance] = open_checks
             if "id" in fact:
                 fact["item_id"] = fact.pop("id")  # durable_rules reserves `id`
-            fact[USABLE] = usable
+            fact[USABLE] = usable is True
+            fact[POSSIBLY_USABLE] = usable is not False
             fact[TYPE] = fact_type
             fact[PROVENANCE] = provenance
             items.append(fact)
-    return CaseFacts(zaak=zaak, items=tuple(items), peildatum=peildatum, unusable=unusable, set_aside=tuple(set_aside))
+    return CaseFacts(
+        zaak=zaak, items=tuple(items), peildatum=peildatum, unusable=unusable, set_aside=tuple(set_aside), pending=pending, checks=checks
+    )

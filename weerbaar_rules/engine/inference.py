@@ -17,10 +17,12 @@ from ..language.ruleset import Ruleset
 from . import backend
 from .compiler import DEFINITE, DERIVED_TYPE, POSSIBLE, Program, compile_ruleset, flag_key, implied_modes
 from .facts import PROVENANCE, TYPE, case_facts
-from .gate import Context, context_of, usable_items
+from .gate import Context, Verdict, context_of, provision_floors, verdicts
 from .runs import MAIN, Firing, Part, Run
 
 DEFAULT_MAX_FIRINGS = 20_000
+
+_Key = tuple[tuple[str, Any], ...]  # per information id, what a run depends on of its verdict (gate.Verdict.key)
 
 
 @functools.cache
@@ -50,17 +52,17 @@ class Inference:
             for s in self.program.strata
         ]
 
-    def run(self, case: Case, peildatum: dt.date | None = None, usable_info: Mapping[str, bool] | None = None) -> Run:
+    def run(self, case: Case, peildatum: dt.date | None = None, usable_info: Mapping[str, Verdict] | None = None) -> Run:
         """Only the inference: every rule firing and derived fact for `case`, without assembling a decision.
 
         For tools that need the raw firings (coverage, diff); `evaluate` is the
         normal entry point. The peildatum argument overrides the case's own;
-        `usable_info` says which information may carry a conclusion (default:
-        the burgemeester's, general purpose; see `parts`).
+        `usable_info` gives the gate's verdict on each information item (default:
+        for the burgemeester, general purpose; see `parts`).
         """
         day = peildatum or case.peildatum or dt.date.today()
         if usable_info is None:
-            usable_info = usable_items(case, MAIN, self.ruleset.information, day)
+            usable_info = verdicts(case, MAIN, self.ruleset.information, day)
         facts = case_facts(case, day, usable_info)
         zaak_provenance = facts.zaak[PROVENANCE]
         units = self.program.units
@@ -121,14 +123,15 @@ class Inference:
         """
         day = peildatum or case.peildatum or dt.date.today()
         policy = self.ruleset.information
-        groups: dict[tuple[tuple[str, bool], ...], tuple[dict[str, bool], list[Context], list[str]]] = {}
-        judged: dict[Context, tuple[dict[str, bool], tuple[tuple[str, bool], ...]]] = {}  # a few contexts, many instruments
+        floors = provision_floors(case, policy, day)
+        groups: dict[_Key, tuple[dict[str, Verdict], list[Context], list[str]]] = {}
+        judged: dict[Context, tuple[dict[str, Verdict], _Key]] = {}  # a few contexts, many instruments
         for inst in self.ruleset.instruments:
             context = context_of(inst, day)
             found = judged.get(context)
             if found is None:
-                usable = usable_items(case, context, policy, day)
-                found = judged[context] = (usable, tuple(sorted(usable.items())))
+                usable = verdicts(case, context, policy, day, floors)
+                found = judged[context] = (usable, tuple(sorted((i, v.key) for i, v in usable.items())))
             usable, key = found
             _, contexts, members = groups.setdefault(key, (usable, [], []))
             if context not in contexts:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Self, TypeVar
 
 from ..language import conditions as cond
-from .facts import PROVENANCE, REFERENCE_KEY, USABLE, CaseFacts
+from .facts import POSSIBLY_USABLE, PROVENANCE, REFERENCE_KEY, USABLE, CaseFacts
 
 Tri = bool | None  # True, False, or None for unknown
 
@@ -272,10 +272,10 @@ def _compile_some(some: cond.Some) -> ValueFn:
         definite = possible = 0
         for item in explainer.items.get(name, ()):
             value = True if where is None else where(explainer, item)
-            if value is False or not item[USABLE]:
+            if value is False or not item[POSSIBLY_USABLE]:
                 continue
             possible += 1
-            if value is True:
+            if value is True and item[USABLE]:
                 definite += 1
                 if definite >= at_least:
                     return True
@@ -582,9 +582,11 @@ class Explainer:
         value_where = value_of(where) if where is not None else None
         for item in candidates:
             value = True if value_where is None else value_where(self, item)
-            if value is not False and not item[USABLE]:
+            if value is not False and not item[POSSIBLY_USABLE]:
                 trace.blocked.append(item[PROVENANCE])
                 value = False
+            elif value is True and not item[USABLE]:
+                value = None  # the item holds, but whether its information may carry a decision is not yet decided
             if value is False:
                 # A trace of an item that does not count is never read: not walked.
                 item_trace = _EMPTY
@@ -592,6 +594,7 @@ class Explainer:
                 item_trace = Trace()
                 if where is not None:
                     self.evaluate(where, item_trace, item, f"{item[PROVENANCE]}.")
+                self._information_of(item, item_trace)
             values.append(value)
             parts.append((value, item_trace))
         definite = sum(1 for v in values if v is True)
@@ -611,6 +614,16 @@ class Explainer:
             need = "geen" if some.at_least == 1 else f"minder dan {some.at_least}"
             trace.unmet.append(Finding(f"{need} item in {some.list} waarvoor geldt: {self.describe(some.where)}", "lijst", some.list))
         return False
+
+    def _information_of(self, item: dict[str, Any], trace: Trace) -> None:
+        """What the information behind a counting item adds: the unknown fields that decide it, the defects left open."""
+        provenance = item[PROVENANCE]
+        for path in self.facts.pending.get(provenance, ()):
+            trace.missing.append(Finding(path, "feit", path))
+        for title, paths in self.facts.checks.get(provenance, ()):
+            check = OpenException(title, tuple(Finding(path, "feit", path) for path in paths))
+            if check not in trace.checks:
+                trace.checks.append(check)
 
     def describe(self, condition: cond.Condition) -> str:
         """Dutch text of a condition; computed once per condition object (they live as long as the ruleset)."""

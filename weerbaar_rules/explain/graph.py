@@ -48,7 +48,7 @@ from ..case.names import (
 )
 from ..core.digraph import DiGraph
 from ..engine.compiler import DEFINITE, POSSIBLE, Neg, implied_modes
-from ..engine.facts import USABLE, CaseFacts
+from ..engine.facts import POSSIBLY_USABLE, USABLE, CaseFacts
 from ..engine.runs import local_explainer, local_walk, rule_walk
 from ..engine.walk import Explainer, Trace, _get
 from ..language import conditions as cond
@@ -203,7 +203,7 @@ class _Builder:
         self.suffix = "" if part is None or part.main else f"@{run.context}"
         contexts = {(c.bevoegd, c.doel) for c in part.contexts} if part is not None else None
         self.usable = {
-            v.id: any(u.bruikbaar for u in v.gebruik if contexts is None or (u.bevoegd, u.doel) in contexts) for v in decision.informatie
+            v.id: any(u.bruikbaar is True for u in v.gebruik if contexts is None or (u.bevoegd, u.doel) in contexts) for v in decision.informatie
         }
         self.by_rule: dict[int, str] = {}  # rule index -> best mode it fired in
         for firing in run.firings:
@@ -542,7 +542,7 @@ class _Builder:
 
     def counterfactual(self) -> Explainer:
         if self._counterfactual is None:
-            items = tuple({**fact, USABLE: True} for fact in self.run.facts.items)
+            items = tuple({**fact, USABLE: True, POSSIBLY_USABLE: True} for fact in self.run.facts.items)
             facts = CaseFacts(zaak=self.run.facts.zaak, items=items, peildatum=self.run.facts.peildatum, unusable={})
             self._counterfactual = Explainer(facts, self.counterfactual_derived)
         return self._counterfactual
@@ -663,6 +663,11 @@ def _explaining(graph: DiGraph, instruments: frozenset[str]) -> DiGraph:
                 pending.append(source)
     for node in list(keep):
         keep.update(graph.successors(node))
+    # An exception left open under an instrument waits for its own missing facts: they explain the instrument too.
+    for node in [i for i in keep if i.startswith("instrument:")]:
+        for _, check, data in graph.out_edges(node, data=True):
+            if data.get("soort") == CHECKS:
+                keep.update(graph.successors(check))
     return graph.subgraph(keep)
 
 

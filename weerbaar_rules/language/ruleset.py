@@ -339,6 +339,27 @@ def _overlay(base: Any, versions: list[ParameterVersion]) -> Any:
     return Dated(tuple(periods))
 
 
+class BasisCondition(_Strict):
+    """A condition the law attaches to one basis (a recipient, a purpose, the provider's decision), with its source.
+
+    A condition must be established: while the case leaves it unknown the
+    information cannot yet carry a decision and the instrument stays undecided
+    (instrumenten.md §G), so each one names the article that imposes it.
+    """
+
+    toelichting: str = Field(min_length=1, description="Wat de wet vraagt, in gewone taal.")
+    waarden: list[str] | None = Field(None, description="Bij een doel: de doelen die de wet toelaat.")
+    grondslag: Citations
+
+
+class BasisConditions(_Strict):
+    """The conditions of one basis; a field left out is no condition of that basis."""
+
+    ontvanger: BasisCondition | None = Field(None, description="De verstrekking moet een ontvanger noemen (het bevoegd gezag dat de informatie gebruikt).")
+    doel: BasisCondition | None = Field(None, description="De verstrekking moet een doel noemen dat de wet toelaat.")
+    besluit_verstrekker: BasisCondition | None = Field(None, description="De verstrekker moet tot de verstrekking hebben besloten.")
+
+
 class BasisPolicy(_Strict):
     """One legal basis for the municipality to use information: from which sources, to whom, for what, from when."""
 
@@ -347,11 +368,16 @@ class BasisPolicy(_Strict):
     bronnen: list[str] | None = Field(None, description="Bronnen waarvoor deze grondslag past; leeg (null) is elke bron.")
     ontvangers: list[str] | None = Field(None, description="Bestuursorganen aan wie deze grondslag verstrekt; null is elk orgaan.")
     doel: str | None = Field(None, description="Alleen voor instrumenten met dit informatiedoel (doelbinding).")
-    geldig_van: dt.date | None = None
-    geldig_tot: dt.date | None = None
+    geldig_van: dt.date | None = Field(None, description="Inwerkingtreding: informatie die eerder is verstrekt, kan niet op deze grondslag rusten.")
+    geldig_tot: dt.date | None = Field(None, description="Tot en met deze dag kon op deze grondslag worden verstrekt.")
+    inwerkingtreding: str | None = Field(None, min_length=1, description="Sinds en tot wanneer de grondslag gold, en wat ervoor of erna gold.")
+    voorwaarden: BasisConditions = Field(default_factory=BasisConditions)
     dekt_strafrechtelijk: bool = Field(False, description="De grondslag is zelf een grondslag voor strafrechtelijke gegevens (art. 10 AVG).")
     onzeker: str | None = Field(None, description="Wat aan deze grondslag nog geverifieerd moet worden.")
     grondslag: list[Citation] = Field(default_factory=list)
+
+    def in_force(self, day: dt.date) -> bool:
+        return (self.geldig_van is None or self.geldig_van <= day) and (self.geldig_tot is None or day <= self.geldig_tot)
 
 
 class InformationPolicy(_Strict):
@@ -360,6 +386,15 @@ class InformationPolicy(_Strict):
     grondslagen: dict[str, BasisPolicy] = Field(min_length=1)
     geen_grondslag: dict[str, str] = Field(default_factory=dict, description="Waarden die geen grondslag zijn, met de reden.")
     onvoldoende_bronnen: list[str] = Field(default_factory=list)
+    doelbinding: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Informatiedoel van een instrument -> de doelen van verstrekking die het mogen dragen (art. 5 lid 1 onder b AVG).",
+    )
+    verstrekt_na: list[str] = Field(
+        default_factory=list,
+        description="Lijsten van de zaak waarvan een item niet eerder kan zijn gemeld dan het zelf plaatsvond: "
+        "informatie daarover is niet eerder verstrekt dan de datum van het item.",
+    )
     nodig: str = Field(min_length=1, description="Wat nodig is om de informatie wel te kunnen gebruiken.")
     grondslag: Citations
 

@@ -205,13 +205,15 @@ def _node_attrs(node: str, data: dict[str, Any], decision: Decision, numbers: di
     elif kind == "informatie":
         usable = data.get("bruikbaar", True)
         text = _wrap(label)
-        if not usable:
+        if usable is False:
             text += "\nkan geen besluit dragen (AVG)"
+        elif usable is None:
+            text += "\nnog niet vast of zij een besluit mag dragen (AVG)"
         attrs.update(
             shape="note",
             style="filled",
-            fillcolor="#ffebee" if not usable else "#f1f8e9",
-            color="#c62828" if not usable else "#558b2f",
+            fillcolor={False: "#ffebee", None: "#fff8e1"}.get(usable, "#f1f8e9"),
+            color={False: "#c62828", None: "#e65100"}.get(usable, "#558b2f"),
         )
         attrs["tooltip"] = _short(str(data.get("toelichting", "")), 300)
     elif kind == "afgeleid":

@@ -104,7 +104,7 @@ def to_markdown(decision: Decision) -> str:
     if not decision.informatie:
         out.append("- Geen informatie-items vastgelegd.")
     for verdict in decision.informatie:
-        word = "bruikbaar" if verdict.bruikbaar else "**niet bruikbaar**"
+        word = {True: "bruikbaar", None: "**nog niet vast te stellen**", False: "**niet bruikbaar**"}[verdict.bruikbaar]
         source = SOURCE_NAMES.get(verdict.bron, verdict.bron)
         basis = BASIS_NAMES.get(verdict.grondslag, verdict.grondslag)
         out.append(f"- {_md(verdict.id)} ({_md(source)}, {_md(basis)}): {word} — {_md(verdict.toelichting)}")

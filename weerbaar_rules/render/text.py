@@ -39,12 +39,13 @@ def to_text(decision: Decision, volledig: bool = False) -> str:
         lines.append("Buiten beschouwing (na de peildatum, of bij onderzoek niet aangetroffen):")
         for aside in decision.buiten_beschouwing:
             lines.append(f"  - {aside.feit}: {aside.reden}")
-    blocked = [v for v in decision.informatie if not v.bruikbaar]
-    if blocked:
-        lines.append("")
-        lines.append("Informatie die geen besluit kan dragen (AVG):")
-        for v in blocked:
-            lines.append(f"  - {v.id}: {v.toelichting}")
+    for state, heading in ((False, "Informatie die geen besluit kan dragen (AVG):"), (None, "Informatie waarvan nog niet vaststaat of zij een besluit mag dragen (AVG):")):
+        shown = [v for v in decision.informatie if v.bruikbaar is state]
+        if shown:
+            lines.append("")
+            lines.append(heading)
+            for v in shown:
+                lines.append(f"  - {v.id}: {v.toelichting}")
     changing = [f for f in decision.ontbrekende_feiten if f.kan_aanbeveling_veranderen]
     other = [f for f in decision.ontbrekende_feiten if not f.kan_aanbeveling_veranderen]
     if changing:

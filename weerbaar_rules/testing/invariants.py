@@ -25,12 +25,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ..case.model import Case, Maatregel
 from ..decision.assemble import NOT_AVAILABLE
 from ..decision.model import Decision
 from ..engine.facts import case_facts
-from ..engine.gate import Context, context_of, usable_items
+from ..engine.gate import Context, context_of, verdicts
 from ..engine.runs import MAIN
 from ..engine.walk import Explainer, Trace
 from ..evaluation import Engine
@@ -164,10 +165,15 @@ def check_deterministic(engine: Engine, case: Case, decision: Decision | None = 
 
 
 def without_unusable_facts(engine: Engine, case: Case, context: Context = MAIN) -> Case:
-    """The case without the activities, permits and antecedents that rest only on information this context may not use."""
+    """The case without the activities, permits and antecedents whose information this context may not (yet) use.
+
+    Information that is not yet decided (a condition of lawful use unknown)
+    may not carry a recommendation either: it is stripped like unusable information.
+    """
     day = case.peildatum or dt.date.today()
-    usable = usable_items(case, context, engine.ruleset.information, day)
-    blocked = set(case_facts(case, day, usable).unusable)
+    judged = verdicts(case, context, engine.ruleset.information, day)
+    facts = case_facts(case, day, judged)
+    blocked = set(facts.unusable) | set(facts.pending)
     return case.model_copy(
         update={
             name: [item for i, item in enumerate(getattr(case, name)) if f"{name}[{i}]" not in blocked]
@@ -206,6 +212,84 @@ def check_lawful_information(engine: Engine, case: Case, decision: Decision | No
             problems.append(
                 f"{inst_id} is aanbevolen, maar zonder de feiten die {context.label} niet mag gebruiken wordt het {after}"
             )
+    return problems
+
+
+# -- the information gate, from the outside ----------------------------------------------------
+
+# The facts that can rest on information: the lists whose items name `informatie`.
+_RESTING = ("activiteiten", "vergunningen", "antecedenten", "voorgeschiedenis")
+
+
+def _resting_on(case: Case, info_id: str) -> dict[str, list[Any]]:
+    """Every list of facts without what rests on `info_id`: a fact resting only on it is gone, others lose the reference."""
+    out: dict[str, list[Any]] = {}
+    for name in _RESTING:
+        items = []
+        for item in getattr(case, name):
+            refs = list(getattr(item, "informatie", None) or ())
+            if info_id not in refs:
+                items.append(item)
+            elif len(refs) > 1:
+                items.append(item.model_copy(update={"informatie": [r for r in refs if r != info_id]}))
+        out[name] = items
+    return out
+
+
+_UNKNOWN_INFO = {name: None for name in ("bron", "grondslag", "ontvanger", "doel", "besluit_verstrekker", "strafrechtelijk", "grondslag_art10", "datum")}
+
+
+def _refinements(engine: Engine) -> list[dict[str, str]]:
+    """Source and basis pairs the ruleset's policy lets fit together: the ways an unknown source and basis can turn out."""
+    policy = engine.ruleset.information
+    sources = sorted({s for basis in policy.grondslagen.values() for s in basis.bronnen or ()} | set(policy.onvoldoende_bronnen))
+    return [
+        {"bron": source, "grondslag": name}
+        for name, basis in sorted(policy.grondslagen.items())
+        for source in (basis.bronnen if basis.bronnen is not None else sources)
+    ]
+
+
+def check_information_gate(engine: Engine, case: Case, decision: Decision | None = None) -> list[str]:
+    """Information established as unfit never carries an instrument; information whose fitness is unknown never excludes one.
+
+    Checked from the outside, without the gate's own verdicts, for each information item:
+
+    * **unfit**: with grondslag `geen` (no basis at all), every instrument has the
+      status it has when the facts resting only on the item are gone from the case;
+    * **unknown**: with every information field unknown, an instrument may be
+      `uitgesloten` only if it stays so however the source and basis turn out
+      (each pair the policy lets fit): not knowing whether information may be
+      used never takes away a power that knowing could leave.
+    """
+    decided = decision if decision is not None else engine.evaluate(case)
+    dated = case.model_copy(update={"peildatum": decided.peildatum})
+    problems: list[str] = []
+    for index, item in enumerate(case.informatie):
+
+        def variant(**fields: Any) -> Case:
+            items = list(dated.informatie)
+            items[index] = item.model_copy(update=fields)
+            return dated.model_copy(update={"informatie": items})
+
+        unfit = variant(grondslag="geen")
+        with_facts = outcome(engine.evaluate(unfit))
+        gone = outcome(engine.evaluate(unfit.model_copy(update=_resting_on(unfit, item.id))))
+        for inst_id, status in with_facts.items():
+            if inst_id != "aanbevolen" and status != gone[inst_id]:
+                problems.append(f"informatie[{index}] zonder grondslag geeft {inst_id} {status}, maar zonder de feiten die erop rusten {gone[inst_id]}")
+        unknown = outcome(engine.evaluate(variant(**_UNKNOWN_INFO)))
+        excluded = {i for i, status in unknown.items() if i != "aanbevolen" and status == "uitgesloten"}
+        for fields in _refinements(engine):
+            if not excluded:
+                break
+            known = outcome(engine.evaluate(variant(**{**_UNKNOWN_INFO, **fields})))
+            for inst_id in sorted(i for i in excluded if known[i] != "uitgesloten"):
+                excluded.discard(inst_id)
+                problems.append(
+                    f"informatie[{index}] met onbekende bron en grondslag sluit {inst_id} uit, maar met bron {fields['bron']} "
+                    f"en grondslag {fields['grondslag']} is het {known[inst_id]}"
+                )
     return problems
 
 
@@ -409,6 +493,7 @@ __all__ = [
     "check_deterministic",
     "check_exclusions_respected",
     "check_explanation_consistency",
+    "check_information_gate",
     "check_lawful_information",
     "check_legal_basis",
     "check_recommended_not_excluded",

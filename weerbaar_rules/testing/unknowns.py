@@ -31,11 +31,14 @@ from pydantic import BaseModel, ValidationError
 from ..case.model import Case
 from ..case.names import unwrap_optional
 from ..decision.model import Decision
+from ..engine.gate import provision_floors
 from ..evaluation import Engine
 from .strategies import Hints, _add_months, hints
 
 # Facts that are not facts of the case: who and when it is about, free text and personal data, references.
-SKIPPED = frozenset({"zaak_id", "peildatum", "gemeente", "adres", "omschrijving", "informatie", "id", "naam", "betrokkene", "betrokkenen"})
+# The information items are facts like any other (source, basis, recipient, purpose, date of provision:
+# instrumenten.md §H); only the references to them (`informatie` on a fact, a list of ids) are not.
+SKIPPED = frozenset({"zaak_id", "peildatum", "gemeente", "adres", "omschrijving", "id", "naam", "betrokkene", "betrokkenen"})
 
 
 def _values(kind: Any, name: str, peildatum: dt.date, h: Hints) -> list[Any]:
@@ -57,6 +60,9 @@ def _values(kind: Any, name: str, peildatum: dt.date, h: Hints) -> list[Any]:
         for months in h.months:
             edge = _add_months(peildatum, -months)
             days.update(edge + dt.timedelta(days=d) for d in (-1, 0))
+        # The days the law changes (a basis for information, a rule, a parameter): the day before and the day itself.
+        for change in h.peildata:
+            days.update(change + dt.timedelta(days=d) for d in (-1, 0))
         return sorted(day for day in days if day <= peildatum)
     if kind is str:
         return [v for v in h.values.get(name, ()) if isinstance(v, str)]
@@ -104,8 +110,14 @@ def fillings(engine: Engine, case: Case, h: Hints | None = None) -> Iterator[tup
     h = h if h is not None else hints(engine.ruleset)
     peildatum = case.peildatum or dt.date.today()
     data = case.model_dump(mode="python", exclude_none=False)
+    # Information is not provided before the facts it reports (the policy's `verstrekt_na`): an earlier date of
+    # provision contradicts the file, as a date after the peildatum does, and is no filling in.
+    floors = provision_floors(case, engine.ruleset.information, peildatum)
+    earliest = {f"informatie[{i}].datum": floors[item.id] for i, item in enumerate(case.informatie) if item.id in floors}
     for path, field, kind, keys in _unknowns(Case, data, ""):
         for value in _values(kind, field, peildatum, h):
+            if path in earliest and value < earliest[path]:
+                continue
             try:
                 filled = Case.model_validate(_set(data, keys, value))
             except ValidationError:
