@@ -141,8 +141,11 @@ def test_bibob_information_sharing_amendment_of_1_october_2022() -> None:
     """The meldplicht to the LBB after own research exists only since the amendment of 1 October 2022."""
     case = _case("shisha_lounge_bibob_ernstig_gevaar", known_by="2022-09-30")
     melding = "meld de conclusie van het eigen onderzoek"
-    before = _engine(None).evaluate(case, peildatum=dt.date(2022, 9, 30)).instruments["bibob_weigering_burgemeester"]
-    after = _engine(None).evaluate(case, peildatum=dt.date(2022, 10, 1)).instruments["bibob_weigering_burgemeester"]
+    # Strengdam designates the exploitatievergunning for the Wet Bibob since 2019 (art. 7 Wet Bibob);
+    # without a profile that designation is unknown and the refusal undecided.
+    strengdam = _engine(_profile_path("strengdam"))
+    before = strengdam.evaluate(case, peildatum=dt.date(2022, 9, 30)).instruments["bibob_weigering_burgemeester"]
+    after = strengdam.evaluate(case, peildatum=dt.date(2022, 10, 1)).instruments["bibob_weigering_burgemeester"]
     assert before.status == after.status == "aanbevolen"
     assert not any(melding in step for step in before.procedure)
     assert any(melding in step for step in after.procedure)

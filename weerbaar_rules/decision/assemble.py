@@ -33,6 +33,22 @@ from .model import (
 # The first reason of an instrument no rule made available (an exclusion rule gives its own reasons instead).
 NOT_AVAILABLE = "geen regel maakt dit instrument beschikbaar op deze feiten"
 
+_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december")
+
+
+def dutch_date(day: dt.date) -> str:
+    """A date as a Dutch reader writes it: 1 november 2007."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def validity_words(title: str, van: dt.date | None, tot: dt.date | None, day: dt.date) -> str | None:
+    """Why a rule (its Dutch title, with its geldig_van/geldig_tot) did not apply on `day`, in words; None if it did."""
+    if van is not None and day < van:
+        return f"de bevoegdheid gold op de peildatum ({dutch_date(day)}) nog niet (sinds {dutch_date(van)}: {title})"
+    if tot is not None and day > tot:
+        return f"de bevoegdheid gold op de peildatum ({dutch_date(day)}) niet meer (tot en met {dutch_date(tot)}: {title})"
+    return None
+
 
 class Citations:
     """An instrument's legal basis as it stood on a day, with links to the text then in force; cached per ruleset."""
@@ -170,8 +186,57 @@ class _Assembler:
                 unmet.append(f"{rule.id}: geldt niet op peildatum {day.isoformat()} (geldig {van} t/m {tot})")
                 continue
             inner = self._walk(index)[1]
-            unmet.extend(f"{rule.id}: {u}" for u in inner.unmet if f"{rule.id}: {u}" not in unmet)
+            for u in inner.unmet:
+                # A derived fact that fails only because the law did not (yet, or any more) hold on the peildatum says so in words.
+                words = self._out_of_time(u.target) if u.kind == "afgeleid" else None
+                line = f"{rule.id}: {words or u}"
+                if line not in unmet:
+                    unmet.append(line)
         return unmet, self._blocked_behind(indexes)
+
+    def _time_reasons(self, indexes: list[int]) -> list[str]:
+        """The reasons, in words and with the date, why these rules could not apply on the peildatum because of when the law held."""
+        day = self.run.facts.peildatum
+        found: list[str] = []
+        for index in indexes:
+            rule = self.rules[index]
+            if not rule.in_force(day):
+                # Only a rule whose condition is not false on these facts: else time is not why it does not apply.
+                words = validity_words(rule.title, rule.geldig_van, rule.geldig_tot, day) if self._walk(index)[0] is not False else None
+            else:
+                words = None
+                for u in self._walk(index)[1].unmet:
+                    if u.kind == "afgeleid":
+                        words = self._out_of_time(u.target)
+                        if words:
+                            break
+            if words and words not in found:
+                found.append(words)
+        return found
+
+    def _out_of_time(self, name: str, seen: frozenset[str] = frozenset()) -> str | None:
+        """Why derived fact `name` does not hold if it is because of when the law held, in words; else None.
+
+        It is so when a rule deriving it is not in force on the peildatum but its
+        condition is not false on these facts (it would or might have held), or
+        when a rule in force fails only on derived facts that each fail so. A fact
+        that also fails on other grounds gets no such words: then time is not why.
+        """
+        if name in seen:
+            return None
+        day = self.run.facts.peildatum
+        for index in self.ruleset.deriving.get(name, []):
+            rule = self.rules[index]
+            value, trace = self._walk(index)
+            if not rule.in_force(day):
+                if value is not False:
+                    return validity_words(rule.title, rule.geldig_van, rule.geldig_tot, day)
+                continue
+            if value is False and trace.unmet and all(u.kind == "afgeleid" for u in trace.unmet):
+                below = [self._out_of_time(u.target, seen | {name}) for u in trace.unmet]
+                if all(below):
+                    return below[0]
+        return None
 
     def _blocked_behind(self, indexes: list[int]) -> list[str]:
         """The facts the AVG held back from these rules, also where they would have carried a derived fact a rule needs."""
@@ -233,6 +298,7 @@ class _Assembler:
         else:
             unmet, blocked = self._why_not(available)
             reasons = [NOT_AVAILABLE]
+            reasons += self._time_reasons(available)
             reasons += [f"uitzondering: {title}" for title in self._exceptions_applied(available)]
             if blocked:
                 reasons.append(

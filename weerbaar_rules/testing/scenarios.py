@@ -46,6 +46,7 @@ class Expectation(BaseModel):
     buiten_beschouwing: list[str] = Field(default_factory=list, description="Paden van feiten die na de peildatum liggen en niet meetellen.")
     procedure: dict[str, list[str]] = Field(default_factory=dict, description="instrument -> (delen van) procedurestappen die er moeten staan")
     afwegingspunten: dict[str, list[str]] = Field(default_factory=dict, description="instrument -> (delen van) afwegingspunten die er moeten staan")
+    redenen: dict[str, list[str]] = Field(default_factory=dict, description="instrument -> (delen van) redenen die er moeten staan")
     bevoegd: dict[str, str] = Field(default_factory=dict, description="instrument -> bevoegd gezag op de peildatum")
     wet: dict[str, list[str]] = Field(default_factory=dict, description="instrument -> wetten die de grondslag op de peildatum noemt")
     zaak: dict[str, Any] | None = None
@@ -202,7 +203,7 @@ def check(scenario: Scenario, decision: Decision) -> list[str]:
     for path in expected.buiten_beschouwing:
         if path not in set_aside:
             problems.append(f"verwacht dat '{path}' buiten beschouwing blijft; kreeg {sorted(set_aside)}")
-    for field_name, wanted in (("procedure", expected.procedure), ("afwegingspunten", expected.afwegingspunten)):
+    for field_name, wanted in (("procedure", expected.procedure), ("afwegingspunten", expected.afwegingspunten), ("redenen", expected.redenen)):
         for inst_id, parts in sorted(wanted.items()):
             present: list[str] = getattr(instruments[inst_id], field_name) if inst_id in instruments else []
             for part in parts:
