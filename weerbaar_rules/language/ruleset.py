@@ -157,6 +157,8 @@ class Citation(_Strict):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
+        if self.qualifier:
+            out["kwalificatie"] = self.qualifier
         out["url"] = self.link_on(day)
         if self.onzeker:
             out["onzeker"] = True

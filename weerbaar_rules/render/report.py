@@ -6,7 +6,6 @@ from typing import Any
 
 from ..decision.model import Decision, InstrumentDecision, MissingFact
 from ..explain.explanation import explanation_of
-from ..language.ruleset import CASE_LAW_QUALIFIER
 
 STATUS_ORDER = ("aanbevolen", "mogelijk", "onbeslist", "uitgesloten")
 STATUS_WORD = {
@@ -20,10 +19,8 @@ STATUS_WORD = {
 def citation_text(source: dict[str, Any]) -> str:
     """A legal source as a lawyer cites it: "art. 13b lid 1 onder a Opiumwet", or the ECLI of a judgment."""
     if "ecli" in source:
-        qualifier = [CASE_LAW_QUALIFIER.get(str(source.get("soort")), "")]
-        qualifier.append("niet geverifieerd" if source.get("geverifieerd") is False else "")
-        words = ", ".join(q for q in qualifier if q)
-        return f"{source['ecli']} ({words})" if words else str(source["ecli"])
+        # The decision names what a reader must know before relying on the ruling (opinion, interim, unchecked).
+        return f"{source['ecli']} ({source['kwalificatie']})" if source.get("kwalificatie") else str(source["ecli"])
     text = f"art. {source.get('artikel', '')}"
     if source.get("lid"):
         text += f" lid {source['lid']}"
