@@ -35,8 +35,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+CaseLawKind = Literal["uitspraak", "voorlopige_voorziening", "conclusie_ag"]
+
+CASE_LAW_QUALIFIER = {"uitspraak": "", "voorlopige_voorziening": "voorlopige voorziening", "conclusie_ag": "conclusie A-G"}
+
+
 class Citation(_Strict):
-    """A legal source: an article of a statute (with BWB id) or a court ruling (ECLI)."""
+    """A legal source: an article of a statute (with BWB id) or a court ruling (ECLI).
+
+    A ruling says what it holds (`inhoud`, one line), what kind of text it is
+    (`soort`: a judgment, an interim ruling of the voorzieningenrechter, or an
+    opinion of an Advocate-General, which binds no one) and whether that holding
+    was checked against the published text (`geverifieerd`), so no rule can
+    claim more than the ruling holds without saying so.
+    """
 
     wet: str | None = None
     bwb_id: str | None = Field(None, pattern=r"^BWBR\d{7}$")
@@ -47,6 +59,15 @@ class Citation(_Strict):
     ecli: str | None = Field(None, pattern=r"^ECLI:[A-Z]{2}:[A-Z0-9]+:\d{4}:[A-Za-z0-9.]+$")
     url: str | None = None
     onzeker: bool = Field(False, description="Nog niet geverifieerd tegen wetten.overheid.nl.")
+    soort: CaseLawKind | None = Field(
+        None, description="Alleen bij een ecli: uitspraak, voorlopige_voorziening (voorzieningenrechter) of conclusie_ag (conclusie van een A-G)."
+    )
+    inhoud: str | None = Field(
+        None, min_length=1, max_length=400, description="Alleen bij een ecli: wat de uitspraak inhoudt, in één regel (waarvoor zij wordt aangehaald)."
+    )
+    geverifieerd: bool | None = Field(
+        None, description="Alleen bij een ecli: de inhoud is nagelezen in de gepubliceerde tekst; false zegt in `inhoud` wat onbekend is."
+    )
     geldig_van: dt.date | None = Field(None, description="Alleen in de catalogus: de grondslag geldt vanaf deze datum.")
     geldig_tot: dt.date | None = Field(None, description="Alleen in de catalogus: de grondslag geldt tot en met deze datum.")
 
@@ -55,7 +76,22 @@ class Citation(_Strict):
         if self.ecli:
             if self.wet or self.bwb_id or self.celex or self.artikel:
                 raise ValueError("een bron is een wetsartikel of een uitspraak (ecli), niet beide")
+            missing = [name for name in ("soort", "inhoud", "geverifieerd") if getattr(self, name) is None]
+            if missing:
+                raise ValueError(f"uitspraak {self.ecli} mist {', '.join(missing)} (wat zij inhoudt, welk soort tekst, of dat is nagelezen)")
+            assert self.inhoud is not None
+            if "\n" in self.inhoud or self.inhoud != self.inhoud.strip():
+                raise ValueError(f"uitspraak {self.ecli}: inhoud is één regel zonder witruimte eromheen")
+            if self.onzeker:
+                raise ValueError(f"uitspraak {self.ecli}: gebruik geverifieerd: false, niet onzeker")
+            if self.url is not None:
+                raise ValueError(f"uitspraak {self.ecli}: geen url; de link naar rechtspraak.nl volgt uit de ecli")
+            if self.ecli.startswith("ECLI:NL:PHR:") and self.soort != "conclusie_ag":
+                raise ValueError(f"{self.ecli} is van het Parket bij de Hoge Raad: soort is conclusie_ag")
             return self
+        extra = [name for name in ("soort", "inhoud", "geverifieerd") if getattr(self, name) is not None]
+        if extra:
+            raise ValueError(f"{', '.join(extra)} hoort alleen bij een uitspraak (ecli)")
         missing = [name for name in ("wet", "artikel") if getattr(self, name) is None]
         if (self.bwb_id is None) == (self.celex is None):
             missing.append("bwb_id (of celex voor EU-recht)")
@@ -102,12 +138,27 @@ class Citation(_Strict):
             text += " (onzeker)"
         return text
 
+    @property
+    def qualifier(self) -> str:
+        """What a reader must know about a ruling before relying on it: "conclusie A-G", "voorlopige voorziening", "niet geverifieerd"."""
+        if not self.ecli:
+            return ""
+        parts = [CASE_LAW_QUALIFIER[self.soort or "uitspraak"], "" if self.geverifieerd else "niet geverifieerd"]
+        return ", ".join(p for p in parts if p)
+
+    @property
+    def qualified_label(self) -> str:
+        """The label with the qualifier of a ruling: how the overview and the lint name a source."""
+        return f"{self.label} ({self.qualifier})" if self.qualifier else self.label
+
     def as_output(self, day: dt.date | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for key in ("wet", "bwb_id", "celex", "artikel", "lid", "onder", "ecli"):
+        for key in ("wet", "bwb_id", "celex", "artikel", "lid", "onder", "ecli", "soort", "inhoud", "geverifieerd"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
+        if self.qualifier:
+            out["kwalificatie"] = self.qualifier
         out["url"] = self.link_on(day)
         if self.onzeker:
             out["onzeker"] = True

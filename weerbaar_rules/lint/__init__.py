@@ -9,7 +9,8 @@ still wrong, one module per question:
 
 * `sources`: a law cited under two different BWB ids, or under an id that is
   not that law's; a hand-written URL that points elsewhere; unverified sources;
-  a power without a statute;
+  a rule whose case law is all unverified (`geverifieerd: false`); a power
+  without a statute;
 * `references`: unknown rules, instruments and derived facts; overlapping
   versions of one rule (error) and gaps between them (warning); facts,
   parameters and instruments nothing uses;

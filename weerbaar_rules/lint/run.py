@@ -11,7 +11,7 @@ from .loading import load_findings
 from .never import never_fire_findings
 from .readable import read
 from .references import parameter_use_findings, reference_findings
-from .sources import citation_findings
+from .sources import citation_findings, text_citation_findings
 
 
 def check_directory(directory: str | Path, profile: str | Path | None = None) -> list[Finding]:
@@ -24,6 +24,7 @@ def check_directory(directory: str | Path, profile: str | Path | None = None) ->
     findings += reference_findings(readable)
     findings += parameter_use_findings(readable)
     findings += citation_findings(readable)
+    findings += text_citation_findings(readable)
     rules = readable.rules
     if not any(f.level == ERROR for f in findings) or profile is not None:
         loaded, complete = load_findings(readable.reading, profile, {f.message for f in findings})

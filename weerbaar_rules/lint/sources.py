@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from ..language.ruleset import law_ids
 from .findings import ERROR, WARNING, Finding
 from .readable import Readable
 
+ECLI_IN_TEXT = re.compile(r"ECLI:[A-Z]{2}:[A-Z0-9]+:\d{4}:[A-Za-z0-9.]+[A-Za-z0-9]")
+
 
 def citation_findings(got: Readable) -> list[Finding]:
-    """A law cited under two BWB ids or under one that is not its own, a URL that names another id, unsure sources, powers without a statute."""
+    """A law cited under two BWB ids or under one that is not its own, a URL that names another id, unsure sources, rules whose case law is all unverified, powers without a statute."""
     citations = got.citations + [(c, f"{r.source}: regel {r.id}") for r in got.rules for c in r.grondslag]
     findings = []
     by_law: dict[str, dict[str, list[str]]] = {}
@@ -35,12 +39,50 @@ def citation_findings(got: Readable) -> list[Finding]:
         unsure = [c.label for c in rule.grondslag if c.onzeker]
         if unsure:
             findings.append(Finding(WARNING, rule.source, f"regel {rule.id}: onzekere bron ({', '.join(unsure)}): {rule.onzeker}", "bron"))
+        rulings = [c for c in rule.grondslag if c.ecli]
+        if rulings and not any(c.geverifieerd for c in rulings):
+            findings.append(
+                Finding(
+                    WARNING,
+                    rule.source,
+                    f"regel {rule.id}: alle aangehaalde rechtspraak is niet geverifieerd ({', '.join(c.ecli or '' for c in rulings)}); "
+                    "lees na wat zij inhoudt of laat de verwijzing weg",
+                    "bron",
+                )
+            )
         if any(c.kind == "available" for c in rule.then) and not any(c.wet for c in rule.grondslag):
             findings.append(
                 Finding(
                     WARNING,
                     rule.source,
                     f"regel {rule.id}: maakt een instrument beschikbaar zonder wetsartikel (alleen jurisprudentie); een bevoegdheid vraagt een wettelijke grondslag",
+                    "bron",
+                )
+            )
+    return findings
+
+
+def text_citation_findings(got: Readable) -> list[Finding]:
+    """A ruling named in a rule's words (title, toelichting, reason, requirement, weighing point) that is not among its sources.
+
+    Only a source carries what the ruling holds and whether that was checked
+    (`inhoud`, `geverifieerd`, `soort`); a ruling named only in the text
+    escapes that, so the text could claim what the ruling does not hold.
+    """
+    findings = []
+    for rule in got.rules:
+        cited = {c.ecli for c in rule.grondslag if c.ecli}
+        texts = [rule.title, rule.toelichting or ""]
+        for conclusion in rule.then:
+            texts += [conclusion.reason or "", conclusion.require or "", conclusion.weigh or ""]
+        named = sorted({m.group(0) for text in texts for m in ECLI_IN_TEXT.finditer(text)} - cited)
+        if named:
+            findings.append(
+                Finding(
+                    WARNING,
+                    rule.source,
+                    f"regel {rule.id}: de tekst noemt {', '.join(named)}, maar de grondslag niet; "
+                    "zet de uitspraak met wat zij inhoudt bij de bronnen",
                     "bron",
                 )
             )

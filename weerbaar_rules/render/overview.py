@@ -39,7 +39,7 @@ def _dates(van: object, tot: object) -> str:
 def _citation(citation: Citation) -> str:
     """A citation as a Markdown link, so a reader can open the article or ruling directly; dated where the basis changed."""
     period = _dates(citation.geldig_van, citation.geldig_tot)
-    return f"[{_cell(citation.label)}]({citation.link})" + (f" ({period})" if period else "")
+    return f"[{_cell(citation.qualified_label)}]({citation.link})" + (f" ({period})" if period else "")
 
 
 def _authority(instrument: Instrument) -> str:

@@ -19,7 +19,8 @@ STATUS_WORD = {
 def citation_text(source: dict[str, Any]) -> str:
     """A legal source as a lawyer cites it: "art. 13b lid 1 onder a Opiumwet", or the ECLI of a judgment."""
     if "ecli" in source:
-        return str(source["ecli"])
+        # The decision names what a reader must know before relying on the ruling (opinion, interim, unchecked).
+        return f"{source['ecli']} ({source['kwalificatie']})" if source.get("kwalificatie") else str(source["ecli"])
     text = f"art. {source.get('artikel', '')}"
     if source.get("lid"):
         text += f" lid {source['lid']}"

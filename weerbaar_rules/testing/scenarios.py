@@ -160,11 +160,13 @@ def load_scenario(path: Path) -> Scenario:
 def find(directory: Path) -> list[Path]:
     if not directory.is_dir():
         raise CaseError(f"{directory}: map met scenario's bestaat niet")
-    # NAME.verwacht.yaml anywhere; any YAML in a scenarios/ directory (inline `zaak:`).
+    # NAME.verwacht.yaml anywhere; any YAML in a scenarios/ directory (inline `zaak:`), also in a folder
+    # below one (scenarios/rechtspraak/), whether `directory` is the scenarios/ folder, a folder in it or above it.
+    inside = bool(SCENARIO_DIRS & set(directory.resolve().parts))
     return sorted(
         p
         for p in directory.rglob("*.yaml")
-        if p.name.endswith(SUFFIX) or SCENARIO_DIRS & {directory.resolve().name, *p.relative_to(directory).parts[:-1]}
+        if p.name.endswith(SUFFIX) or inside or SCENARIO_DIRS & set(p.relative_to(directory).parts[:-1])
     )
 
 
