@@ -27,7 +27,8 @@ def _case(**data: Any) -> Case:
         "activiteiten": [
             {"type": "drugshandel", "opiumwet_lijst": "I", "hoeveelheid": {"eenheid": "handelshoeveelheid"}, "plek": "in_pand", "datum": "2005-05-01", "informatie": ["p"]}
         ],
-        "informatie": [{"id": "p", "bron": "politie", "grondslag": "wpg_16"}],
+        # Before 2008 police data reached the burgemeester under the Wet politieregisters.
+        "informatie": [{"id": "p", "bron": "politie", "grondslag": "wpr"}],
     }
     return Case.model_validate({**base, **data})
 
@@ -63,7 +64,7 @@ def test_no_date_where_the_later_law_would_not_have_applied_either(engine: Engin
 def test_the_same_facts_after_the_date_have_the_power(engine: Engine) -> None:
     later = _case(peildatum="2008-01-02", activiteiten=[
         {"type": "drugshandel", "opiumwet_lijst": "I", "hoeveelheid": {"eenheid": "handelshoeveelheid"}, "plek": "in_pand", "datum": "2007-12-01", "informatie": ["p"]}
-    ])
+    ], informatie=[{"id": "p", "bron": "politie", "grondslag": "wpg_16", "datum": "2008-01-02"}])
     assert engine.evaluate(later).instruments["sluiting_13b_opiumwet"].status in ("aanbevolen", "mogelijk")
 
 

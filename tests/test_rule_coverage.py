@@ -78,7 +78,7 @@ def test_the_case_corpus_is_large_enough() -> None:
 # --- Time travel: the same facts, different peildata -----------------------------------------------
 
 
-def _case(name: str, known_by: str | None = None) -> Case:
+def _case(name: str, known_by: str | None = None, bases: dict[str, str] | None = None) -> Case:
     """An example case; with `known_by`, all its dates shifted (keeping their intervals) to lie before that day.
 
     Facts dated after the peildatum do not exist for a decision on it, so a case used
@@ -92,11 +92,13 @@ def _case(name: str, known_by: str | None = None) -> Case:
         shift = min(dt.timedelta(0), limit - latest)
         for item in dated:
             item["datum"] = (dt.date.fromisoformat(item["datum"]) + shift).isoformat()
+    for item in data.get("informatie", []):  # the basis of the information's own time (a moved case cites it)
+        item["grondslag"] = (bases or {}).get(item.get("grondslag"), item.get("grondslag"))
     return Case.model_validate(data)
 
 
-def _status(case: str, day: str, instrument: str, profile: str | None = None, known_by: str | None = None) -> str:
-    decision: Decision = _engine(profile).evaluate(_case(case, known_by or day), peildatum=dt.date.fromisoformat(day))
+def _status(case: str, day: str, instrument: str, profile: str | None = None, known_by: str | None = None, bases: dict[str, str] | None = None) -> str:
+    decision: Decision = _engine(profile).evaluate(_case(case, known_by or day, bases), peildatum=dt.date.fromisoformat(day))
     return decision.instruments[instrument].status
 
 
@@ -121,8 +123,10 @@ def test_peildatum_decides_the_law(case: str, before: str, after: str, instrumen
 
 def test_art_151d_only_since_1_july_2017() -> None:
     profile = str(ALL_POWERS)
-    assert _status("woonoverlast_na_waarschuwing", "2017-06-30", "gedragsaanwijzing_151d", profile) == "uitgesloten"
-    assert _status("woonoverlast_na_waarschuwing", "2017-07-01", "gedragsaanwijzing_151d", profile) == "aanbevolen"
+    # In 2017 the neighbours' reports were processed under art. 8 onder e Wbp (the AVG applies since 25 May 2018).
+    wbp = {"avg_6_1_e": "wbp_8_e"}
+    assert _status("woonoverlast_na_waarschuwing", "2017-06-30", "gedragsaanwijzing_151d", profile, bases=wbp) == "uitgesloten"
+    assert _status("woonoverlast_na_waarschuwing", "2017-07-01", "gedragsaanwijzing_151d", profile, bases=wbp) == "aanbevolen"
 
 
 def _rules_for(case: str, day: str, instrument: str) -> list[str]:

@@ -44,7 +44,7 @@ GAMBLING = {
     "peildatum": "2025-06-01",
     "locatie": {"type": "lokaal"},
     "activiteiten": [{"type": "illegaal_gokken", "plek": "in_pand", "informatie": ["e"]}],
-    "informatie": [{"id": "e", "bron": "eigen_toezicht", "grondslag": "avg_6_1_e"}],
+    "informatie": [{"id": "e", "bron": "eigen_toezicht", "grondslag": "avg_6_1_e", "datum": "2025-05-01"}],
 }
 
 

@@ -345,13 +345,15 @@ def _lawful_information(ruleset: Any, day: dt.date) -> dict[str, Any]:
     """A source and basis that let information carry any instrument's decision on `day` (engine/gate.py), if the policy has one."""
     sources = [b for b in _enum_values(cond.LISTS["informatie"][0], "bron") if b not in ruleset.information.onvoldoende_bronnen]
     for name, basis in ruleset.information.grondslagen.items():
-        if basis.doel is not None or basis.ontvangers is not None:
+        if basis.doel is not None or basis.ontvangers is not None or not basis.in_force(day):
             continue
-        if (basis.geldig_van is not None and day < basis.geldig_van) or (basis.geldig_tot is not None and day > basis.geldig_tot):
+        conditions = basis.voorwaarden
+        if conditions.ontvanger is not None or conditions.doel is not None or conditions.besluit_verstrekker is not None:
             continue
         fitting = [b for b in sources if basis.bronnen is None or b in basis.bronnen]
         if fitting:
-            return {"bron": fitting[0], "grondslag": name}
+            # Provided on the peildatum, to the municipality: the basis was in force then, and no other body received it.
+            return {"bron": fitting[0], "grondslag": name, "datum": day, "ontvanger": "gemeente"}
     return {"bron": sources[0] if sources else "politie", "grondslag": next(iter(ruleset.information.grondslagen))}
 
 

@@ -58,6 +58,10 @@ class Hints:
     months: tuple[int, ...] = (0, 1, 12)
     numbers: dict[str, tuple[float, ...]] = field(default_factory=dict)
     values: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    # Information that the policy lets carry a decision: (source, basis, the fields its conditions ask, with a
+    # value that meets them). Half the generated information items are drawn from these, so that generated
+    # cases reach decisions and not only undecided instruments (an unknown source or basis is undecided).
+    information: tuple[tuple[str, str, tuple[tuple[str, Any], ...]], ...] = ()
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -86,9 +90,11 @@ def hints(rulesets: Ruleset | Iterable[Ruleset] | None = None, focus: Iterable[R
     months: set[int] = {0, 1, 12}
     numbers: dict[str, set[float]] = {}
     values: dict[str, set[Any]] = {}
+    information: set[tuple[str, str, tuple[tuple[str, Any], ...]]] = set()
     for ruleset in rulesets:
         values.setdefault("instrument", set()).update(inst.id for inst in ruleset.instruments)
         days |= _changes(ruleset)
+        information |= _fitting_information(ruleset)
         for rule in ruleset.rules:
             _rule_hints(rule, days, months, numbers, values)
     focused: dict[str, set[Any]] = {}
@@ -101,7 +107,23 @@ def hints(rulesets: Ruleset | Iterable[Ruleset] | None = None, focus: Iterable[R
         months=tuple(sorted(months)),
         numbers={k: tuple(sorted(v)) for k, v in sorted(numbers.items())},
         values={k: tuple(sorted(v, key=repr)) for k, v in sorted(values.items())},
+        information=tuple(sorted(information, key=repr)),
     )
+
+
+def _fitting_information(ruleset: Ruleset) -> set[tuple[str, str, tuple[tuple[str, Any], ...]]]:
+    """Each basis of the policy with each source it fits, and values meeting its conditions (read from the policy)."""
+    out = set()
+    for name, basis in ruleset.information.grondslagen.items():
+        conditions = basis.voorwaarden
+        fields: list[tuple[str, Any]] = []
+        if conditions.doel is not None and conditions.doel.waarden:
+            fields.append(("doel", conditions.doel.waarden[0]))
+        if conditions.besluit_verstrekker is not None:
+            fields.append(("besluit_verstrekker", True))
+        for source in basis.bronnen or ():
+            out.add((source, name, tuple(fields)))
+    return out
 
 
 def _changes(ruleset: Ruleset) -> set[dt.date]:
@@ -378,8 +400,20 @@ def _type_strategy(kind: Any, name: str, info: FieldInfo, plan: _Plan) -> st.Sea
 
 
 def model_dicts(model_cls: type[BaseModel], plan: _Plan) -> st.SearchStrategy[dict[str, Any]]:
-    """A dict of field values (with placeholders) for `model_cls`, field by field from the model."""
-    return st.fixed_dictionaries({name: _strategy(model_cls, name, info, plan) for name, info in model_cls.model_fields.items()})
+    """A dict of field values (with placeholders) for `model_cls`, field by field from the model.
+
+    Information items are half the time drawn whole from what the policy lets fit (`Hints.information`):
+    field by field, source and basis rarely fit each other.
+    """
+    drawn = st.fixed_dictionaries({name: _strategy(model_cls, name, info, plan) for name, info in model_cls.model_fields.items()})
+    if model_cls.__name__ != "Informatie" or not plan.hints.information:
+        return drawn
+    # Provided recently (on the peildatum or a month before), so a basis in force now was in force then.
+    recent = st.builds(_Relative, st.sampled_from((0, 1)), st.just(0))
+    fitting = st.tuples(drawn, st.sampled_from(plan.hints.information), recent).map(
+        lambda drawn_: {**drawn_[0], "bron": drawn_[1][0], "grondslag": drawn_[1][1], **dict(drawn_[1][2]), "datum": drawn_[2]}
+    )
+    return st.one_of(drawn, fitting)
 
 
 def _build(day: dt.date, body: dict[str, Any]) -> Case:
