@@ -261,14 +261,32 @@ CASE_BODY: dict[str, Any] = {
         },
     }
 }
-ERRORS: dict[int | str, dict[str, Any]] = {
-    413: {"model": Fout, "description": "Het verzoek is groter dan `--max-omvang`."},
+GUARDED: dict[int | str, dict[str, Any]] = {
+    400: {"model": Fout, "description": "Een `Host`-header van elders terwijl de server alleen op loopback luistert, of een kapot verzoek."},
+    403: {"model": Fout, "description": "Het verzoek komt van een andere website (`Origin` of `Sec-Fetch-Site`)."},
+}
+EVALUATED: dict[int | str, dict[str, Any]] = {
+    **GUARDED,
     422: {
         "model": Fout,
         "description": "De zaak of een parameter klopt niet, of de beoordeling duurde langer dan `--tijdslimiet`.",
     },
+    429: {
+        "model": Fout,
+        "description": "Dit clientadres heeft al `--per-client` verzoeken lopen of wachten (Retry-After).",
+        "headers": {"Retry-After": {"schema": {"type": "string"}, "description": "Seconden om te wachten."}},
+    },
     500: {"model": Fout, "description": "Interne fout (zonder details)."},
-    503: {"model": Fout, "description": "Alle werkprocessen bleven bezet; probeer het opnieuw (Retry-After)."},
+    503: {
+        "model": Fout,
+        "description": "Alle werkprocessen bleven bezet; probeer het opnieuw (Retry-After).",
+        "headers": {"Retry-After": {"schema": {"type": "string"}, "description": "Seconden om te wachten."}},
+    },
+}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    **EVALUATED,
+    413: {"model": Fout, "description": "Het verzoek is groter dan `--max-omvang`, of het antwoord zou groter worden dan `--max-antwoord`."},
+    415: {"model": Fout, "description": "De body is geen JSON (`application/json`) of YAML (`application/yaml`)."},
 }
 PEILDATUM = Query(
     None, description="Pas het recht toe dat op deze datum gold (JJJJ-MM-DD); standaard de peildatum van de zaak, anders vandaag."
@@ -430,23 +448,23 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
     @app.get(
         "/api/instrumenten",
         response_model=list[CatalogusInstrument],
-        responses=ERRORS,
+        responses=EVALUATED,
         summary="De catalogus van instrumenten, met bevoegd gezag en grondslag zoals die op de peildatum golden",
         tags=["regels"],
     )
     async def instrumenten(request: Request, peildatum: dt.date | None = CATALOGUE_DAY) -> Response:
         return await dispatch(request, "catalogus", peildatum, None)
 
-    @app.get("/api/schema/zaak", summary="Het JSON Schema van een zaak (`rules schema`)", tags=["regels"])
+    @app.get("/api/schema/zaak", responses=GUARDED, summary="Het JSON Schema van een zaak (`rules schema`)", tags=["regels"])
     async def schema_zaak() -> dict[str, Any]:
         return case_schema()
 
-    @app.get("/api/schema/besluit", summary="Het JSON Schema van het besluit (`rules schema --besluit`)", tags=["regels"])
+    @app.get("/api/schema/besluit", responses=GUARDED, summary="Het JSON Schema van het besluit (`rules schema --besluit`)", tags=["regels"])
     async def schema_besluit() -> dict[str, Any]:
         return decision_schema()
 
     @app.get(
-        "/api/versie", response_model=Versie, summary="Versie van engine, regelset en profielen (met hashes)", tags=["server"]
+        "/api/versie", response_model=Versie, responses=GUARDED, summary="Versie van engine, regelset en profielen (met hashes)", tags=["server"]
     )
     async def versie() -> Any:
         return {key: info()[key] for key in ("engine_versie", "regelset", "standaardprofiel", "profielen")}
@@ -454,6 +472,7 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
     @app.get(
         "/api/gezondheid",
         response_model=Gezondheid,
+        responses=GUARDED,
         summary="Leeft de server, en hoeveel werkprocessen zijn bezig?",
         tags=["server"],
     )
