@@ -64,7 +64,6 @@ class Limits:
     max_bytes: int
     time_limit: float
     loopback_only: bool
-    per_client: int = 4
 
 
 # -- response models (they make the OpenAPI document) ----------------------------
@@ -132,11 +131,6 @@ class Problem(Exception):
 
 def _fault(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     return Response(error_body(message), status_code=status, media_type=JSON_TYPE, headers=headers)
-
-
-def _printable(text: str, limit: int = 200) -> str:
-    """A path as it may stand in a log line: no control characters (no forged lines), bounded."""
-    return "".join(ch if ch.isprintable() and ch != " " else "?" for ch in text[:limit])
 
 
 def _loggable(path: str, known: frozenset[str]) -> str:

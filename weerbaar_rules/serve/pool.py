@@ -72,15 +72,21 @@ class _Process:
         except OSError:
             pass
         self.process.join(2)
-        self.kill()
+        if self.process.exitcode is None:
+            self.kill()
+        self.conn.close()
 
     def kill(self) -> None:
-        """SIGKILL the worker's whole process group: it and any Graphviz it started (core/children.py)."""
+        """SIGKILL the worker's whole process group: it and any Graphviz it started (core/children.py).
+
+        Called before the worker is reaped (alive, or a zombie that still holds its pid), so the group
+        id cannot belong to anyone else yet.
+        """
         if self.process.pid is not None:
             kill_group(self.process.pid)
         if self.process.is_alive():
             self.process.kill()
-            self.process.join(2)
+        self.process.join(2)
         self.conn.close()
 
 

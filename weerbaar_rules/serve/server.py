@@ -56,7 +56,7 @@ def run(settings: Settings, host: str, port: int, workers: int, max_bytes: int, 
     pool = Pool(settings, workers, time_limit, QUEUE_WAIT, per_client)
     try:
         pool.start()
-        limits = Limits(max_bytes=max_bytes, time_limit=time_limit, loopback_only=_loopback(sock), per_client=per_client)
+        limits = Limits(max_bytes=max_bytes, time_limit=time_limit, loopback_only=_loopback(sock))
         config = uvicorn.Config(
             asgi(create_app(pool, limits), limits),
             lifespan="off",
