@@ -84,7 +84,22 @@ def test_a_slow_graph_is_cut_off_and_its_dot_stops_with_the_worker() -> None:
     running = Server("--tijdslimiet", "1", env={"WEERBAAR_TEST_MARK": mark})
     try:
         body = json.dumps(crowded_case(25, 25))  # about 1,800 arrows: under the drawing limit, seconds for dot
-        answer = running.post("/api/graaf?formaat=svg&volledig=true", body)
+        seen: set[int] = set()
+        answered = threading.Event()
+
+        def watch() -> None:  # the limit must have cut off a running dot, not an evaluation before it
+            while not answered.is_set():
+                seen.update(marked_processes(mark, "dot"))
+                time.sleep(0.02)
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        try:
+            answer = running.post("/api/graaf?formaat=svg&volledig=true", body)
+        finally:
+            answered.set()
+            watcher.join()
+        assert seen, "dot never ran"
         assert answer.status == 422, answer.body
         assert answer.json() == {"fout": "zaak: de beoordeling duurde langer dan 1 s en is afgebroken"}
         assert wait_until_gone(mark, "dot", 0.5) == []
