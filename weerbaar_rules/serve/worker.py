@@ -177,21 +177,21 @@ class Worker:
             return Reply(200, JSON_TYPE, json.dumps(rows, ensure_ascii=False).encode("utf-8"))
         case = self._case(job)
         if job.kind == "zaak":
-            return self._bounded(job, Reply(200, JSON_TYPE, case.model_dump_json(exclude_unset=True).encode("utf-8")))
+            return self._bounded(job.kind, Reply(200, JSON_TYPE, case.model_dump_json(exclude_unset=True).encode("utf-8")))
         decision = self._engine(job, case).evaluate(case, peildatum=job.peildatum)
         if job.kind == "uitleg":
             return self._explain(decision, str(job.options["instrument"]))
         fmt = {"beoordeling": "json"}.get(job.kind) or str(job.options["formaat"])
         drawing = {"timeout": self.settings.time_limit, "max_edges": self.settings.max_edges}
         output = rendered(decision, fmt, bool(job.options.get("volledig", False)), **drawing)
-        return self._bounded(job, Reply(200, MEDIA_TYPES[fmt], output if isinstance(output, bytes) else output.encode("utf-8")))
+        return self._bounded(job.kind, Reply(200, MEDIA_TYPES[fmt], output if isinstance(output, bytes) else output.encode("utf-8")))
 
-    def _bounded(self, job: Job, reply: Reply) -> Reply:
+    def _bounded(self, kind: str, reply: Reply) -> Reply:
         """The answer, or 413 when it is larger than the server lets one request make it produce."""
         if len(reply.body) <= self.settings.max_answer:
             return reply
-        what = {"beoordeling": "het besluit", "rapport": "het rapport", "graaf": "de graaf", "uitleg": "de uitleg"}.get(job.kind, "het antwoord")
-        advice = " of vraag het rapport" if job.kind == "beoordeling" else ""
+        what = {"beoordeling": "het besluit", "rapport": "het rapport", "graaf": "de graaf", "uitleg": "de uitleg"}.get(kind, "het antwoord")
+        advice = " of vraag het rapport" if kind == "beoordeling" else ""
         limit = self.settings.max_answer // 1024
         return error_reply(413, f"antwoord: {what} zou groter worden dan {limit} kB (--max-antwoord); maak de zaak kleiner{advice}")
 
@@ -203,7 +203,7 @@ class Worker:
         text = explain_instrument(decision, instrument)
         inst = decision.instruments[instrument]
         answer = {"instrument": inst.id, "naam": inst.naam, "status": inst.status, "uitleg": text}
-        return self._bounded(Job("uitleg", b"", False), Reply(200, JSON_TYPE, json.dumps(answer, ensure_ascii=False).encode("utf-8")))
+        return self._bounded("uitleg", Reply(200, JSON_TYPE, json.dumps(answer, ensure_ascii=False).encode("utf-8")))
 
 
 def serve_forever(conn: Connection, settings: Settings) -> None:
