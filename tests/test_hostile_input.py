@@ -332,7 +332,7 @@ def yaml_case(**lines: str) -> str:
         ("datumtijd.json", json.dumps(changed(("peildatum",), "2026-11-01T00:00:00")), "peildatum: ongeldige datum"),
         ("getal_datum.json", json.dumps(changed(("peildatum",), 86400)), "peildatum: ongeldige datum"),
         ("nan.json", json.dumps(changed(("activiteiten", 0, "hoeveelheid", "waarde"), 1.5)).replace("1.5", "NaN"), "activiteiten[0].hoeveelheid.waarde: NaN is geen getal"),
-        ("typo.json", json.dumps(changed(("locatie",), {"typ": "woning"})), "locatie.typ: onbekend veld; bedoelde je 'type'?"),
+        ("typo.json", json.dumps(changed(("locatie",), {"typ": "woning"})), "locatie: het 1e veld is onbekend; bedoelde je 'type'?"),
     ],
 )
 def test_bad_case_is_exit_2_with_file_and_place(tmp_path: Path, name: str, content: str, expected: str) -> None:

@@ -458,7 +458,7 @@ def test_form_and_advice_follow_a_grown_schema_and_decision(browser: Browser, se
         assert sent["schema_versie"] == "2"
         assert sent["verhuurhistorie"] == [{"id": "h1", "soort": ["kamerverhuur", "vakantieverhuur"], "opgezegd": False}]
         # today's server does not know this field yet, and says so in its own words
-        assert "verhuurhistorie: onbekend veld" in browser.find_element(By.ID, "melding").text
+        assert re.search(r"het \d+e veld van de zaak is onbekend", browser.find_element(By.ID, "melding").text)
 
         upload(browser, EXAMPLE)
         advice_for(browser, "2026-OOV-0001")
@@ -468,3 +468,48 @@ def test_form_and_advice_follow_a_grown_schema_and_decision(browser: Browser, se
         assert part.text.startswith("betrokkenen in besluit") and "verwijtbaar" in part.text
     finally:
         browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+
+
+EVIL_PAGE = """<!doctype html><html><body><script>
+const body = JSON.stringify({zaak_id: "x", locatie: {type: "woning"}});
+Promise.allSettled([
+  fetch("%(api)s", {method: "POST", mode: "no-cors", headers: {"Content-Type": "text/plain"}, body}),
+  fetch("%(api)s", {method: "POST", headers: {"Content-Type": "application/json"}, body}),
+]).then(() => { document.body.dataset.klaar = "ja"; });
+</script></body></html>"""
+
+
+def test_a_page_of_another_site_cannot_use_the_api(browser: Browser, server: Server) -> None:
+    """Issue 22: a page elsewhere (here: another port on this computer) gets 403 for its simple request and its preflight."""
+    import http.server
+    import threading
+
+    page = (EVIL_PAGE % {"api": server.url + "/api/beoordeling"}).encode("utf-8")
+
+    class Evil(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    elsewhere = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Evil)
+    thread = threading.Thread(target=elsewhere.serve_forever, daemon=True)
+    thread.start()
+    try:
+        before = server.stderr.count("POST /api/beoordeling 200")
+        browser.get(f"http://localhost:{elsewhere.server_address[1]}/")
+        wait(browser, lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-klaar") == "ja")
+        wait(browser, lambda b: "POST /api/beoordeling 403" in server.stderr and "OPTIONS /api/beoordeling 403" in server.stderr)
+        assert server.stderr.count("POST /api/beoordeling 200") == before
+    finally:
+        elsewhere.shutdown()
+        elsewhere.server_close()
+    # and the page of the server itself still evaluates
+    browser.get(server.url + "/")
+    wait(browser, lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-klaar") == "ja")
+    upload(browser, EXAMPLE)
+    advice_for(browser, "2026-OOV-0001")

@@ -37,6 +37,39 @@ def _schema() -> dict[str, Any]:
     return Case.model_json_schema()
 
 
+@functools.cache
+def field_names() -> frozenset[str]:
+    """Every field name of the case model: the only keys an error message may repeat (any other is the writer's word)."""
+    schema = _schema()
+    names: set[str] = set(schema.get("properties", {}))
+    for definition in schema.get("$defs", {}).values():
+        names.update(definition.get("properties", {}))
+    return frozenset(names)
+
+
+def _ordinal(data: Any, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based position of the key at `loc` among the keys of its object in `data`."""
+    node = data
+    for part in loc[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    keys = list(node) if isinstance(node, dict) else []
+    return keys.index(loc[-1]) + 1 if loc[-1] in keys else None
+
+
+def _unknown_field(data: Any, error: Any) -> str:
+    """An unknown key, by the place of its object and its position there (its name is the writer's word)."""
+    loc = tuple(error["loc"])
+    number = _ordinal(data, loc)
+    field = f"het {number}e veld" if number else "een veld"
+    owner = f"{place(loc[:-1], field_names())}: {field}" if loc[:-1] else f"{field} van de zaak"
+    if error.get("bedoeld"):
+        return f"{owner} is onbekend; bedoelde je '{error['bedoeld']}'?"
+    return f"{owner} is onbekend (een typefout laat een feit stilletjes wegvallen)"
+
+
 def _fields_at(loc: tuple[Any, ...]) -> list[str]:
     """The field names the case model allows in the object at `loc` (for "bedoelde je …?")."""
     schema = _schema()
@@ -91,7 +124,9 @@ def validate(data: Any, where: str, located: Located | None = None) -> Case:
         position = located.position_at(loc) if located else None
         prefix = where if position is None else f"{where}:{position[0]}" + (f":{position[1]}" if position[1] else "")
         more = f" (en {len(errors) - 1} andere fout(en))" if len(errors) > 1 else ""
-        raise CaseError(f"{prefix}: {place(loc)}: {_message(first)}{more}") from None
+        if first["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
+            raise CaseError(f"{prefix}: {_unknown_field(data, first)}{more}") from None
+        raise CaseError(f"{prefix}: {place(loc, field_names())}: {_message(first)}{more}") from None
 
 
 def load_case(path: str | Path) -> Case:
@@ -103,12 +138,12 @@ def load_case(path: str | Path) -> Case:
     more than 20 MB or 64 levels.
     """
     path = Path(path)
-    located = load(path, CaseError, aliases=False)
+    located = load(path, CaseError, aliases=False, shown=field_names())
     return validate(located.data, display_name(path), located)
 
 
 def case_from_json(text: str, where: str, line: int) -> Case:
     """One case from a line of a JSON-lines file: errors name `where:line`."""
-    data = parse_json(text, where, CaseError, first_line=line)
+    data = parse_json(text, where, CaseError, first_line=line, shown=field_names())
     located = Located(Path(where), data, {}, [], json_text=text, first_line=line)
     return validate(data, where, located)

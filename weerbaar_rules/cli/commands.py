@@ -305,11 +305,11 @@ def test_command(directories: tuple[Path, ...], rules: Path | None, show_coverag
 @guarded
 def migrate_command(path: Path, output: Path | None) -> None:
     """Zet een zaakbestand van versie 1 om naar versie 2 (JSON)."""
-    from ..case.io import validate
+    from ..case.io import field_names, validate
     from ..case.migrate import from_v1, is_v1
     from ..core.yamlio import load
 
-    data = load(path, CaseError).data
+    data = load(path, CaseError, shown=field_names()).data
     notes: list[str] = []
     if is_v1(data):
         data, notes = from_v1(data)
@@ -403,6 +403,8 @@ def diff_command(
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Processen die zaken beoordelen.")
 @click.option("--tijdslimiet", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True, help="Seconden per zaak; dan afgebroken.")
 @click.option("--max-omvang", type=click.IntRange(min=1), default=2048, show_default=True, help="Grootste verzoek in kB.")
+@click.option("--max-antwoord", type=click.IntRange(min=1), default=4096, show_default=True, help="Grootste antwoord in kB.")
+@click.option("--per-client", type=click.IntRange(1, 100), default=4, show_default=True, help="Verzoeken tegelijk per clientadres.")
 @click.option("--openapi", is_flag=True, help="Print het OpenAPI-document van de API en stop.")
 @guarded
 def serve_command(
@@ -414,6 +416,8 @@ def serve_command(
     workers: int,
     tijdslimiet: float,
     max_omvang: int,
+    max_antwoord: int,
+    per_client: int,
     openapi: bool,
 ) -> None:
     """Start de HTTP-API en de webpagina; de server bewaart niets."""
@@ -428,6 +432,12 @@ def serve_command(
         return
     from ..serve.worker import Settings
 
-    settings = Settings(rules=str(rules or default_rules()), gemeente=gemeente, profiel=str(profiel) if profiel else None)
-    server.run(settings, host, port, workers, tijdslimiet, max_omvang * 1024)
+    settings = Settings(
+        rules=str(rules or default_rules()),
+        gemeente=gemeente,
+        profiel=str(profiel) if profiel else None,
+        time_limit=tijdslimiet,
+        max_answer=max_antwoord * 1024,
+    )
+    server.run(settings, host, port, workers, max_omvang * 1024, per_client)
 

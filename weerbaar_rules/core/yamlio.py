@@ -21,7 +21,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,16 +57,64 @@ def _key_text(key: object) -> str:
     return one_line(key, 60)
 
 
-def place(loc: tuple[Any, ...]) -> str:
-    """A location in the data as people read it: `activiteiten[0].informatie` (key names made safe and short)."""
+def place(loc: tuple[Any, ...], shown: Container[str] | None = None) -> str:
+    """A location in the data as people read it: `activiteiten[0].informatie` (key names made safe and short).
+
+    With `shown` (the field names of the case model) a key that is not one of them is the
+    writer's own word, perhaps personal data: the place stops before it (the message
+    gives line and column).
+    """
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif shown is not None and part not in shown:
+            return f"{out}, in een onbekend veld" if out else "een onbekend veld"
         else:
             text = one_line(part, 40)
             out += f".{text}" if out else text
     return out or "(hele bestand)"
+
+
+def _twice(key: object, shown: Container[str] | None, container: str) -> str:
+    """A duplicate key: named when it is a known field (or nothing is private), else by its line and column only."""
+    named = f"sleutel '{_key_text(key)}'" if shown is None or (isinstance(key, str) and key in shown) else "een sleutel"
+    return f"{named} staat twee keer in {container} (de tweede zou de eerste stil vervangen)"
+
+
+# PyYAML's problems in Dutch; the quoted part they carry (a tag, a character) is the writer's text and is left out.
+_YAML_PROBLEMS = (
+    ("could not determine a constructor for the tag", "een YAML-tag (!…) wordt niet gelezen; schrijf de waarde zonder tag"),
+    ("found undefined tag handle", "een onbekende YAML-tag (!…); schrijf de waarde zonder tag"),
+    ("found unknown escape character", "een onbekende escape (\\…) in tekst tussen dubbele aanhalingstekens"),
+    ("found character", "een teken dat hier niet mag (een tab om in te springen, of @ of ` aan het begin van een waarde)"),
+    ("found a tab character", "een tab waar met spaties moet worden ingesprongen"),
+    ("mapping values are not allowed here", "hier mag geen 'sleutel: waarde' staan (aanhalingstekens vergeten, of verkeerd ingesprongen?)"),
+    ("could not find expected ':'", "verwacht een ':' na de sleutel"),
+    ("found unexpected end of stream", "het bestand houdt onverwacht op (een aanhalingsteken of haakje niet gesloten?)"),
+    ("expected ',' or ']'", "verwacht ',' of ']'"),
+    ("expected ',' or '}'", "verwacht ',' of '}'"),
+    ("expected <block end>", "verkeerd ingesprongen (hier verwacht een sleutel of een '-' op de juiste inspringing)"),
+    ("did not find expected", "verkeerd ingesprongen (hier verwacht een sleutel of een '-' op de juiste inspringing)"),
+    ("expected alphabetic or numeric character", "ongeldige naam van een anker, alias of tag"),
+    ("found undefined alias", "een alias (*naam) zonder anker"),
+    ("found duplicate anchor", "een anker (&naam) staat twee keer"),
+    ("expected '<document start>'", "meer dan één document (---) in één bestand"),
+    ("expected a single document", "meer dan één document (---) in één bestand"),
+    ("found unhashable key", "een sleutel moet een naam zijn, geen lijst of mapping"),
+    ("found duplicate", "een YAML-directive (%…) staat twee keer"),
+    ("found incompatible YAML document", "een YAML-versie die niet wordt gelezen (alleen 1.x)"),
+    ("expected the node content", "hier verwacht een waarde"),
+    ("found unexpected ':'", "een ':' die hier niet kan (zet de tekst tussen aanhalingstekens)"),
+)
+
+
+def _yaml_problem(problem: object, shown: Container[str] | None) -> str:
+    text = str(problem or "")
+    dutch = next((words for english, words in _YAML_PROBLEMS if text.startswith(english)), None)
+    if dutch is not None:
+        return dutch
+    return "de structuur klopt hier niet" if shown is not None else one_line(text)
 
 
 class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
@@ -76,6 +124,7 @@ class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
         self.key_lines: dict[int, dict[Any, Position] | list[Position]] = {}
         self.keep: list[Any] = []
         self._tags: dict[tuple[Any, ...], str] = {}
+        self.shown: Container[str] | None = None
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
         """The implicit tag of a node, as PyYAML's resolver gives it, once per distinct node text in this document.
@@ -107,10 +156,7 @@ class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
             if position < first_explicit:
                 merged.add(key)
             elif seen and key not in merged:
-                raise _Refused(
-                    f"sleutel '{_key_text(key)}' staat twee keer in deze mapping (de tweede zou de eerste stil vervangen)",
-                    key_node.start_mark,
-                )
+                raise _Refused(_twice(key, self.shown, "deze mapping"), key_node.start_mark)
             else:
                 merged.discard(key)
             mapping[key] = self.construct_object(value_node, deep=True)
@@ -188,10 +234,7 @@ class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
                         raise _NotPlain
                     key = scalar(key_node)
                     if key in mapping:
-                        raise _Refused(
-                            f"sleutel '{_key_text(key)}' staat twee keer in deze mapping (de tweede zou de eerste stil vervangen)",
-                            key_node.start_mark,
-                        )
+                        raise _Refused(_twice(key, self.shown, "deze mapping"), key_node.start_mark)
                     mapping[key] = build(value_node, depth + 1)
                     mark = key_node.start_mark
                     table[key] = (mark.line + 1, mark.column + 1)
@@ -379,18 +422,18 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def _json_problem(text: str) -> tuple[int, str] | None:
+def _json_problem(text: str, shown: Container[str] | None) -> tuple[int, str] | None:
     """The first duplicate key, NaN/Infinity or too large integer in document order, with its place."""
     for kind, path, index, token in _json_events(text):
-        found = _json_refusal(kind, token)
+        found = _json_refusal(kind, token, shown)
         if found:
-            return index, f"{place(path)}: {found}"
+            return index, f"{place(path, shown)}: {found}"
     return None
 
 
-def _json_refusal(kind: str, token: str) -> str | None:
+def _json_refusal(kind: str, token: str, shown: Container[str] | None) -> str | None:
     if kind == "dup":
-        return f"sleutel '{_key_text(token)}' staat twee keer in dit object (de tweede zou de eerste stil vervangen)"
+        return _twice(token, shown, "dit object")
     if kind != "literal":
         return None
     if token in ("NaN", "Infinity", "-Infinity"):
@@ -404,10 +447,10 @@ def _json_refusal(kind: str, token: str) -> str | None:
     return None
 
 
-def parse_json(text: str, where: str, error: type[WeerbaarError], first_line: int = 1) -> Any:
+def parse_json(text: str, where: str, error: type[WeerbaarError], first_line: int = 1, shown: Container[str] | None = None) -> Any:
     """JSON with the same refusals as YAML (duplicate keys, NaN, huge integers); errors give line and column.
 
-    `first_line` is the line of the text in its file (a record of a JSON-lines file).
+    `first_line` is the line of the text in its file (a record of a JSON-lines file); `shown`: see `place`.
     """
     try:
         return json.loads(
@@ -417,7 +460,7 @@ def parse_json(text: str, where: str, error: type[WeerbaarError], first_line: in
         message = next((dutch for english, dutch in _JSON_MESSAGES.items() if exc.msg.startswith(english)), exc.msg)
         raise error(f"{where}:{exc.lineno + first_line - 1}:{exc.colno}: ongeldige JSON: {message}") from None
     except _JsonProblem:
-        problem = _json_problem(text)
+        problem = _json_problem(text, shown)
         if problem is None:  # pragma: no cover - the walk finds what the hooks found
             raise error(f"{where}: ongeldige JSON") from None
         line, column = _position(text, problem[0])
@@ -552,19 +595,23 @@ def is_json(path: Path, text: str) -> bool:
     return path.suffix.lower() == ".json"
 
 
-def load(path: Path, error: type[WeerbaarError], text: str | None = None, aliases: bool = True) -> Located:
+def load(
+    path: Path, error: type[WeerbaarError], text: str | None = None, aliases: bool = True, shown: Container[str] | None = None
+) -> Located:
     """Read a YAML or JSON file safely; any problem becomes `error` naming the file and line.
 
     `aliases=False` refuses YAML anchors and aliases altogether (case files);
     otherwise their expansion is capped (rulesets may share a list of sources).
+    `shown`: the only key names a message may repeat (a case's field names), see `place`.
     """
     name = display_name(path)
     if text is None:
         text = read_text(path, error)
     if is_json(path, text):
-        located = Located(path, parse_json(text, name, error), {}, [], json_text=text)
+        located = Located(path, parse_json(text, name, error, shown=shown), {}, [], json_text=text)
     else:
         loader = _LineLoader(text)
+        loader.shown = shown
         try:
             node = loader.get_single_node()
             if node is None:
@@ -585,9 +632,9 @@ def load(path: Path, error: type[WeerbaarError], text: str | None = None, aliase
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             where = f"{mark.line + 1}:{mark.column + 1}" if mark else "?"
-            raise error(f"{name}:{where}: ongeldige YAML: {one_line(exc.problem)}") from None
+            raise error(f"{name}:{where}: ongeldige YAML: {_yaml_problem(exc.problem, shown)}") from None
         except yaml.YAMLError as exc:
-            raise error(f"{name}: ongeldige YAML: {one_line(exc)}") from None
+            raise error(f"{name}: ongeldige YAML: {_yaml_problem(exc, shown)}") from None
         except RecursionError:
             raise error(f"{name}: te diep genest") from None
         finally:

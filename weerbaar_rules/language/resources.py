@@ -53,10 +53,11 @@ def _key(name: str) -> str:
     return "_".join(name.lower().replace("-", " ").split())
 
 
-def find_profile(name: str, rules: Path, where: str = "", from_case: bool = False) -> Path:
+def find_profile(name: str, rules: Path, where: str = "", from_case: bool = False, echo: bool = True) -> Path:
     """The catalogue's profile for a municipality name; anything else (a path, an unknown name) is a ProfileError.
 
-    A name read from a case file (`from_case`) is shown masked, as any value from a case is.
+    A name read from a case file (`from_case`) is shown masked, as any value from a case is; with
+    `echo=False` (a name that came over HTTP) it is not shown at all.
     """
     profiles = catalogue(rules)
     found = profiles.get(_key(name))
@@ -69,8 +70,8 @@ def find_profile(name: str, rules: Path, where: str = "", from_case: bool = Fals
             f"{prefix}gemeente is een naam uit de profielcatalogus, geen pad (beschikbaar: {known}); "
             "een ander profielbestand kies je met --profiel PAD"
         )
-    shown = masked(name) if from_case else f"'{one_line(name, 60)}'"
-    raise ProfileError(f"{prefix}onbekend gemeenteprofiel {shown} (beschikbaar: {known})")
+    shown = "" if not echo else f" {masked(name)}" if from_case else f" '{one_line(name, 60)}'"
+    raise ProfileError(f"{prefix}onbekend gemeenteprofiel{shown} (beschikbaar: {known})")
 
 
 def profile_path(rules: Path, gemeente: str | None, profiel: Path | None, case_gemeente: str | None = None, where: str = "") -> Path | None:

@@ -13,6 +13,8 @@ formats a ruleset, not a decision, and is imported on its own.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..decision.model import Decision
 from . import dot
 from .dot import to_dot
@@ -24,15 +26,15 @@ from .why import explain_instrument, instrument_statuses
 FORMATS = ("text", "json", "md", "dot", "svg", "png")
 
 
-def rendered(decision: Decision, fmt: str, volledig: bool = False) -> str | bytes:
-    """The decision in one of FORMATS (svg and png as bytes, through Graphviz' dot)."""
+def rendered(decision: Decision, fmt: str, volledig: bool = False, **drawing: Any) -> str | bytes:
+    """The decision in one of FORMATS (svg and png as bytes, through Graphviz' dot; `drawing`: its timeout and max_edges)."""
     if fmt == "json":
         return to_json(decision)
     if fmt == "md":
         return to_markdown(decision)
     if fmt == "text":
         return to_text(decision, volledig=volledig)
-    return dot.render(decision, fmt, volledig=volledig)
+    return dot.render(decision, fmt, volledig=volledig, **drawing)
 
 
 __all__ = [

@@ -23,13 +23,14 @@ no case text is ever a DOT identifier.
 
 from __future__ import annotations
 
+import re
 import shutil
-import subprocess
 import unicodedata
 from typing import Any
 
+from ..core import children
 from ..core.digraph import DiGraph
-from ..core.errors import EvaluationError
+from ..core.errors import CaseError, EvaluationError
 from ..core.safetext import unsafe
 from ..decision.model import Decision
 from ..explain.explanation import Explanation, InstrumentExplanation, explanation_of
@@ -48,7 +49,13 @@ LEGEND = (
 MAX_UNMET = 2
 MAX_MISSING_EDGES = 12
 AVG_BOX = "samenvatting:avg"
+RENDER_SECONDS = 60.0  # the longest `dot` may draw for the CLI; the server gives it its own time limit
+_EDGE_LINE = re.compile(r"^  n\d+ -> n\d+ ", re.MULTILINE)  # labels are quoted and one line, so no label starts a line
 LINE_WIDTH = 38
+
+class GraphTooLarge(CaseError):
+    """The graph has more arrows than the caller lets Graphviz draw (the server's bound; bad input, like a case too large)."""
+
 
 def _clean(text: object) -> str:
     """Text as it may appear in a picture: no control or format characters (bidi overrides, zero-width), one kind of newline."""
@@ -485,14 +492,28 @@ def to_dot(decision: Decision, volledig: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(decision: Decision, fmt: str, volledig: bool = False) -> str | bytes:
-    """DOT text, or SVG/PNG drawn by Graphviz's `dot` program."""
+def render(decision: Decision, fmt: str, volledig: bool = False, timeout: float = RENDER_SECONDS, max_edges: int | None = None) -> str | bytes:
+    """DOT text, or SVG/PNG drawn by Graphviz's `dot` program, killed after `timeout` seconds.
+
+    `max_edges` refuses (before `dot` starts) a drawing with more arrows than that: Graphviz's
+    time grows much faster than the graph (about 1,300 arrows take 2 s, 2,600 take 6 s).
+    """
     text = to_dot(decision, volledig)
     if fmt == "dot":
         return text
+    if max_edges is not None:
+        edges = len(_EDGE_LINE.findall(text))
+        if edges > max_edges:
+            raise GraphTooLarge(
+                f"graaf: te groot om te tekenen ({edges} pijlen, maximaal {max_edges} pijlen); "
+                "vraag formaat=dot, of de graaf zonder volledig"
+            )
     if shutil.which("dot") is None:
         raise EvaluationError("het programma 'dot' van Graphviz is niet geïnstalleerd (apt-get install graphviz)")
-    result = subprocess.run(["dot", f"-T{fmt}"], input=text.encode("utf-8"), capture_output=True, check=False)
+    try:
+        result = children.run(["dot", f"-T{fmt}"], text.encode("utf-8"), timeout)
+    except children.ChildTimeout:
+        raise EvaluationError(f"Graphviz had meer dan {timeout:g} s nodig voor de graaf en is gestopt; vraag --format dot") from None
     if result.returncode != 0:
         raise EvaluationError(f"Graphviz kon de graaf niet tekenen: {result.stderr.decode('utf-8', 'replace').strip()}")
     return result.stdout if fmt == "png" else result.stdout.decode("utf-8")

@@ -35,13 +35,15 @@ from ..case.model import Case
 from ..core.version import __version__
 from ..decision.model import Decision
 from ..decision.schema import case_schema, decision_schema
-from .pool import Busy, Pool, TimeLimit, WorkerLost
-from .worker import JSON_TYPE, MEDIA_TYPES, YAML_TYPES, Job, error_body
+from ..core.errors import validation_message
+from .pool import Busy, Pool, TimeLimit, TooMany, WorkerLost
+from .worker import BODY_TYPES, JSON_TYPE, MEDIA_TYPES, YAML_TYPE, Job, error_body
 
 log = logging.getLogger("weerbaar_rules.serve")
 
 STATIC = Path(__file__).resolve().parent / "static"
 LOOPBACK_NAMES = ("localhost",)
+METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))  # another is the client's word: not logged
 SECURITY_HEADERS = [
     (b"cache-control", b"no-store"),
     (b"x-content-type-options", b"nosniff"),
@@ -131,9 +133,28 @@ def _fault(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return Response(error_body(message), status_code=status, media_type=JSON_TYPE, headers=headers)
 
 
-def _printable(text: str, limit: int = 200) -> str:
-    """A path as it may stand in a log line: no control characters (no forged lines), bounded."""
-    return "".join(ch if ch.isprintable() and ch != " " else "?" for ch in text[:limit])
+def _loggable(path: str, known: frozenset[str]) -> str:
+    """The path as the access log may show it: a route of ours, never a word the client chose (`/api/uitleg/{instrument}`)."""
+    if path in known:
+        return path
+    if path.startswith("/api/uitleg/"):
+        return "/api/uitleg/{instrument}"
+    return "(onbekend-pad)"
+
+
+def _cross_site(headers: dict[bytes, bytes], host: str) -> bool:
+    """Did a page of another site send this (a form, a fetch)? Then the browser says so in Sec-Fetch-Site or Origin.
+
+    Programs (curl, a case-management system) send neither and are let through; the page of this
+    server itself sends `same-origin` and its own origin.
+    """
+    site = headers.get(b"sec-fetch-site")
+    if site is not None and site.lower() not in (b"same-origin", b"none"):
+        return True
+    origin = headers.get(b"origin")
+    if origin is None:
+        return False
+    return origin.decode("latin-1").lower() not in (f"http://{host}".lower(), f"https://{host}".lower())
 
 
 def _host_allowed(host: str) -> bool:
@@ -146,12 +167,20 @@ def _host_allowed(host: str) -> bool:
         return False
 
 
-class Guard:
-    """Outermost layer: Host check when bound to loopback, security headers, and the access log (method, path, status, time)."""
+CROSS_SITE = "verzoek van een andere website geweigerd: alleen de pagina van deze server en programma's zonder Origin mogen de API gebruiken"
 
-    def __init__(self, app: ASGIApp, loopback_only: bool) -> None:
+
+class Guard:
+    """Outermost layer: Host check when bound to loopback, no API call from another site, security headers, and the access log.
+
+    The log has method, route, status and time: for a path the client chose (an unknown
+    instrument, an unknown address) only the route it matched.
+    """
+
+    def __init__(self, app: ASGIApp, loopback_only: bool, known_paths: frozenset[str]) -> None:
         self.app = app
         self.loopback_only = loopback_only
+        self.known_paths = known_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -168,17 +197,22 @@ class Guard:
             await send(message)
 
         try:
-            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+            headers = dict(scope["headers"])
+            host = headers.get(b"host", b"").decode("latin-1")
             if self.loopback_only and not _host_allowed(host):
                 # A page elsewhere on the web could otherwise reach this server through DNS rebinding.
                 await _fault(400, "Host-header hoort niet bij deze server (die luistert alleen op deze computer)")(
                     scope, receive, send_with_headers
                 )
+            elif scope["path"].startswith("/api/") and _cross_site(headers, host):
+                # A "simple request" (a form, text/plain) from any page the user visits needs no preflight:
+                # without this, every web page could keep the workers busy. Following a link to / is fine.
+                await _fault(403, CROSS_SITE)(scope, receive, send_with_headers)
             else:
                 await self.app(scope, receive, send_with_headers)
         finally:
             elapsed = (time.perf_counter() - start) * 1000
-            log.info("%s %s %d %.1f ms", scope["method"], _printable(scope["path"]), status, elapsed)
+            log.info("%s %s %d %.1f ms", scope["method"] if scope["method"] in METHODS else "(onbekend)", _loggable(scope["path"], self.known_paths), status, elapsed)
 
 
 async def _read_body(request: Request, cap: int) -> bytes:
@@ -204,7 +238,11 @@ async def _read_body(request: Request, cap: int) -> bytes:
 
 
 def _is_yaml(request: Request) -> bool:
-    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower() in YAML_TYPES
+    """JSON or YAML by the Content-Type; anything else (a form, text/plain: what another site can send unasked) is 415."""
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if kind not in BODY_TYPES:
+        raise Problem(415, "verzoek: de body moet JSON (Content-Type: application/json) of YAML (application/yaml) zijn")
+    return kind == YAML_TYPE
 
 
 CASE_BODY: dict[str, Any] = {
@@ -217,14 +255,32 @@ CASE_BODY: dict[str, Any] = {
         },
     }
 }
-ERRORS: dict[int | str, dict[str, Any]] = {
-    413: {"model": Fout, "description": "Het verzoek is groter dan `--max-omvang`."},
+GUARDED: dict[int | str, dict[str, Any]] = {
+    400: {"model": Fout, "description": "Een `Host`-header van elders terwijl de server alleen op loopback luistert, of een kapot verzoek."},
+    403: {"model": Fout, "description": "Het verzoek komt van een andere website (`Origin` of `Sec-Fetch-Site`)."},
+}
+EVALUATED: dict[int | str, dict[str, Any]] = {
+    **GUARDED,
     422: {
         "model": Fout,
         "description": "De zaak of een parameter klopt niet, of de beoordeling duurde langer dan `--tijdslimiet`.",
     },
+    429: {
+        "model": Fout,
+        "description": "Dit clientadres heeft al `--per-client` verzoeken lopen of wachten (Retry-After).",
+        "headers": {"Retry-After": {"schema": {"type": "string"}, "description": "Seconden om te wachten."}},
+    },
     500: {"model": Fout, "description": "Interne fout (zonder details)."},
-    503: {"model": Fout, "description": "Alle werkprocessen bleven bezet; probeer het opnieuw (Retry-After)."},
+    503: {
+        "model": Fout,
+        "description": "Alle werkprocessen bleven bezet; probeer het opnieuw (Retry-After).",
+        "headers": {"Retry-After": {"schema": {"type": "string"}, "description": "Seconden om te wachten."}},
+    },
+}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    **EVALUATED,
+    413: {"model": Fout, "description": "Het verzoek is groter dan `--max-omvang`, of het antwoord zou groter worden dan `--max-antwoord`."},
+    415: {"model": Fout, "description": "De body is geen JSON (`application/json`) of YAML (`application/yaml`)."},
 }
 PEILDATUM = Query(
     None, description="Pas het recht toe dat op deze datum gold (JJJJ-MM-DD); standaard de peildatum van de zaak, anders vandaag."
@@ -264,10 +320,20 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
 
     async def dispatch(request: Request, kind: str, peildatum: dt.date | None, gemeente: str | None, **options: Any) -> Response:
         assert pool is not None, "create_app(None, …) only describes the API"
-        body = await _read_body(request, limits.max_bytes)
-        job = Job(kind=kind, body=body, yaml=_is_yaml(request), peildatum=peildatum, gemeente=gemeente, options=options)
+        if kind == "catalogus":
+            body, yaml = b"", False
+        else:
+            yaml = _is_yaml(request)
+            body = await _read_body(request, limits.max_bytes)
+        job = Job(kind=kind, body=body, yaml=yaml, peildatum=peildatum, gemeente=gemeente, options=options)
         try:
-            reply = await pool.run(job)
+            reply = await pool.run(job, request.client.host if request.client else "")
+        except TooMany:
+            raise Problem(
+                429,
+                f"te veel verzoeken tegelijk van dit adres (maximaal {pool.per_client}); wacht op een antwoord en probeer het dan opnieuw",
+                {"Retry-After": "1"},
+            ) from None
         except Busy:
             raise Problem(503, "alle werkprocessen zijn bezet; probeer het zo opnieuw", {"Retry-After": "1"}) from None
         except TimeLimit:
@@ -287,19 +353,8 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(_: Request, exc: RequestValidationError) -> Response:
         error = exc.errors()[0]
-        name = ".".join(str(p) for p in error.get("loc", ())[1:]) or "verzoek"
-        kind = error.get("type", "")
-        if kind == "literal_error":
-            reason = f"ongeldige waarde; toegestaan: {error.get('ctx', {}).get('expected', '')}"
-        elif kind.startswith("date"):
-            reason = "ongeldige datum (verwacht JJJJ-MM-DD, een bestaande datum)"
-        elif kind == "bool_parsing":
-            reason = "verwacht true of false"
-        elif kind == "missing":
-            reason = "verplicht"
-        else:
-            reason = "ongeldige waarde"
-        return _fault(422, f"{name}: {reason}")
+        name = ".".join(str(p) for p in error.get("loc", ())[1:]) or "verzoek"  # a parameter of ours, never the client's word
+        return _fault(422, f"{name}: {validation_message(error)}")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> Response:
@@ -387,23 +442,23 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
     @app.get(
         "/api/instrumenten",
         response_model=list[CatalogusInstrument],
-        responses=ERRORS,
+        responses=EVALUATED,
         summary="De catalogus van instrumenten, met bevoegd gezag en grondslag zoals die op de peildatum golden",
         tags=["regels"],
     )
     async def instrumenten(request: Request, peildatum: dt.date | None = CATALOGUE_DAY) -> Response:
         return await dispatch(request, "catalogus", peildatum, None)
 
-    @app.get("/api/schema/zaak", summary="Het JSON Schema van een zaak (`rules schema`)", tags=["regels"])
+    @app.get("/api/schema/zaak", responses=GUARDED, summary="Het JSON Schema van een zaak (`rules schema`)", tags=["regels"])
     async def schema_zaak() -> dict[str, Any]:
         return case_schema()
 
-    @app.get("/api/schema/besluit", summary="Het JSON Schema van het besluit (`rules schema --besluit`)", tags=["regels"])
+    @app.get("/api/schema/besluit", responses=GUARDED, summary="Het JSON Schema van het besluit (`rules schema --besluit`)", tags=["regels"])
     async def schema_besluit() -> dict[str, Any]:
         return decision_schema()
 
     @app.get(
-        "/api/versie", response_model=Versie, summary="Versie van engine, regelset en profielen (met hashes)", tags=["server"]
+        "/api/versie", response_model=Versie, responses=GUARDED, summary="Versie van engine, regelset en profielen (met hashes)", tags=["server"]
     )
     async def versie() -> Any:
         return {key: info()[key] for key in ("engine_versie", "regelset", "standaardprofiel", "profielen")}
@@ -411,6 +466,7 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
     @app.get(
         "/api/gezondheid",
         response_model=Gezondheid,
+        responses=GUARDED,
         summary="Leeft de server, en hoeveel werkprocessen zijn bezig?",
         tags=["server"],
     )
@@ -452,4 +508,6 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
 
 
 def asgi(app: FastAPI, limits: Limits) -> ASGIApp:
-    return Guard(app, limits.loopback_only)
+    known = {getattr(route, "path", "") for route in app.routes if "{" not in getattr(route, "path", "{")}
+    known |= {f"/static/{path.name}" for path in STATIC.iterdir()}
+    return Guard(app, limits.loopback_only, frozenset(known))

@@ -4,19 +4,23 @@
 can only be shut down whole), so this pool keeps one pipe per process: a job
 is sent to an idle process, the event loop waits until the pipe is readable or
 the time limit passes, and on time-out the process is killed and replaced in
-the background. Jobs that find every process busy wait in line, up to a limit.
+the background. Jobs that find every process busy wait in line, up to a limit,
+and a process that comes free goes to the client that was served longest ago.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import multiprocessing
 import time
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from ..core.children import kill_group
 from ..core.errors import WeerbaarError
 from .worker import Job, Reply, Settings, serve_forever
 
@@ -68,12 +72,21 @@ class _Process:
         except OSError:
             pass
         self.process.join(2)
-        self.kill()
+        if self.process.exitcode is None:
+            self.kill()
+        self.conn.close()
 
     def kill(self) -> None:
+        """SIGKILL the worker's whole process group: it and any Graphviz it started (core/children.py).
+
+        Called before the worker is reaped (alive, or a zombie that still holds its pid), so the group
+        id cannot belong to anyone else yet.
+        """
+        if self.process.pid is not None:
+            kill_group(self.process.pid)
         if self.process.is_alive():
             self.process.kill()
-            self.process.join(2)
+        self.process.join(2)
         self.conn.close()
 
 
@@ -96,17 +109,39 @@ async def _readable(conn: Connection, timeout: float) -> bool:
         loop.remove_reader(conn.fileno())
 
 
-class Pool:
-    """`size` worker processes; `run` sends a job to an idle one and waits at most `time_limit` seconds."""
+class TooMany(Exception):
+    """This client already has as many requests running or waiting as one client may."""
 
-    def __init__(self, settings: Settings, size: int, time_limit: float, queue_wait: float) -> None:
+
+@dataclass(eq=False)
+class _Waiter:
+    client: str
+    future: asyncio.Future[_Process]
+    order: int
+
+
+class Pool:
+    """`size` worker processes; `run` sends a job to an idle one and waits at most `time_limit` seconds.
+
+    Fair to clients (keyed by peer address): one client has at most `per_client` jobs running or
+    waiting (more is TooMany, 429), and a process that comes free goes to the waiting job of the
+    client that was served longest ago, so a client with a queue of slow cases cannot make another
+    wait for that whole queue.
+    """
+
+    def __init__(self, settings: Settings, size: int, time_limit: float, queue_wait: float, per_client: int = 4) -> None:
         self.settings = settings
         self.size = size
         self.time_limit = time_limit
         self.queue_wait = queue_wait
+        self.per_client = per_client
         self.info: dict[str, Any] = {}
         self._all: list[_Process] = []
-        self._idle: asyncio.Queue[_Process] | None = None
+        self._free: list[_Process] = []
+        self._waiting: list[_Waiter] = []
+        self._jobs: dict[str, int] = {}  # client -> jobs running or waiting
+        self._served: dict[str, int] = {}  # client -> when it last got a process (a counter)
+        self._clock = itertools.count()
         self._tasks: set[asyncio.Task[None]] = set()
 
     def start(self) -> None:
@@ -125,14 +160,7 @@ class Pool:
         except BaseException:
             self.close()
             raise
-
-    def _queue(self) -> asyncio.Queue[_Process]:
-        """The idle queue belongs to the running event loop, so it is made on first use inside it."""
-        if self._idle is None:
-            self._idle = asyncio.Queue()
-            for proc in self._all:
-                self._idle.put_nowait(proc)
-        return self._idle
+        self._free = list(processes)
 
     @property
     def alive(self) -> int:
@@ -140,17 +168,28 @@ class Pool:
 
     @property
     def busy(self) -> int:
-        return len(self._all) - self._queue().qsize()
+        return len(self._all) - len(self._free)
 
-    async def run(self, job: Job) -> Reply:
-        idle = self._queue()
-        proc = await self._take(idle)
+    async def run(self, job: Job, client: str = "") -> Reply:
+        if self._jobs.get(client, 0) >= self.per_client:
+            raise TooMany()
+        self._jobs[client] = self._jobs.get(client, 0) + 1
+        try:
+            return await self._run(job, client)
+        finally:
+            self._jobs[client] -= 1
+            if not self._jobs[client]:
+                del self._jobs[client]
+                self._served.pop(client, None)
+
+    async def _run(self, job: Job, client: str) -> Reply:
+        proc = await self._take(client)
         try:
             proc.conn.send(job)
         except OSError:
             # It died while idle (the OOM killer, a kill from outside) and never saw this job: give it to another.
             self._replace(proc)
-            proc = await self._take(idle)
+            proc = await self._take(client)
             try:
                 proc.conn.send(job)
             except OSError:
@@ -168,27 +207,41 @@ class Pool:
             return reply
         finally:
             if done:
-                idle.put_nowait(proc)
+                self._give(proc)
             else:  # timed out, died, or the request was cancelled mid-job: this process cannot be trusted with the next one
                 self._replace(proc)
 
-    async def _take(self, idle: asyncio.Queue[_Process]) -> _Process:
-        """An idle process, waiting at most `queue_wait`; none is lost when the wait ends or the request is cancelled.
-
-        (`asyncio.wait_for(queue.get())` can drop an item that arrives just as the time runs out, on Python 3.11.)
-        """
-        getter = asyncio.ensure_future(idle.get())
+    async def _take(self, client: str) -> _Process:
+        """A free process, waiting at most `queue_wait`; none is lost when the wait ends or the request is cancelled."""
+        if self._free and not self._waiting:
+            self._served[client] = next(self._clock)
+            return self._free.pop()
+        waiter = _Waiter(client, asyncio.get_running_loop().create_future(), next(self._clock))
+        self._waiting.append(waiter)
         try:
-            await asyncio.wait({getter}, timeout=self.queue_wait)
+            await asyncio.wait({waiter.future}, timeout=self.queue_wait)  # neither a time-out nor a cancel cancels the future
         except asyncio.CancelledError:
-            if getter.done() and not getter.cancelled():
-                idle.put_nowait(getter.result())
-            getter.cancel()
+            if waiter.future.done():
+                self._give(waiter.future.result())
             raise
-        if getter.done():
-            return getter.result()
-        getter.cancel()  # not started taking: the queue keeps its item
+        finally:
+            if waiter in self._waiting:
+                self._waiting.remove(waiter)
+        if waiter.future.done():
+            return waiter.future.result()
+        waiter.future.cancel()
         raise Busy()
+
+    def _give(self, proc: _Process) -> None:
+        """A process is free: to the waiting client served longest ago (first come among equals), else to the free list."""
+        waiting = [w for w in self._waiting if not w.future.done()]
+        if not waiting:
+            self._free.append(proc)
+            return
+        chosen = min(waiting, key=lambda w: (self._served.get(w.client, -1), w.order))
+        self._waiting.remove(chosen)
+        self._served[chosen.client] = next(self._clock)
+        chosen.future.set_result(proc)
 
     def _replace(self, proc: _Process) -> None:
         proc.kill()
@@ -209,7 +262,7 @@ class Pool:
             self._all.remove(proc)
             proc.kill()
             return
-        self._queue().put_nowait(proc)
+        self._give(proc)
 
     def close(self) -> None:
         for task in self._tasks:

@@ -48,11 +48,12 @@ def _loopback(sock: socket.socket) -> bool:
     return ipaddress.ip_address(sock.getsockname()[0]).is_loopback
 
 
-def run(settings: Settings, host: str, port: int, workers: int, time_limit: float, max_bytes: int) -> None:
+def run(settings: Settings, host: str, port: int, workers: int, max_bytes: int, per_client: int) -> None:
+    time_limit = settings.time_limit
     logging.basicConfig(format="%(asctime)s %(message)s", level=logging.INFO, stream=sys.stderr)
     logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
     sock = _bind(host, port)
-    pool = Pool(settings, workers, time_limit, QUEUE_WAIT)
+    pool = Pool(settings, workers, time_limit, QUEUE_WAIT, per_client)
     try:
         pool.start()
         limits = Limits(max_bytes=max_bytes, time_limit=time_limit, loopback_only=_loopback(sock))

@@ -22,13 +22,15 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from ..core import children
 from ..core.errors import CaseError, WeerbaarError
 from ..core.safetext import one_line
 
 log = logging.getLogger("weerbaar_rules.serve")
 
 JSON_TYPE = "application/json"
-YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+YAML_TYPE = "application/yaml"
+BODY_TYPES = (JSON_TYPE, YAML_TYPE)  # the only bodies the API reads (415 otherwise: see app._is_yaml)
 MEDIA_TYPES = {
     "json": "application/json",
     "md": "text/markdown; charset=utf-8",
@@ -46,6 +48,9 @@ class Settings:
     rules: str
     gemeente: str | None = None
     profiel: str | None = None
+    time_limit: float = 10.0  # also the longest Graphviz may draw
+    max_answer: int = 4096 * 1024  # bytes one answer may have
+    max_edges: int = 2000  # arrows Graphviz may be asked to draw for one answer
 
 
 @dataclass(frozen=True)
@@ -131,11 +136,11 @@ class Worker:
             return error_reply(500, f"interne fout ({type(exc).__name__}) — meld dit")
 
     def _case(self, job: Job) -> Any:
-        from ..case.io import validate
+        from ..case.io import field_names, validate
         from ..core.yamlio import decode, load
 
         name = "zaak.yaml" if job.yaml else "zaak.json"
-        located = load(Path(name), CaseError, decode(job.body, name, CaseError))
+        located = load(Path(name), CaseError, decode(job.body, name, CaseError), shown=field_names())
         return validate(located.data, name, located)
 
     def _engine(self, job: Job, case: Any) -> Any:
@@ -143,9 +148,9 @@ class Worker:
 
         # A request names a profile from the catalogue, never a path (that needs --profiel when starting the server).
         if job.gemeente:
-            return engine_for(self.rules, find_profile(job.gemeente, self.rules, "gemeente"))
+            return engine_for(self.rules, find_profile(job.gemeente, self.rules, "gemeente", echo=False))
         if case.gemeente and self.default_profile is None:
-            return engine_for(self.rules, find_profile(case.gemeente, self.rules, "zaak.gemeente", from_case=True))
+            return engine_for(self.rules, find_profile(case.gemeente, self.rules, "zaak.gemeente", from_case=True, echo=False))
         return engine_for(self.rules, self.default_profile)
 
     def catalogue(self, day: dt.date) -> list[dict[str, Any]]:
@@ -172,31 +177,39 @@ class Worker:
             return Reply(200, JSON_TYPE, json.dumps(rows, ensure_ascii=False).encode("utf-8"))
         case = self._case(job)
         if job.kind == "zaak":
-            return Reply(200, JSON_TYPE, case.model_dump_json(exclude_unset=True).encode("utf-8"))
+            return self._bounded(job.kind, Reply(200, JSON_TYPE, case.model_dump_json(exclude_unset=True).encode("utf-8")))
         decision = self._engine(job, case).evaluate(case, peildatum=job.peildatum)
         if job.kind == "uitleg":
             return self._explain(decision, str(job.options["instrument"]))
         fmt = {"beoordeling": "json"}.get(job.kind) or str(job.options["formaat"])
-        output = rendered(decision, fmt, bool(job.options.get("volledig", False)))
-        return Reply(200, MEDIA_TYPES[fmt], output if isinstance(output, bytes) else output.encode("utf-8"))
+        drawing = {"timeout": self.settings.time_limit, "max_edges": self.settings.max_edges}
+        output = rendered(decision, fmt, bool(job.options.get("volledig", False)), **drawing)
+        return self._bounded(job.kind, Reply(200, MEDIA_TYPES[fmt], output if isinstance(output, bytes) else output.encode("utf-8")))
+
+    def _bounded(self, kind: str, reply: Reply) -> Reply:
+        """The answer, or 413 when it is larger than the server lets one request make it produce."""
+        if len(reply.body) <= self.settings.max_answer:
+            return reply
+        what = {"beoordeling": "het besluit", "rapport": "het rapport", "graaf": "de graaf", "uitleg": "de uitleg"}.get(kind, "het antwoord")
+        advice = " of vraag het rapport" if kind == "beoordeling" else ""
+        limit = self.settings.max_answer // 1024
+        return error_reply(413, f"antwoord: {what} zou groter worden dan {limit} kB (--max-antwoord); maak de zaak kleiner{advice}")
 
     def _explain(self, decision: Any, instrument: str) -> Reply:
         from ..render.why import explain_instrument
 
-        try:
-            text = explain_instrument(decision, instrument)
-        except CaseError as exc:
-            if instrument not in decision.instruments:
-                return error_reply(404, str(exc))
-            raise
+        if instrument not in decision.instruments:  # the path is the client's words: not repeated
+            return error_reply(404, f"instrument: onbekend (bekend: {', '.join(sorted(decision.instruments))})")
+        text = explain_instrument(decision, instrument)
         inst = decision.instruments[instrument]
         answer = {"instrument": inst.id, "naam": inst.naam, "status": inst.status, "uitleg": text}
-        return Reply(200, JSON_TYPE, json.dumps(answer, ensure_ascii=False).encode("utf-8"))
+        return self._bounded("uitleg", Reply(200, JSON_TYPE, json.dumps(answer, ensure_ascii=False).encode("utf-8")))
 
 
 def serve_forever(conn: Connection, settings: Settings) -> None:
     """Entry point of a worker process: report ready (or the error), then answer jobs until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the front end, which stops the workers in order
+    children.lead_own_group()  # Graphviz joins this group, so the pool's kill of the group stops it too
     logging.basicConfig(format="%(asctime)s %(message)s", level=logging.INFO)
     try:
         worker = Worker(settings)
