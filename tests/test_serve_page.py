@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from weerbaar_rules import Case, Engine
-from weerbaar_rules.case.model import OpiumwetLijst
+from weerbaar_rules.case.model import Bron, Grondslag, OpiumwetLijst
 from weerbaar_rules.cli import main
 
 from .conftest import CASES, RULES
@@ -242,6 +242,22 @@ def test_answer_a_missing_fact_and_see_the_advice_change(page: Browser, tmp_path
     page.find_element(By.ID, "ongedaan").click()
     wait(page, lambda b: "Wat veranderde" not in b.find_element(By.ID, "wijzigingen").text)
     assert page.find_element(By.CSS_SELECTOR, f'[data-pad="{fact}"]').get_attribute("value") == ""
+
+
+def test_the_page_asks_where_information_came_from_when_the_file_does_not_say(page: Browser, tmp_path: Path) -> None:
+    # The outside trial's case: a textbook closure whose dossier does not record the information's source and basis.
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["zaak_id"] = "ZONDER-GRONDSLAG"
+    data["informatie"] = [{"id": data["informatie"][0]["id"]}]
+    path = tmp_path / "zonder_grondslag.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    upload(page, path)
+    advice_for(page, "ZONDER-GRONDSLAG")
+    assert decide(data).instruments["sluiting_13b_opiumwet"].status == "onbeslist"
+    for field, allowed in (("bron", Bron), ("grondslag", Grondslag)):
+        form = page.find_element(By.CSS_SELECTOR, f'form.vraag[data-feit="informatie[0].{field}"]')
+        values = [json.loads(str(r.get_attribute("value"))) for r in form.find_elements(By.CSS_SELECTOR, "input[type=radio]")]
+        assert values == [v.value for v in allowed]
 
 
 def test_open_the_graph_zoom_and_follow_a_node(page: Browser) -> None:

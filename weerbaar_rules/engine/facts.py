@@ -128,7 +128,7 @@ def _references(model: type[BaseModel]) -> tuple[str, ...]:
 REFERENCE_KEY = "_ref__"  # fact key prefix: where a followed reference points (`_ref__betrokkene` -> "betrokkenen[2]")
 
 
-def _carried(refs: list[str], verdicts: Mapping[str, Verdict], later: set[str], where: Mapping[str, str]) -> tuple[bool | None, tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+def _carried(refs: list[str], verdicts: Mapping[str, Verdict], later: set[str], position: Mapping[str, int]) -> tuple[bool | None, tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
     """Whether a fact resting on these items may carry a decision: any one usable item carries it.
 
     Undecided when no item is usable and one is undecided: the unknown fields of
@@ -143,8 +143,8 @@ def _carried(refs: list[str], verdicts: Mapping[str, Verdict], later: set[str], 
         checks: list[tuple[str, tuple[str, ...]]] = []
         for ref, v in usable:
             for check in v.checks:
-                number = int(where[ref].split("[")[1].rstrip("]")) + 1
-                entry = (f"informatie {number} is {check.title}", tuple(f"{where[ref]}.{name}" for name in check.fields))
+                # Numbered from 1, as people count: "informatie 1 is verstrekt aan …".
+                entry = (f"informatie {position[ref] + 1} is {check.title}", tuple(f"informatie[{position[ref]}].{name}" for name in check.fields))
                 if entry not in checks:
                     checks.append(entry)
         return True, (), tuple(checks)
@@ -152,7 +152,7 @@ def _carried(refs: list[str], verdicts: Mapping[str, Verdict], later: set[str], 
     if open_:
         fields: list[str] = []
         for ref, v in open_:
-            fields.extend(f"{where[ref]}.{name}" for name in v.missing if f"{where[ref]}.{name}" not in fields)
+            fields.extend(path for path in (f"informatie[{position[ref]}].{name}" for name in v.missing) if path not in fields)
         return None, tuple(fields), ()
     return False, (), ()
 
@@ -181,7 +181,7 @@ def case_facts(case: Case, peildatum: dt.date, usable_info: Mapping[str, Verdict
     unusable: dict[str, tuple[str, ...]] = {}
     pending: dict[str, tuple[str, ...]] = {}
     checks: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
-    info_paths = {info.id: f"informatie[{index}]" for index, info in enumerate(case.informatie)}
+    position = {info.id: index for index, info in enumerate(case.informatie)}
     set_aside: list[tuple[str, str]] = []
     for list_name, (item_model, fact_type) in LISTS.items():
         for index, item in enumerate(dump[list_name]):
@@ -204,7 +204,7 @@ def case_facts(case: Case, peildatum: dt.date, usable_info: Mapping[str, Verdict
                     fact[REFERENCE_KEY + key] = where
             usable: bool | None = True
             if refs:
-                usable, open_fields, open_checks = _carried(refs, usable_info, later, info_paths)
+                usable, open_fields, open_checks = _carried(refs, usable_info, later, position)
                 if usable is False:
                     unusable[provenance] = tuple(refs)
                 elif usable is None:

@@ -157,7 +157,8 @@ def _basis_tests(item: Informatie, basis: BasisPolicy, context: Context, policy:
             missing.append("ontvanger")
             why.append(f"aan wie is verstrekt staat niet vast ({conditions.ontvanger.toelichting})")
         else:
-            checks.append(Check(f"verstrekt aan {context.bevoegd} (of de gemeente), niet aan een ander bestuursorgaan", ("ontvanger",)))
+            # Worded without the authority, so instruments of several authorities can share one engine run.
+            checks.append(Check("verstrekt aan het bevoegd gezag dat haar gebruikt (of aan de gemeente), niet aan een ander bestuursorgaan", ("ontvanger",)))
     if conditions.doel is not None:
         allowed = [d for d in conditions.doel.waarden or () if d in policy.doelbinding.get(context.doel, ())]
         if item.doel is None:
