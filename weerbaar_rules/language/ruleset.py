@@ -546,6 +546,7 @@ class Ruleset:
     laws: dict[str, Law] = field(default_factory=dict)  # statute -> BWB id (`wetten`)
     aggravation: Aggravation = field(default_factory=Aggravation)  # `verzwaring`, for the testing kit
     wording: Wording = field(default_factory=Wording)  # `woorden`, for the reports
+    parameter_notes: dict[str, str] = field(default_factory=dict)  # parameter -> its `omschrijving`, for the reports
 
     def instrument(self, instrument_id: str) -> Instrument:
         for inst in self.instruments:
@@ -1045,6 +1046,7 @@ def build_ruleset(reading: Reading, profile: str | Path | None = None) -> Rulese
         laws=vocabulary.laws,
         aggravation=aggravation,
         wording=vocabulary.wording or Wording(),
+        parameter_notes={name: param.omschrijving for name, (param, _) in reading.parameters.items()},
     )
 
 
