@@ -22,6 +22,7 @@ from .reader import (
     information_sentences,
     nothing_in_rank,
     path_name,
+    plain,
     ranked_missing,
     receipt_text,
     recommendation_notes,
@@ -34,7 +35,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def _md(text: object) -> str:
-    """Case or rule text as literal Markdown: one line, no formatting, no HTML."""
+    """Rule text as literal Markdown: one line, no formatting, no HTML; codes and paths in words (reader.plain)."""
+    return _md_raw(plain(str(text)))
+
+
+def _md_raw(text: object) -> str:
+    """Case text as literal Markdown, as the case wrote it: one line, no formatting, no HTML."""
     value = " ".join(printable(str(text)).split())
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", value)
@@ -107,7 +113,7 @@ def to_markdown(decision: Decision) -> str:
     graph = explanation.graph
     tracks = Tracks(explanation)
     instruments = by_status(decision)
-    out = [f"# Advies bestuurlijk instrument — zaak {_md(decision.zaak_id)}", ""]
+    out = [f"# Advies bestuurlijk instrument — zaak {_md_raw(decision.zaak_id)}", ""]
     meta = f"Peildatum {decision.peildatum.isoformat()}"
     if r.profiel:
         meta += f"; gemeentelijk profiel {_md(r.profiel)} {_md(r.profiel_versie or '')}".rstrip()

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ..case.names import Namer
+from ..case.model import Case
+from ..case.names import SECTION_NAMES, Namer, humanise_name
 from ..decision.model import Decision, InformationUse, InformationVerdict, InstrumentDecision, MissingFact
 from ..explain.explanation import Explanation, explanation_of
 
@@ -21,6 +23,54 @@ STATUS_ORDER = ("aanbevolen", "mogelijk", "onbeslist", "uitgesloten")
 # A path in the case file in words, for every path the same way (case/names.py); the case itself is not needed.
 _NAMER = Namer(None)  # type: ignore[arg-type]
 _TRACK_IN_TEXT = re.compile(r"spoor '([^']+)'")
+_SECTIONS = set(SECTION_NAMES) | {"betrokkene"}
+
+
+_LINK = re.compile(r"https?://\S+")
+_PATH = re.compile(r"\b[a-z_]+\[\d+\](?:\.[a-z_][a-z_.]*[a-z_])?")
+_DOTTED = re.compile(r"\b[a-z_]{2,}\.[a-z_][a-z_.]*[a-z_]\b")
+_CODE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
+
+
+@lru_cache(maxsize=1)
+def _value_names() -> dict[str, str]:
+    """Every value of the case model's enumerations with its Dutch name (`namen` in the schema)."""
+    found: dict[str, str] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            names = node.get("namen")
+            if isinstance(names, dict):
+                found.update({str(k): str(v) for k, v in names.items() if isinstance(v, str)})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(Case.model_json_schema())
+    return found
+
+
+def _plain_part(text: str) -> str:
+    text = _PATH.sub(lambda m: path_name(m.group(0)), text)
+    text = _DOTTED.sub(lambda m: path_name(m.group(0)) if m.group(0).split(".")[0] in _SECTIONS else humanise_name(m.group(0).replace(".", ": ")), text)
+    names = _value_names()
+    return _CODE.sub(lambda m: names.get(m.group(0)) or humanise_name(m.group(0)), text)
+
+
+def plain(text: str) -> str:
+    """Text of the decision as a lawyer reads it: a field path, an enumeration value or another code in words.
+
+    The rules' own words are Dutch already; what the engine puts in them (a value `in_pand`, a path
+    `openbare_orde.verstoring`, `activiteiten[0]`) is named here, generically, by the case model's names.
+    Links are left as they are."""
+    parts = _LINK.split(text)
+    links = _LINK.findall(text)
+    out = [_plain_part(parts[0])]
+    for link, part in zip(links, parts[1:]):
+        out += [link, _plain_part(part)]
+    return "".join(out)
 
 
 def ordered(decision: Decision) -> list[InstrumentDecision]:

@@ -19,6 +19,7 @@ from .reader import (
     information_sentences,
     nothing_in_rank,
     path_name,
+    plain,
     ranked_missing,
     receipt_text,
     recommendation_notes,
@@ -135,4 +136,5 @@ def to_text(decision: Decision, volledig: bool = False) -> str:
     lines.append("--")
     lines.append(f"Ontvangstbewijs: {receipt_text(decision)}")
     # line by line: a newline or U+2028 in case text (a zaak_id, an information id) must not start a line of its own
-    return "\n".join(one_line(line) for line in lines) + "\n"
+    # codes and paths the engine put into rule texts in words (reader.plain); the case's own zaak_id stays as written
+    return "\n".join(one_line(line if n == 0 else plain(line)) for n, line in enumerate(lines)) + "\n"

@@ -16,7 +16,7 @@ from ..core.safetext import one_line
 from ..decision.model import Decision, InstrumentDecision
 from ..explain.explanation import Explanation, RuleRef, explanation_of, support_facts
 from ..explain.relevance import fired
-from .reader import Tracks, authority_text, held_back_text, ordered
+from .reader import Tracks, authority_text, held_back_text, ordered, plain
 from .report import citation_text
 
 STATUS_TITLE = {
@@ -199,8 +199,8 @@ def explain_instrument(decision: Decision, instrument: str) -> str:
         lines += [f"  - {point}" for point in inst.afwegingspunten]
     lines.append("Bronnen:")
     lines += [f"  - {citation_text(s)}: {s['url']}" for s in inst.grondslag]
-    # line by line: a newline in case text (an information id) must not start a line of its own
-    return "\n".join(one_line(line) for line in lines)
+    # line by line: a newline in case text must not start a line of its own; codes and paths in words (reader.plain)
+    return "\n".join(one_line(plain(line)) for line in lines)
 
 
 def influence_line(decision: Decision, inst: InstrumentDecision) -> str:
