@@ -118,6 +118,11 @@ class Tracks:
         return _TRACK_IN_TEXT.sub(lambda m: self(m.group(1)), text)
 
 
+def tracks_named(explanation: Explanation, text: str) -> str:
+    """A sentence that names a track by its id ("spoor 'pand'"), with the track's name ("het spoor van het pand")."""
+    return _TRACK_IN_TEXT.sub(lambda m: explanation.terms.track(m.group(1)), text)
+
+
 def recommendation_notes(decision: Decision, tracks: Tracks) -> list[tuple[InstrumentDecision, str]]:
     """Per recommendation, in the one order: why it is the one (subsidiarity within its track), in words."""
     notes = {n.split(": ", 1)[0]: n.split(": ", 1)[1] for n in decision.toelichting_aanbeveling if ": " in n}
@@ -184,8 +189,17 @@ def ranked_missing(decision: Decision) -> list[RankedFact]:
         else:
             rank = 2
         also = [names[i].naam for i in fact.instrumenten if i in names and i not in via]
-        out.append(RankedFact(fact, rank, fact.omschrijving or path_name(fact.feit), [names[i].naam for i in via], also))
+        out.append(RankedFact(fact, rank, missing_name(decision, fact), [names[i].naam for i in via], also))
     return sorted(out, key=lambda r: r.rank)
+
+
+def missing_name(decision: Decision, fact: MissingFact) -> str:
+    """A missing fact in words: its Dutch description, a profile parameter by what it says."""
+    if fact.feit.startswith("parameter:"):
+        note = explanation_of(decision).terms.parameters.get(fact.feit.split(":", 1)[1])
+        if note:
+            return f"gemeenteprofiel: {note[:1].lower()}{note[1:].rstrip('.')}"
+    return plain(fact.omschrijving or path_name(fact.feit))
 
 
 def decides_text(ranked: RankedFact) -> str:

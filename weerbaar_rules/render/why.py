@@ -16,7 +16,7 @@ from ..core.safetext import one_line
 from ..decision.model import Decision, InstrumentDecision
 from ..explain.explanation import Explanation, RuleRef, explanation_of, support_facts
 from ..explain.relevance import fired
-from .reader import Tracks, authority_text, held_back_text, ordered, plain
+from .reader import Tracks, authority_text, held_back_text, ordered, plain, tracks_named
 from .report import citation_text
 
 STATUS_TITLE = {
@@ -212,7 +212,8 @@ def influence_line(decision: Decision, inst: InstrumentDecision) -> str:
     if any(inst.id in fact.verandert_via for fact in decision.ontbrekende_feiten):
         track = explanation_of(decision).terms.track(inst.spoor)
         return f"Invloed op de aanbeveling: als deze feiten bekend worden, kan {inst.naam} de aanbeveling in {track} worden."
-    why = explanation_of(decision).instrument(inst.id).not_recommendable or "het kan op deze feiten niet passend worden"
+    explanation = explanation_of(decision)
+    why = tracks_named(explanation, explanation.instrument(inst.id).not_recommendable or "het kan op deze feiten niet passend worden")
     return f"Invloed op de aanbeveling: geen — ook als deze feiten bekend worden, wordt het niet de aanbeveling ({why})."
 
 
