@@ -24,6 +24,7 @@ from .reader import (
     nothing_in_rank,
     ordered,
     path_name,
+    plain,
     ranked_missing,
     receipt_text,
     recommendation_notes,
@@ -74,7 +75,7 @@ def to_page(decision: Decision) -> dict[str, Any]:
                 "feiten": [{"feit": f.fact.feit, "omschrijving": f.name, "toelichting": decides_text(f)} for f in group],
             }
         )
-    return {
+    return _plain({
         "kop": f"Zaak {decision.zaak_id}, peildatum {decision.peildatum.isoformat()}; {profile}.",
         "aanbevolen": recommended,
         "volgorde": [inst.id for inst in ordered(decision)],
@@ -91,7 +92,22 @@ def to_page(decision: Decision) -> dict[str, Any]:
         "buiten_beschouwing": [{"feit": path_name(a.feit), "reden": a.reden} for a in decision.buiten_beschouwing],
         "profiel": profile_changes(decision),
         "ontvangstbewijs": receipt_text(decision),
-    }
+    }, keep=decision.zaak_id)
+
+
+def _plain(value: Any, keep: str = "", key: str = "") -> Any:
+    """Every text of the view through reader.plain; ids (keys, `id`, `feit`, `volgorde`) and the zaak_id as they are."""
+    if isinstance(value, str):
+        if key in ("id", "feit", "volgorde"):
+            return value
+        if keep and keep in value:
+            return keep.join(plain(part) for part in value.split(keep))
+        return plain(value)
+    if isinstance(value, list):
+        return [_plain(v, keep, key) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v, keep, k if key != "instrumenten" else "") for k, v in value.items()}
+    return value
 
 
 def to_page_json(decision: Decision) -> str:
