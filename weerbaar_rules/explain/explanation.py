@@ -368,6 +368,7 @@ class Terms:
     purposes: dict[str, str] = field(default_factory=dict)  # informatiedoel -> "een Bibob-toets"
     steps: dict[str, tuple[str, str]] = field(default_factory=dict)  # instrument -> (bevoegd, stap)
     parameters: dict[str, str] = field(default_factory=dict)  # parameter -> its description
+    rules: dict[str, str] = field(default_factory=dict)  # rule id -> its title
 
     @classmethod
     def of(cls, ruleset: Ruleset) -> Terms:
@@ -379,6 +380,7 @@ class Terms:
             purposes=dict(words.doelen),
             steps={i.id: (i.stap_gemeente.bevoegd, i.stap_gemeente.stap) for i in ruleset.instruments if i.stap_gemeente is not None},
             parameters=dict(ruleset.parameter_notes),
+            rules={rule.id: rule.title for rule in ruleset.rules},
         )
 
     def track(self, spoor: str) -> str:

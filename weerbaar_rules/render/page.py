@@ -53,6 +53,7 @@ def to_page(decision: Decision) -> dict[str, Any]:
             "te_controleren": open_checks(decision, inst),
             "niet_gebruikt": held_back_text(decision, inst),
             "escalatie": escalation_line(inst),
+            "onvervulde_voorwaarden": [_unmet(explanation, text) for text in inst.onvervulde_voorwaarden],
         }
         if inst.status == "uitgesloten":
             lines = exclusion_lines(explanation, inst, decision)
@@ -108,6 +109,15 @@ def _plain(value: Any, keep: str = "", key: str = "") -> Any:
     if isinstance(value, dict):
         return {k: _plain(v, keep, k if key != "instrumenten" else "") for k, v in value.items()}
     return value
+
+
+def _unmet(explanation: Any, text: str) -> str:
+    """An unmet condition as the decision words it ("rule.id: condition"), with the rule by its title."""
+    rule, sep, condition = text.partition(": ")
+    title = explanation.terms.rules.get(rule)
+    if sep and title:
+        return f"{title}: {condition}"
+    return text if not sep else f"een regel: {condition}"
 
 
 def to_page_json(decision: Decision) -> str:

@@ -547,17 +547,18 @@
   function instrumentCard(inst) {
     const titleId = uid("instrument");
     const answer = el("div", { class: "uitleg", "aria-live": "polite" });
-    const words = state.view.instrumenten[inst.id] || {};
+    const shown = state.view.instrumenten[inst.id] || {};
     // The reader's words where the view has them; a field the view does not know is shown as the decision has it.
     const said = {
-      bevoegd: words.bevoegd,
-      spoor: words.spoor,
-      categorie: words.soort,
-      regels: words.regels,
-      ontbrekende_feiten: words.ontbreekt,
-      te_controleren: words.te_controleren,
-      geblokkeerde_feiten: words.niet_gebruikt,
-      escalatie: words.escalatie,
+      bevoegd: shown.bevoegd,
+      spoor: shown.spoor,
+      categorie: shown.soort,
+      regels: shown.regels,
+      ontbrekende_feiten: shown.ontbreekt,
+      te_controleren: shown.te_controleren,
+      geblokkeerde_feiten: shown.niet_gebruikt,
+      escalatie: shown.escalatie,
+      onvervulde_voorwaarden: shown.onvervulde_voorwaarden,
     };
     const entries = Object.keys(inst)
       .filter((key) => !CARD_SKIP.has(key))
