@@ -52,7 +52,7 @@ def to_page(decision: Decision) -> dict[str, Any]:
             "ontbreekt": missing_for(decision, inst.id),
             "te_controleren": open_checks(decision, inst),
             "niet_gebruikt": held_back_text(decision, inst),
-            "escalatie": escalation_line(inst),
+            "escalatie": (escalation_line(inst) or "").removeprefix("escalatie: ") or None,
             "onvervulde_voorwaarden": [_unmet(explanation, text) for text in inst.onvervulde_voorwaarden],
         }
         if inst.status == "uitgesloten":
