@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from ..case.model import Case
-from ..case.names import SECTION_NAMES, Namer, humanise_name
+from ..case.names import SECTION_NAMES, Namer, humanise_name, value_names
 from ..decision.model import Decision, InformationUse, InformationVerdict, InstrumentDecision, MissingFact
 from ..explain.explanation import Explanation, explanation_of
 
@@ -32,30 +30,10 @@ _DOTTED = re.compile(r"\b[a-z_]{2,}\.[a-z_][a-z_.]*[a-z_]\b")
 _CODE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
 
 
-@lru_cache(maxsize=1)
-def _value_names() -> dict[str, str]:
-    """Every value of the case model's enumerations with its Dutch name (`namen` in the schema)."""
-    found: dict[str, str] = {}
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            names = node.get("namen")
-            if isinstance(names, dict):
-                found.update({str(k): str(v) for k, v in names.items() if isinstance(v, str)})
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(Case.model_json_schema())
-    return found
-
-
 def _plain_part(text: str) -> str:
     text = _PATH.sub(lambda m: path_name(m.group(0)), text)
     text = _DOTTED.sub(lambda m: path_name(m.group(0)) if m.group(0).split(".")[0] in _SECTIONS else humanise_name(m.group(0).replace(".", ": ")), text)
-    names = _value_names()
+    names = value_names()
     return _CODE.sub(lambda m: names.get(m.group(0)) or humanise_name(m.group(0)), text)
 
 
