@@ -190,6 +190,10 @@ def to_markdown(decision: Decision) -> str:
         out += ["## Ontbrekende feiten, naar wat zij beslissen", ""]
         for rank, title in enumerate(RANK_TITLES):
             group = [f for f in ranked if f.rank == rank]
+            if rank == 2:  # folded, as in the text: the names only
+                if group:
+                    out += [f"{title} ({len(group)}): {_md('; '.join(f.name for f in group))}.", ""]
+                continue
             empty = nothing_in_rank(decision, rank)
             if not group and not empty:
                 continue
