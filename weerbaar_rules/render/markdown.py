@@ -16,6 +16,7 @@ from ..decision.model import Decision, InstrumentDecision
 from ..explain.explanation import explanation_of
 from .reader import (
     RANK_TITLES,
+    rank_title,
     Tracks,
     authority_text,
     decides_text,
@@ -188,7 +189,8 @@ def to_markdown(decision: Decision) -> str:
     ranked = ranked_missing(decision)
     if ranked:
         out += ["## Ontbrekende feiten, naar wat zij beslissen", ""]
-        for rank, title in enumerate(RANK_TITLES):
+        for rank in range(len(RANK_TITLES)):
+            title = rank_title(decision, rank)
             group = [f for f in ranked if f.rank == rank]
             if rank == 2:  # folded, as in the text: the names only
                 if group:

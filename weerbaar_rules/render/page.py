@@ -15,6 +15,7 @@ from ..decision.model import Decision
 from ..explain.explanation import explanation_of
 from .reader import (
     RANK_TITLES,
+    rank_title,
     Tracks,
     authority_text,
     category_text,
@@ -63,7 +64,8 @@ def to_page(decision: Decision) -> dict[str, Any]:
         cards[inst.id] = card
     questions = []
     ranked = ranked_missing(decision)
-    for rank, title in enumerate(RANK_TITLES):
+    for rank in range(len(RANK_TITLES)):
+        title = rank_title(decision, rank)
         group = [f for f in ranked if f.rank == rank]
         empty = nothing_in_rank(decision, rank) if ranked else None
         if not group and not empty:

@@ -139,6 +139,13 @@ RANK_TITLES = (
 )
 
 
+def rank_title(decision: Decision, rank: int) -> str:
+    """The heading of a group of missing facts; with nothing recommended there is no "other" instrument."""
+    if rank == 1 and not decision.aanbevolen:
+        return "Kan een instrument aanbevolen maken"
+    return RANK_TITLES[rank]
+
+
 @dataclass(frozen=True)
 class RankedFact:
     fact: MissingFact

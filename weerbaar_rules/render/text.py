@@ -12,6 +12,7 @@ from ..decision.model import Decision, InstrumentDecision
 from ..explain.explanation import explanation_of
 from .reader import (
     RANK_TITLES,
+    rank_title,
     Tracks,
     authority_text,
     category_text,
@@ -65,7 +66,8 @@ def to_text(decision: Decision, volledig: bool = False) -> str:
     if ranked:
         lines.append("")
         lines.append("Ontbrekende feiten, naar wat zij beslissen:")
-        for rank, title in enumerate(RANK_TITLES):
+        for rank in range(len(RANK_TITLES)):
+            title = rank_title(decision, rank)
             group = [f for f in ranked if f.rank == rank]
             if rank == 2:
                 if not group:
