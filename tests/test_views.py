@@ -68,10 +68,10 @@ def test_a_fact_names_the_instruments_through_which_it_changes_the_advice(engine
     box = next(line for line in to_dot(decision).splitlines() if "zonder invloed" in line)
     assert "zonder invloed op de aanbeveling (2):\\n· Noodbevel (art. 175 Gemw)\\n· Sluiting van een woning" in box
     assert not {"noodbevel_175", "sluiting_174a_gemeentewet"} & {i for f in decision.ontbrekende_feiten for i in f.verandert_via}
-    line = next(ln for ln in to_text(decision).splitlines() if ln.startswith("  - ernst van de verstoring"))
+    line = next(ln for ln in to_text(decision).splitlines() if ln.startswith("    - ernst van de verstoring"))
     assert line == (
-        "  - ernst van de verstoring van de openbare orde (beslist over: Noodverordening (art. 176 Gemw); ook over, zonder invloed op"
-        " de aanbeveling: Noodbevel (art. 175 Gemw), Sluiting van een woning, niet-openbaar lokaal of erf (art. 174a Gemw, Wet Victoria))"
+        "    - ernst van de verstoring van de openbare orde (kan het advies veranderen via: Noodverordening (art. 176 Gemw); beslist ook,"
+        " zonder invloed op het advies, over: Noodbevel (art. 175 Gemw), Sluiting van een woning, niet-openbaar lokaal of erf (art. 174a Gemw, Wet Victoria))"
     )
 
 
@@ -106,11 +106,11 @@ def test_rules_explain_says_whether_an_undecided_instrument_can_change_the_advic
 
     decision = _decision(engines, "drugshandel_woning_harddrugs.json")
     assert (
-        "Invloed op de aanbeveling: geen — ook als deze feiten bekend worden, wordt het niet de aanbeveling (in spoor 'pand' is"
+        "Invloed op de aanbeveling: geen — ook als deze feiten bekend worden, wordt het niet de aanbeveling (in het spoor van het pand is"
         " Sluiting op grond van art. 13b Opiumwet (Wet Damocles) aanbevolen, dat niet ingrijpender is)."
     ) in explain_instrument(decision, "noodbevel_175")
     assert (
-        "Invloed op de aanbeveling: als deze feiten bekend worden, kan Noodverordening (art. 176 Gemw) de aanbeveling in spoor 'gebied' worden."
+        "Invloed op de aanbeveling: als deze feiten bekend worden, kan Noodverordening (art. 176 Gemw) de aanbeveling in het spoor van het gebied worden."
     ) in explain_instrument(decision, "noodverordening_176")
     # rules explain reads the one verdict (verandert_via); the picture decides on its own and must agree with it.
     for fact in decision.ontbrekende_feiten:

@@ -81,6 +81,28 @@ ITEM_FIELDS: dict[str, dict[str, str]] = {name: _titles(inner) for name, inner i
 SOURCE_NAMES = _value_names(Informatie, "bron")
 BASIS_NAMES = _value_names(Informatie, "grondslag")
 
+
+
+@lru_cache(maxsize=1)
+def value_names() -> dict[str, str]:
+    """Every value of the case model's enumerations with its Dutch name (`namen` in the schema): `in_pand` -> "in het pand"."""
+    found: dict[str, str] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            names = node.get("namen")
+            if isinstance(names, dict):
+                found.update({str(k): str(v) for k, v in names.items() if isinstance(v, str)})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(Case.model_json_schema())
+    return found
+
+
 # Free text and personal data: never copied into labels, logs or reports.
 PRIVATE_FIELDS = frozenset({"locatie.adres"})
 PRIVATE_ITEM_FIELDS = frozenset({"naam", "omschrijving"})

@@ -302,7 +302,7 @@ class _Assembler:
             reasons += [f"uitzondering: {title}" for title in self._exceptions_applied(available)]
             if blocked:
                 reasons.append(
-                    f"feiten die alleen rusten op informatie die {inst.authority_on(self.run.facts.peildatum)} niet mag gebruiken "
+                    f"feiten die alleen rusten op informatie die {inst.acting_on(self.run.facts.peildatum)} niet mag gebruiken "
                     f"(bron, grondslag, ontvanger, doel of datum) zijn niet gebruikt; nodig: {self.ruleset.information.nodig}"
                 )
         procedure: list[str] = []

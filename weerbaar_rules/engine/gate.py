@@ -88,7 +88,7 @@ class Verdict:
 
 
 def context_of(instrument: Instrument, day: dt.date) -> Context:
-    return Context(instrument.authority_on(day), instrument.informatiedoel)
+    return Context(instrument.acting_on(day), instrument.informatiedoel)
 
 
 def _on(day: dt.date) -> str:

@@ -8,16 +8,20 @@ for a "why" themselves (render/). The model is OpenFisca's tracer: one
 recorded trace, and views that only format it.
 
 Each entry names rules by their graph node, which carries the rule id, its
-title and its legal sources (`rule`).
+title and its legal sources (`rule`). Information is named as a lawyer counts
+it, by its place in the case file with its source and basis ("informatie 1
+(politie, art. 16 Wpg)", `information_name`), never by the id the case gave it;
+tracks, categories and authorities by the ruleset's `woorden` (`terms`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
+from ..case.names import BASIS_NAMES, SOURCE_NAMES, humanise_name
 from ..core.digraph import DiGraph
 from ..decision.model import Decision, InformationVerdict, InstrumentDecision, MissingFact
 from ..engine.compiler import DEFINITE
@@ -46,8 +50,9 @@ class RuleRef:
 class InstrumentExplanation:
     """What the explanation says of one instrument, each part worked out once, when a view first asks for it."""
 
-    def __init__(self, graph: DiGraph, instrument: str) -> None:
+    def __init__(self, graph: DiGraph, instrument: str, names: dict[str, str] | None = None) -> None:
         self.graph = graph
+        self.names = names or {}
         self.id = instrument
         self.node = f"instrument:{instrument}"
         data = graph.nodes[self.node]
@@ -87,12 +92,12 @@ class InstrumentExplanation:
     @cached_property
     def support(self) -> list[str]:
         """The case facts and information under the rules that make it available and suitable, in words."""
-        return support_facts(self.graph, self.available + self.suitable)
+        return support_facts(self.graph, self.available + self.suitable, self.names)
 
     @cached_property
     def grounds(self) -> list[str]:
         """The case facts and information under every rule that fired for sure about it (also procedure, weighing)."""
-        return support_facts(self.graph, self.rules(None, {"zeker"}))
+        return support_facts(self.graph, self.rules(None, {"zeker"}), self.names)
 
     @cached_property
     def missing(self) -> list[str]:
@@ -136,8 +141,17 @@ class InstrumentExplanation:
 class Explanation:
     """The explanation of one decision: its graph, its missing facts and an entry per instrument."""
 
-    def __init__(self, build: Callable[[], DiGraph], missing: list[MissingFact] | None = None, runs: list[tuple[Run, Part]] | None = None) -> None:
+    def __init__(
+        self,
+        build: Callable[[], DiGraph],
+        missing: list[MissingFact] | None = None,
+        runs: list[tuple[Run, Part]] | None = None,
+        information: list[InformationVerdict] | None = None,
+        terms: Callable[[], Terms] | None = None,
+    ) -> None:
         self._build = build
+        self._information = information or []
+        self._terms = terms or Terms
         # The runs the decision was assembled from; none when it was read back from JSON.
         self.runs = runs or []
         self._missing = missing
@@ -150,12 +164,33 @@ class Explanation:
         from .graph import build_graph
 
         decided = _Decided(decision.instrumenten, decision.informatie)  # not the decision: no reference cycle
-        return cls(lambda: build_graph(ruleset, case, runs, decided), runs=runs)
+        return cls(lambda: build_graph(ruleset, case, runs, decided), runs=runs, information=decision.informatie, terms=lambda: Terms.of(ruleset))
 
     @classmethod
-    def of_graph(cls, graph: DiGraph, missing: list[MissingFact] | None = None) -> Explanation:
-        """The explanation of a decision read back from JSON: its graph and missing facts as they were written."""
-        return cls(lambda: graph, missing)
+    def of_graph(
+        cls, graph: DiGraph, missing: list[MissingFact] | None = None, information: list[InformationVerdict] | None = None, ruleset: str | None = None
+    ) -> Explanation:
+        """The explanation of a decision read back from JSON: its graph and missing facts as they were written.
+
+        The words of its ruleset (`terms`) are those of the shipped ruleset of that name, when there is one."""
+        return cls(lambda: graph, missing, information=information, terms=lambda: _shipped_terms(ruleset))
+
+    @cached_property
+    def terms(self) -> Terms:
+        """The ruleset's words for tracks, categories, authorities, purposes and municipal steps."""
+        return self._terms()
+
+    @cached_property
+    def information_names(self) -> dict[str, str]:
+        """Information node -> its name as a lawyer counts it: "informatie 1 (politie, art. 16 Wpg)"."""
+        return {f"informatie:{v.id}": information_name(index, v.bron, v.grondslag) for index, v in enumerate(self._information)}
+
+    def information_name(self, info_id: str) -> str:
+        return self.information_names.get(f"informatie:{info_id}", "informatie")
+
+    def label(self, node: str) -> str:
+        """A node of the graph in words for a reader: information by its place, everything else by its label."""
+        return self.information_names.get(node) or str(self.graph.nodes[node].get("label", node)) if node in self.graph else node
 
     @cached_property
     def graph(self) -> DiGraph:
@@ -217,7 +252,7 @@ class Explanation:
     def instrument(self, instrument: str) -> InstrumentExplanation:
         found = self._instruments.get(instrument)
         if found is None:
-            found = self._instruments[instrument] = InstrumentExplanation(self.graph, instrument)
+            found = self._instruments[instrument] = InstrumentExplanation(self.graph, instrument, self.information_names)
         return found
 
     def shown(self, focus: bool = False) -> list[str]:
@@ -294,13 +329,13 @@ def explanation_of(decision: Decision) -> Explanation:
     """The decision's explanation: the one it was assembled with, or one read from its JSON (`graaf`)."""
     found = decision._explanation
     if not isinstance(found, Explanation):
-        found = Explanation.of_graph(decision.explanation, decision.ontbrekende_feiten)
+        found = Explanation.of_graph(decision.explanation, decision.ontbrekende_feiten, decision.informatie, decision.ontvangstbewijs.ruleset)
         decision._explanation = found
     return found
 
 
-def support_facts(graph: DiGraph, rules: list[str]) -> list[str]:
-    """The case facts and information under these rules, following only what fired, in words."""
+def support_facts(graph: DiGraph, rules: list[str], names: dict[str, str] | None = None) -> list[str]:
+    """The case facts and information under these rules, following only what fired, in words (`names`: information by its place)."""
     seen: set[str] = set(rules)
     stack = list(rules)
     found: set[str] = set()
@@ -314,7 +349,68 @@ def support_facts(graph: DiGraph, rules: list[str]) -> list[str]:
                 found.add(source)
             stack.append(source)
     order = {"feit": 0, "informatie": 1}
-    return [str(graph.nodes[n]["label"]) for n in sorted(found, key=lambda n: (order.get(graph.nodes[n].get("soort", ""), 2), n))]
+    names = names or {}
+    return [names.get(n) or str(graph.nodes[n]["label"]) for n in sorted(found, key=lambda n: (order.get(graph.nodes[n].get("soort", ""), 2), n))]
 
 
-__all__ = ["Explanation", "InstrumentExplanation", "RuleRef", "explanation_of", "support_facts"]
+def information_name(index: int, source: str | None, basis: str | None) -> str:
+    """An information item by its place in the case file, its source and its basis: "informatie 1 (politie, art. 16 Wpg)"."""
+    return f"informatie {index + 1} ({SOURCE_NAMES.get(source, source)}, {BASIS_NAMES.get(basis, basis)})"
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The ruleset's words for a reader (`woorden` in the catalogue), and each instrument's municipal step."""
+
+    tracks: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # spoor -> (naam, uitleg)
+    categories: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    authorities: dict[str, str] = field(default_factory=dict)  # bevoegd -> "de burgemeester"
+    purposes: dict[str, str] = field(default_factory=dict)  # informatiedoel -> "een Bibob-toets"
+    steps: dict[str, tuple[str, str]] = field(default_factory=dict)  # instrument -> (bevoegd, stap)
+    parameters: dict[str, str] = field(default_factory=dict)  # parameter -> its description
+    rules: dict[str, str] = field(default_factory=dict)  # rule id -> its title
+
+    @classmethod
+    def of(cls, ruleset: Ruleset) -> Terms:
+        words = ruleset.wording
+        return cls(
+            tracks={k: (t.naam, t.uitleg) for k, t in words.sporen.items()},
+            categories={k: (t.naam, t.uitleg) for k, t in words.categorieen.items()},
+            authorities=dict(words.bevoegden),
+            purposes=dict(words.doelen),
+            steps={i.id: (i.stap_gemeente.bevoegd, i.stap_gemeente.stap) for i in ruleset.instruments if i.stap_gemeente is not None},
+            parameters=dict(ruleset.parameter_notes),
+            rules={rule.id: rule.title for rule in ruleset.rules},
+        )
+
+    def track(self, spoor: str) -> str:
+        return self.tracks.get(spoor, (f"het spoor {humanise_name(spoor)}", None))[0]
+
+    def track_note(self, spoor: str) -> str | None:
+        return self.tracks.get(spoor, ("", None))[1]
+
+    def category(self, categorie: str) -> str:
+        return self.categories.get(categorie, (humanise_name(categorie), None))[0]
+
+    def authority(self, bevoegd: str) -> str:
+        """With its article, as the subject of a sentence: "de burgemeester"."""
+        return self.authorities.get(bevoegd, humanise_name(bevoegd))
+
+    def purpose(self, doel: str) -> str:
+        return self.purposes.get(doel, humanise_name(doel))
+
+
+@lru_cache(maxsize=4)
+def _shipped_terms(name: str | None) -> Terms:
+    """The words of the shipped ruleset called `name` (a decision read back from JSON names its ruleset, not its files)."""
+    from ..language.resources import national_rules
+    from ..language.ruleset import load_ruleset
+
+    try:
+        ruleset = load_ruleset(national_rules())
+    except Exception:  # a broken installation still shows the decision, with ids humanised
+        return Terms()
+    return Terms.of(ruleset) if ruleset.name == name else Terms()
+
+
+__all__ = ["Explanation", "InstrumentExplanation", "RuleRef", "Terms", "explanation_of", "information_name", "support_facts"]

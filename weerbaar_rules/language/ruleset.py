@@ -3,7 +3,8 @@
 A ruleset directory is loaded as a whole: every `*.yaml` file in it may hold
 `ruleset` metadata, `instruments` (the catalogue), `parameters`,
 `information` (the AVG policy), the legal vocabulary (`domeinen`, `wetten`,
-`verzwaring`: what the code would otherwise have to know about the law) and
+`verzwaring`: what the code would otherwise have to know about the law; `woorden`:
+the Dutch names of tracks, categories, authorities and purposes for the reports) and
 `rules`. Each rule carries its legal source
 (`grondslag`) and validity dates next to its condition, the way Catala keeps
 the statute's text next to its code. A profile is applied on top and every
@@ -182,6 +183,14 @@ class DatedAuthority(_Strict):
         return (self.geldig_van is None or self.geldig_van <= day) and (self.geldig_tot is None or day <= self.geldig_tot)
 
 
+class MunicipalStep(_Strict):
+    """The municipality's own step for a power someone else holds (art. 7:231 lid 2 BW: the landlord ends the lease;
+    the burgemeester informs the landlord of the closure). The step's authority is the one that uses the information."""
+
+    bevoegd: Authority
+    stap: str = Field(min_length=1, description="Wat het bestuursorgaan zelf doet, als werkwoordsgroep: 'informeert de woningcorporatie over de sluiting'.")
+
+
 class Instrument(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     naam: str = Field(min_length=1)
@@ -193,6 +202,9 @@ class Instrument(_Strict):
     omschrijving: str | None = None
     informatiedoel: str = Field(
         "algemeen", pattern=ID_PATTERN, description="Het doel waarvoor het instrument informatie gebruikt (bijv. bibob: doelbinding art. 28 Wet Bibob)."
+    )
+    stap_gemeente: MunicipalStep | None = Field(
+        None, description="Als de bevoegdheid bij een ander ligt (bevoegd): de stap die de gemeente zelf zet, en door wie."
     )
 
     @model_validator(mode="after")
@@ -215,6 +227,11 @@ class Instrument(_Strict):
             if dated.in_force(day):
                 return dated.bevoegd
         return sorted(self.bevoegd, key=lambda a: a.geldig_van or dt.date.min)[-1].bevoegd
+
+    def acting_on(self, day: dt.date) -> str:
+        """The municipal authority that takes the step and uses the information: the holder, unless the power is someone
+        else's and the municipality's part is a step of its own (`stap_gemeente`)."""
+        return self.stap_gemeente.bevoegd if self.stap_gemeente is not None else self.authority_on(day)
 
     def citations_on(self, day: dt.date) -> tuple[Citation, ...]:
         """The legal basis in force on the peildatum: a renamed or replaced statute is cited as it stood then."""
@@ -499,6 +516,23 @@ class Aggravation(_Strict):
     )
 
 
+class Term(_Strict):
+    """A word of the catalogue as a lawyer reads it: its name and a one-line explanation."""
+
+    naam: str = Field(min_length=1)
+    uitleg: str | None = None
+
+
+class Wording(_Strict):
+    """`woorden`: the Dutch names the reports use for the catalogue's tracks and categories, the authorities and the
+    purposes of information use, so no report shows an id ("spoor 'pand'")."""
+
+    sporen: dict[str, Term] = Field(default_factory=dict)
+    categorieen: dict[str, Term] = Field(default_factory=dict)
+    bevoegden: dict[str, str] = Field(default_factory=dict, description="bevoegd gezag -> naam met lidwoord: 'de burgemeester'")
+    doelen: dict[str, str] = Field(default_factory=dict, description="informatiedoel -> waarvoor, na 'voor': 'een Bibob-toets'")
+
+
 class RulesetMeta(_Strict):
     naam: str = Field(pattern=ID_PATTERN)
     versie: str = Field(min_length=1)
@@ -515,6 +549,7 @@ class RulesetFile(_Strict):
     )
     wetten: dict[Annotated[str, Field(min_length=1)], Law] = Field(default_factory=dict, description="Naam van een wet, zoals de regels haar aanhalen -> BWB-id.")
     verzwaring: Aggravation | None = None
+    woorden: Wording | None = None
     rules: list[RawRule] = Field(default_factory=list)
 
 
@@ -596,6 +631,8 @@ class Ruleset:
     domains: dict[str, str] = field(default_factory=dict)  # rule id prefix -> legal domain (`domeinen`)
     laws: dict[str, Law] = field(default_factory=dict)  # statute -> BWB id (`wetten`)
     aggravation: Aggravation = field(default_factory=Aggravation)  # `verzwaring`, for the testing kit
+    wording: Wording = field(default_factory=Wording)  # `woorden`, for the reports
+    parameter_notes: dict[str, str] = field(default_factory=dict)  # parameter -> its `omschrijving`, for the reports
 
     def instrument(self, instrument_id: str) -> Instrument:
         for inst in self.instruments:
@@ -822,6 +859,7 @@ class _Vocabulary:
     law_names: dict[str, str] = field(default_factory=dict)  # case-folded name -> where it was declared
     aggravation: Aggravation | None = None
     aggravation_at: Located | None = None
+    wording: Wording | None = None
 
     def add(self, parsed: RulesetFile, located: Located) -> None:
         for prefix, name in parsed.domeinen.items():
@@ -836,6 +874,10 @@ class _Vocabulary:
                     raise RulesetError(f"{where}: wet '{one_line(name, 80)}' is dubbel gedeclareerd (ook op {self.law_names[key]})")
                 self.law_names[key] = where
             self.laws[official] = law
+        if parsed.woorden is not None:
+            if self.wording is not None:
+                raise RulesetError(f"{located.path}: woorden staat in meer dan een bestand")
+            self.wording = parsed.woorden
         if parsed.verzwaring is not None:
             if self.aggravation is not None:
                 raise RulesetError(f"{located.path}: verzwaring staat in meer dan een bestand")
@@ -1089,6 +1131,8 @@ def build_ruleset(reading: Reading, profile: str | Path | None = None) -> Rulese
         domains=vocabulary.domains,
         laws=vocabulary.laws,
         aggravation=aggravation,
+        wording=vocabulary.wording or Wording(),
+        parameter_notes={name: param.omschrijving for name, (param, _) in reading.parameters.items()},
     )
 
 

@@ -3,7 +3,7 @@
 Every view reads the decision and the one explanation built for it
 (explain/); none walks a rule or works out a "why" itself.
 
-* `rendered(decision, fmt)` — any of FORMATS: JSON, text, Markdown, DOT, SVG, PNG;
+* `rendered(decision, fmt)` — any of FORMATS: JSON, text, Markdown, DOT, SVG, PNG; and "advies", the web page's view;
 * `to_json`, `to_json_line`, `to_text`, `to_markdown`, `to_dot`;
 * `explain_instrument` — `rules explain`: why (not) one instrument.
 
@@ -20,6 +20,7 @@ from . import dot
 from .dot import to_dot
 from .json import to_json, to_json_line
 from .markdown import to_markdown
+from .page import to_page_json
 from .text import to_text
 from .why import explain_instrument, instrument_statuses
 
@@ -34,6 +35,8 @@ def rendered(decision: Decision, fmt: str, volledig: bool = False, **drawing: An
         return to_markdown(decision)
     if fmt == "text":
         return to_text(decision, volledig=volledig)
+    if fmt == "advies":  # the web page's view (page.py); not a CLI format
+        return to_page_json(decision)
     return dot.render(decision, fmt, volledig=volledig, **drawing)
 
 

@@ -9,12 +9,26 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..case.names import BASIS_NAMES, CASE_FIELDS, ITEM_NAMES, SOURCE_NAMES
+from ..case.names import CASE_FIELDS, ITEM_NAMES
 from ..core.digraph import DiGraph
 from ..core.safetext import printable
 from ..decision.model import Decision, InstrumentDecision
 from ..explain.explanation import explanation_of
-from .report import by_status, citation_text, decides_line, escalation_line, open_checks, shown_ids
+from .reader import (
+    RANK_TITLES,
+    rank_title,
+    Tracks,
+    authority_text,
+    decides_text,
+    information_sentences,
+    nothing_in_rank,
+    path_name,
+    plain,
+    ranked_missing,
+    receipt_text,
+    recommendation_notes,
+)
+from .report import by_status, citation_text, escalation_line, open_checks, profile_changes, shown_ids
 from .why import exclusion_lines, missing_for
 
 # Characters that format inline; text always follows a prefix on its line, so line-start markers cannot trigger.
@@ -22,7 +36,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def _md(text: object) -> str:
-    """Case or rule text as literal Markdown: one line, no formatting, no HTML."""
+    """Rule text as literal Markdown: one line, no formatting, no HTML; codes and paths in words (reader.plain)."""
+    return _md_raw(plain(str(text)))
+
+
+def _md_raw(text: object) -> str:
+    """Case text as literal Markdown, as the case wrote it: one line, no formatting, no HTML."""
     value = " ".join(printable(str(text)).split())
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", value)
@@ -48,7 +67,7 @@ def _md_sources(inst: InstrumentDecision) -> str:
     return "; ".join(_md_link(citation_text(c), str(c["url"])) for c in inst.grondslag)
 
 
-def _fact_sections(graph: DiGraph) -> list[str]:
+def _fact_sections(graph: DiGraph, info_names: dict[str, str] | None = None) -> list[str]:
     """The facts of the case as the graph holds them (personal data is never in the graph)."""
     fields = []
     items: dict[str, list[tuple[int, dict[str, Any]]]] = {}
@@ -74,10 +93,18 @@ def _fact_sections(graph: DiGraph) -> list[str]:
             continue
         out += [f"### {titles[list_name]}", ""]
         for number, item in members:
-            details = "; ".join(item.get("details") or [])
+            details = "; ".join(_named_refs(d, info_names or {}) for d in item.get("details") or [])
             out.append(f"- {_md(ITEM_NAMES.get(list_name, list_name))} {number + 1}: {_md(details)}")
         out.append("")
     return out
+
+
+def _named_refs(detail: str, info_names: dict[str, str]) -> str:
+    """A fact's detail "informatie: bar1, bar2" with the information by its place, source and basis."""
+    if not detail.startswith("informatie: "):
+        return detail
+    refs = [r.strip() for r in detail.removeprefix("informatie: ").split(",")]
+    return "rust op " + ", ".join(info_names.get(f"informatie:{r}", "informatie") for r in refs)
 
 
 def to_markdown(decision: Decision) -> str:
@@ -85,47 +112,45 @@ def to_markdown(decision: Decision) -> str:
     r = decision.ontvangstbewijs
     explanation = explanation_of(decision)
     graph = explanation.graph
+    tracks = Tracks(explanation)
     instruments = by_status(decision)
-    out = [f"# Advies bestuurlijk instrument — zaak {_md(decision.zaak_id)}", ""]
-    meta = f"Peildatum {decision.peildatum.isoformat()}; regelset {_code(r.ruleset)} {_md(r.ruleset_versie)}"
+    out = [f"# Advies bestuurlijk instrument — zaak {_md_raw(decision.zaak_id)}", ""]
+    meta = f"Peildatum {decision.peildatum.isoformat()}"
     if r.profiel:
-        meta += f"; gemeentelijk profiel {_code(r.profiel)} {_md(r.profiel_versie or '')}"
+        meta += f"; gemeentelijk profiel {_md(r.profiel)} {_md(r.profiel_versie or '')}".rstrip()
     else:
         meta += "; geen gemeentelijk profiel (landelijk modelbeleid)"
     out += [meta + ".", ""]
 
     out += ["## Feiten", ""]
-    out += _fact_sections(graph)
+    out += _fact_sections(graph, explanation.information_names)
     if decision.buiten_beschouwing:
         out += ["### Buiten beschouwing (na de peildatum, of bij onderzoek niet aangetroffen)", ""]
-        out += [f"- {_code(item.feit)}: {_md(item.reden)}" for item in decision.buiten_beschouwing]
+        out += [f"- {_md(path_name(item.feit))}: {_md(item.reden)}" for item in decision.buiten_beschouwing]
         out.append("")
     out += ["### Informatie en grondslag (AVG)", ""]
     if not decision.informatie:
         out.append("- Geen informatie-items vastgelegd.")
     for verdict in decision.informatie:
-        word = {True: "bruikbaar", None: "**nog niet vast te stellen**", False: "**niet bruikbaar**"}[verdict.bruikbaar]
-        source = SOURCE_NAMES.get(verdict.bron, verdict.bron)
-        basis = BASIS_NAMES.get(verdict.grondslag, verdict.grondslag)
-        out.append(f"- {_md(verdict.id)} ({_md(source)}, {_md(basis)}): {word} — {_md(verdict.toelichting)}")
+        word = {True: "bruikbaar", None: "**nog niet vast te stellen**", False: "**kan geen besluit dragen**"}[verdict.bruikbaar]
+        out.append(f"- {_md(explanation.information_name(verdict.id))}: {word}")
+        out += [f"  - {_md(sentence)}" for sentence in information_sentences(decision, verdict)]
     out.append("")
 
     out += ["## Aanbeveling", ""]
-    recommended = [decision.instruments[i] for i in decision.aanbevolen]
+    recommended = [i for i in instruments if i.status == "aanbevolen"]
     if not recommended:
         out += [
             "Op de bekende feiten wordt geen instrument aanbevolen. Zie de ontbrekende feiten en de onbesliste instrumenten.",
             "",
         ]
+    notes = dict((inst.id, note) for inst, note in recommendation_notes(decision, tracks))
     for inst in recommended:
-        out.append(f"**{_md(inst.naam)}** — bevoegd: {_md(inst.bevoegd)}; grondslag: {_md_sources(inst)}.")
+        out.append(f"**{_md(inst.naam)}** — bevoegd: {_md(authority_text(explanation, inst))}; grondslag: {_md_sources(inst)}.")
         out.append("")
         out += [f"- {_md(reason)}" for reason in inst.redenen]
-        out += [
-            f"- Subsidiariteit: {_md(n.split(': ', 1)[1])}"
-            for n in decision.toelichting_aanbeveling
-            if n.startswith(inst.naam + ":")
-        ]
+        if inst.id in notes:
+            out.append(f"- Subsidiariteit: {_md(notes[inst.id])}")
         escalation = escalation_line(inst)
         if escalation:
             out.append(f"- {_md(escalation[0].upper() + escalation[1:])}")
@@ -139,9 +164,8 @@ def to_markdown(decision: Decision) -> str:
 
     if r.profiel_wijzigingen:
         out += ["## Gemeentelijk beleid (afwijkingen van het landelijke model)", ""]
-        for change in r.profiel_wijzigingen:
-            old = f" (was {_md(change['oud'])})" if change.get("oud") is not None else ""
-            out.append(f"- {_md(change['soort'])} {_code(change['onderwerp'])}: {_md(change['nieuw'])}{old}")
+        for change in profile_changes(decision):
+            out.append(f"- {_md(change)}")
         out.append("")
 
     for status, heading, depends in (
@@ -154,7 +178,7 @@ def to_markdown(decision: Decision) -> str:
         out += [f"## {heading}", ""]
         for inst in members:
             reasons = "; ".join(_md(x) for x in inst.redenen)
-            out.append(f"- **{_md(inst.naam)}** ({_md_sources(inst)}): {reasons}")
+            out.append(f"- **{_md(inst.naam)}** ({_md_sources(inst)}; {_md(tracks(inst.spoor))}): {reasons}")
             needed = missing_for(decision, inst.id)
             if needed:
                 out.append(f"  - {depends}: {_md('; '.join(needed))}")
@@ -162,19 +186,23 @@ def to_markdown(decision: Decision) -> str:
                 out.append(f"  - Te controleren: {_md(check)}")
         out.append("")
 
-    if decision.ontbrekende_feiten:
-        out += ["## Ontbrekende feiten", ""]
-        changing = [f for f in decision.ontbrekende_feiten if f.kan_aanbeveling_veranderen]
-        other = [f for f in decision.ontbrekende_feiten if not f.kan_aanbeveling_veranderen]
-        for title, group in (
-            ("Deze feiten kunnen de aanbeveling nog veranderen (meest beslissend eerst):", changing),
-            ("Deze feiten beslissen alleen over instrumenten die hier niet aanbevolen kunnen worden:", other),
-        ):
-            if not group:
+    ranked = ranked_missing(decision)
+    if ranked:
+        out += ["## Ontbrekende feiten, naar wat zij beslissen", ""]
+        for rank in range(len(RANK_TITLES)):
+            title = rank_title(decision, rank)
+            group = [f for f in ranked if f.rank == rank]
+            if rank == 2:  # folded, as in the text: the names only
+                if group:
+                    out += [f"{title} ({len(group)}): {_md('; '.join(f.name for f in group))}.", ""]
                 continue
-            out += [title, ""]
-            for fact in group:
-                out.append(f"- {_md(fact.omschrijving)} ({_code(fact.feit)}) — {_md(decides_line(decision, fact))}")
+            empty = nothing_in_rank(decision, rank)
+            if not group and not empty:
+                continue
+            out += [f"{title}:", ""]
+            if not group:
+                out.append(f"- {_md(empty)}")
+            out += [f"- {_md(f.name)} — {_md(decides_text(f))}" for f in group]
             out.append("")
 
     excluded = [i for i in instruments if i.status == "uitgesloten"]
@@ -183,7 +211,7 @@ def to_markdown(decision: Decision) -> str:
         out += ["## Uitgesloten", ""]
         for inst in (i for i in excluded if i.id in shown):
             out.append(f"- **{_md(inst.naam)}** ({_md_sources(inst)}):")
-            lines = exclusion_lines(explanation, inst)
+            lines = exclusion_lines(explanation, inst, decision)
             if "  Per regel:" in lines:  # the rule-by-rule walk belongs in `rules explain`, not in an advice
                 lines = lines[: lines.index("  Per regel:")]
             out += [_md_list_line(line) for line in lines]
@@ -208,9 +236,7 @@ def to_markdown(decision: Decision) -> str:
         "",
         "---",
         "",
-        f"_Ontvangstbewijs: regelset {_code(r.ruleset)} {_md(r.ruleset_versie)}, hash {_code(r.ruleset_hash)}"
-        + (f", profiel {_code(r.profiel)} hash {_code(r.profiel_hash)}" if r.profiel else "")
-        + f", engine {_md(r.engine_versie)}._",
+        f"_Ontvangstbewijs: {_md(receipt_text(decision))}._",
         "",
     ]
     return "\n".join(out)

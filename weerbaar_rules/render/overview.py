@@ -44,8 +44,11 @@ def _citation(citation: Citation) -> str:
 
 def _authority(instrument: Instrument) -> str:
     if isinstance(instrument.bevoegd, str):
-        return instrument.bevoegd
-    return "; ".join(f"{a.bevoegd} ({_dates(a.geldig_van, a.geldig_tot)})" for a in instrument.bevoegd)
+        holder = instrument.bevoegd
+    else:
+        holder = "; ".join(f"{a.bevoegd} ({_dates(a.geldig_van, a.geldig_tot)})" for a in instrument.bevoegd)
+    step = instrument.stap_gemeente
+    return f"{holder}; de gemeente: {step.bevoegd} {_cell(step.stap)}" if step is not None else holder
 
 
 def _exceptions(rule: Rule) -> list[str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..case.names import humanise_name
 from ..decision.model import Decision, InstrumentDecision, MissingFact
 from ..explain.explanation import explanation_of
+from .reader import STATUS_ORDER, ordered, path_name
 
-STATUS_ORDER = ("aanbevolen", "mogelijk", "onbeslist", "uitgesloten")
 STATUS_WORD = {
     "aanbevolen": "AANBEVOLEN",
     "mogelijk": "mogelijk",
@@ -34,7 +35,8 @@ def citations_text(inst: InstrumentDecision) -> str:
 
 
 def by_status(decision: Decision) -> list[InstrumentDecision]:
-    return sorted(decision.instrumenten, key=lambda i: (STATUS_ORDER.index(i.status), i.ingrijpendheid, i.id))
+    """The one order of the instruments in every view (reader.ordered)."""
+    return ordered(decision)
 
 
 def shown_ids(decision: Decision) -> set[str]:
@@ -47,7 +49,7 @@ def open_checks(decision: Decision, inst: InstrumentDecision) -> list[str]:
     graph = explanation_of(decision).graph
     out = []
     for check in inst.te_controleren:
-        names = [str(graph.nodes[f"ontbreekt:{p}"].get("label", p)) if f"ontbreekt:{p}" in graph else p for p in check.ontbrekende_feiten]
+        names = [str(graph.nodes[f"ontbreekt:{p}"].get("label", p)) if f"ontbreekt:{p}" in graph else path_name(p) for p in check.ontbrekende_feiten]
         unknown = f" (onbekend: {', '.join(names)})" if names else ""
         out.append(f"uitzondering {check.uitzondering}{unknown}")
     return out
@@ -74,3 +76,19 @@ def decides_line(decision: Decision, fact: MissingFact) -> str:
     via = ", ".join(names[i].naam for i in fact.verandert_via if i in names)
     rest = ", ".join(names[i].naam for i in fact.instrumenten if i in names and i not in fact.verandert_via)
     return f"beslist over: {via}; ook over, zonder invloed op de aanbeveling: {rest}"
+
+
+def profile_changes(decision: Decision) -> list[str]:
+    """What the municipal profile changed, in words: a parameter by its description, a rule by its title or reason."""
+    terms = explanation_of(decision).terms
+    out = []
+    for change in decision.ontvangstbewijs.profiel_wijzigingen:
+        kind, subject, new, old = change["soort"], change["onderwerp"], change["nieuw"], change.get("oud")
+        if kind == "parameter":
+            name = terms.parameters.get(subject, humanise_name(subject)).rstrip(".")
+            out.append(f"{name}: {new}" + (f" (was {old})" if old is not None else ""))
+        elif kind == "regel_uit":
+            out.append(f"regel uitgeschakeld: {new}")
+        else:
+            out.append(f"regel erbij: {new}")
+    return out

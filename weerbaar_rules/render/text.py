@@ -10,67 +10,88 @@ from __future__ import annotations
 from ..core.safetext import one_line
 from ..decision.model import Decision, InstrumentDecision
 from ..explain.explanation import explanation_of
-from .report import STATUS_WORD, by_status, citations_text, decides_line, escalation_line, open_checks, shown_ids
+from .reader import (
+    RANK_TITLES,
+    rank_title,
+    Tracks,
+    authority_text,
+    category_text,
+    decides_text,
+    information_sentences,
+    nothing_in_rank,
+    path_name,
+    plain,
+    ranked_missing,
+    receipt_text,
+    recommendation_notes,
+)
+from .report import STATUS_WORD, by_status, citations_text, escalation_line, open_checks, profile_changes, shown_ids
 from .why import exclusion_lines, missing_for
 
 
 def to_text(decision: Decision, volledig: bool = False) -> str:
     r = decision.ontvangstbewijs
+    explanation = explanation_of(decision)
+    tracks = Tracks(explanation)
     lines = [
         f"Besluitadvies zaak {decision.zaak_id}",
-        f"Peildatum: {decision.peildatum.isoformat()}   Regelset: {r.ruleset} {r.ruleset_versie}"
-        + (f"   Profiel: {r.profiel} {r.profiel_versie}" if r.profiel else "   Profiel: geen (landelijk modelbeleid)"),
+        f"Peildatum: {decision.peildatum.isoformat()}"
+        + (f"   Gemeenteprofiel: {r.profiel} {r.profiel_versie}" if r.profiel else "   Profiel: geen (landelijk modelbeleid)"),
         "",
     ]
     if decision.aanbevolen:
         lines.append("Aanbevolen:")
-        for note in decision.toelichting_aanbeveling:
-            lines.append(f"  * {note}")
+        for inst, note in recommendation_notes(decision, tracks):
+            lines.append(f"  * {inst.naam}: {note}")
     else:
         lines.append("Aanbevolen: geen instrument (zie onbesliste instrumenten en ontbrekende feiten)")
     if r.profiel_wijzigingen:
         lines.append("")
         lines.append(f"Afwijkingen van het landelijke recht door profiel {r.profiel}:")
-        for change in r.profiel_wijzigingen:
-            old = f" (was {change['oud']})" if change["oud"] is not None else ""
-            lines.append(f"  - {change['soort']} {change['onderwerp']}: {change['nieuw']}{old}")
+        for change in profile_changes(decision):
+            lines.append(f"  - {change}")
     if decision.buiten_beschouwing:
         lines.append("")
         lines.append("Buiten beschouwing (na de peildatum, of bij onderzoek niet aangetroffen):")
         for aside in decision.buiten_beschouwing:
-            lines.append(f"  - {aside.feit}: {aside.reden}")
-    for state, heading in ((False, "Informatie die geen besluit kan dragen (AVG):"), (None, "Informatie waarvan nog niet vaststaat of zij een besluit mag dragen (AVG):")):
-        shown = [v for v in decision.informatie if v.bruikbaar is state]
-        if shown:
-            lines.append("")
-            lines.append(heading)
-            for v in shown:
-                lines.append(f"  - {v.id}: {v.toelichting}")
-    changing = [f for f in decision.ontbrekende_feiten if f.kan_aanbeveling_veranderen]
-    other = [f for f in decision.ontbrekende_feiten if not f.kan_aanbeveling_veranderen]
-    if changing:
+            lines.append(f"  - {path_name(aside.feit)}: {aside.reden}")
+    if decision.informatie:
         lines.append("")
-        lines.append("Ontbrekende feiten die de aanbeveling kunnen veranderen:")
-        for fact in changing:
-            lines.append(f"  - {fact.omschrijving} ({decides_line(decision, fact)})")
-    if other:
+        lines.append("Informatie en grondslag (AVG):")
+        for verdict in decision.informatie:
+            word = {True: "bruikbaar", None: "nog niet vast te stellen", False: "kan geen besluit dragen"}[verdict.bruikbaar]
+            lines.append(f"  - {explanation.information_name(verdict.id)}: {word}")
+            lines += [f"      {sentence}" for sentence in information_sentences(decision, verdict)]
+    ranked = ranked_missing(decision)
+    if ranked:
         lines.append("")
-        if volledig:
-            lines.append("Overige ontbrekende feiten (beslissen over instrumenten die hier niet aanbevolen kunnen worden):")
-            for fact in other:
-                names = ", ".join(decision.instruments[i].naam for i in fact.instrumenten if i in decision.instruments)
-                lines.append(f"  - {fact.omschrijving} (beslist over: {names})")
-        else:
-            names = "; ".join(f.omschrijving for f in other)
-            lines.append(f"Overige ontbrekende feiten, zonder invloed op de aanbeveling: {names}")
+        lines.append("Ontbrekende feiten, naar wat zij beslissen:")
+        for rank in range(len(RANK_TITLES)):
+            title = rank_title(decision, rank)
+            group = [f for f in ranked if f.rank == rank]
+            if rank == 2:
+                if not group:
+                    continue
+                if volledig:
+                    lines.append(f"  {title}:")
+                    lines += [f"    - {f.name} ({decides_text(f)})" for f in group]
+                else:
+                    lines.append(f"  {title} ({len(group)}; --volledig toont wat zij beslissen): {'; '.join(f.name for f in group)}")
+                continue
+            empty = nothing_in_rank(decision, rank)
+            if not group and not empty:
+                continue
+            lines.append(f"  {title}:")
+            if not group:
+                lines.append(f"    {empty}")
+            lines += [f"    - {f.name} ({decides_text(f)})" for f in group]
     shown = shown_ids(decision)
-    explanation = explanation_of(decision)
     # Instruments kept out by the same AVG reason are named together, not each with the same paragraph.
     same_reason: dict[tuple[str, ...], list[InstrumentDecision]] = {}
     if not volledig:
         for inst in by_status(decision):
             if inst.status == "uitgesloten" and inst.id in shown:
-                detail = exclusion_lines(explanation, inst)
+                detail = exclusion_lines(explanation, inst, decision)
                 if detail and detail[0].startswith("  - geen regel"):
                     cut = detail.index("  Per regel:") if "  Per regel:" in detail else len(detail)
                     same_reason.setdefault(tuple(detail[1:cut]), []).append(inst)
@@ -80,9 +101,10 @@ def to_text(decision: Decision, volledig: bool = False) -> str:
             continue
         lines.append("")
         lines.append(f"[{STATUS_WORD[inst.status]}] {inst.naam}")
-        lines.append(f"  bevoegd: {inst.bevoegd}; grondslag: {citations_text(inst)}")
+        lines.append(f"  bevoegd: {authority_text(explanation, inst)}; grondslag: {citations_text(inst)}")
+        lines.append(f"  spoor: {tracks(inst.spoor)}; soort: {category_text(explanation, inst)}")
         if inst.status == "uitgesloten":
-            detail = exclusion_lines(explanation, inst)
+            detail = exclusion_lines(explanation, inst, decision)
             if not volledig:  # the reasons themselves; the rule-by-rule walk is for --volledig and `rules explain`
                 cut = detail.index("  Per regel:") if "  Per regel:" in detail else len(detail)
                 detail = detail[:cut]
@@ -113,6 +135,8 @@ def to_text(decision: Decision, volledig: bool = False) -> str:
         lines.append("")
         lines.append(f"Niet van toepassing: {len(hidden)} instrument(en); gebruik --volledig of 'rules explain' voor de reden.")
     lines.append("")
-    lines.append(f"Ruleset-hash {r.ruleset_hash[:16]}…, engine {r.engine_versie}")
+    lines.append("--")
+    lines.append(f"Ontvangstbewijs: {receipt_text(decision)}")
     # line by line: a newline or U+2028 in case text (a zaak_id, an information id) must not start a line of its own
-    return "\n".join(one_line(line) for line in lines) + "\n"
+    # codes and paths the engine put into rule texts in words (reader.plain); the case's own zaak_id stays as written
+    return "\n".join(one_line(line if n == 0 else plain(line)) for n, line in enumerate(lines)) + "\n"

@@ -16,6 +16,7 @@ from ..core.safetext import one_line
 from ..decision.model import Decision, InstrumentDecision
 from ..explain.explanation import Explanation, RuleRef, explanation_of, support_facts
 from ..explain.relevance import fired
+from .reader import Tracks, authority_text, held_back_text, ordered, plain, tracks_named
 from .report import citation_text
 
 STATUS_TITLE = {
@@ -89,15 +90,21 @@ def why_not_lines(explanation: Explanation, instrument: str, indent: str = "  ")
     return lines
 
 
-def _avg_blocked(explanation: Explanation, instrument: str) -> list[str]:
-    """Information that is the only thing keeping this instrument out (see `alleen_avg` in explain/graph.py)."""
+def _avg_blocked(explanation: Explanation, instrument: str, decision: Decision | None) -> list[str]:
+    """Information that is the only thing keeping this instrument out (see `alleen_avg` in explain/graph.py), each
+    with why the instrument's authority may not use it."""
     graph = explanation.graph
     nodes = explanation.instrument(instrument).held_back
     found = sorted(n for n in nodes if graph.nodes[n].get("soort") == "informatie")
-    return [f"{graph.nodes[n]['label']} ({graph.nodes[n].get('toelichting', '')})" for n in found]
+    reasons: dict[str, str] = {}
+    for verdict in decision.informatie if decision is not None else []:
+        for use in verdict.gebruik:
+            if instrument in use.instrumenten and use.bruikbaar is False:
+                reasons[f"informatie:{verdict.id}"] = f"{explanation.terms.authority(use.bevoegd)}: {use.reden}"
+    return [f"{explanation.label(n)} ({reasons.get(n) or graph.nodes[n].get('toelichting', '')})" for n in found]
 
 
-def exclusion_lines(explanation: Explanation, inst: InstrumentDecision) -> list[str]:
+def exclusion_lines(explanation: Explanation, inst: InstrumentDecision, decision: Decision | None = None) -> list[str]:
     """Why an instrument is excluded: the exclusion with its legal reason, or what was not met."""
     graph = explanation.graph
     rules = explanation.instrument(inst.id).excluding
@@ -106,7 +113,7 @@ def exclusion_lines(explanation: Explanation, inst: InstrumentDecision) -> list[
         for reason in inst.redenen:
             lines.append(f"  - uitgesloten: {reason}")
         for node in rules:
-            facts = support_facts(graph, [node])
+            facts = support_facts(graph, [node], explanation.information_names)
             lines.append(f"    regel: {_named(explanation.rule(node))}")
             if facts:
                 lines.append(f"    op grond van: {'; '.join(facts)}")
@@ -114,9 +121,9 @@ def exclusion_lines(explanation: Explanation, inst: InstrumentDecision) -> list[
     lines.append("  - geen regel maakt dit instrument beschikbaar op deze feiten.")
     for title in (r.removeprefix("uitzondering: ") for r in inst.redenen if r.startswith("uitzondering: ")):
         node = f"uitzondering:{title}"
-        facts = [str(graph.nodes[t].get("label", t)) for t in graph.successors(node)] if node in graph else []
+        facts = [explanation.label(t) for t in graph.successors(node)] if node in graph else []
         lines.append(f"  - uitzondering: {title}" + (f" (vastgesteld: {'; '.join(facts)})" if facts else ""))
-    blocked = _avg_blocked(explanation, inst.id)
+    blocked = _avg_blocked(explanation, inst.id, decision)
     if blocked:
         # The AVG is the decisive reason when it applies: say it before the rule-by-rule detail.
         lines.append(
@@ -126,12 +133,8 @@ def exclusion_lines(explanation: Explanation, inst: InstrumentDecision) -> list[
         needed = graph.graph.get("informatie_nodig")
         if needed:
             lines.append(f"    nodig: {needed}")
-    elif inst.geblokkeerde_feiten:
-        names = ", ".join(str(graph.nodes[f"feit:{p}"].get("label", p)) for p in inst.geblokkeerde_feiten if f"feit:{p}" in graph)
-        lines.append(
-            f"  - niet gebruikt (AVG): {names or ', '.join(inst.geblokkeerde_feiten)} — rust alleen op informatie die geen"
-            " besluit kan dragen; ook andere voorwaarden zijn niet vervuld"
-        )
+    elif inst.geblokkeerde_feiten and decision is not None:
+        lines.append(f"  - {held_back_text(decision, inst)}; ook andere voorwaarden zijn niet vervuld")
     detail = why_not_lines(explanation, inst.id, indent="    ")
     if detail:
         lines.append("  Per regel:")
@@ -150,7 +153,7 @@ def explain_instrument(decision: Decision, instrument: str) -> str:
     citations = "; ".join(citation_text(s) for s in inst.grondslag)
     lines = [
         f"{inst.naam}: {STATUS_TITLE[inst.status]}",
-        f"Bevoegd: {inst.bevoegd}. Grondslag: {citations}.",
+        f"Bevoegd: {authority_text(explanation, inst)}. Grondslag: {citations}.",
     ]
     receipt = decision.ontvangstbewijs
     if receipt.profiel:
@@ -164,7 +167,7 @@ def explain_instrument(decision: Decision, instrument: str) -> str:
         lines += [f"  - {r}" for r in inst.redenen]
         note = [n for n in decision.toelichting_aanbeveling if n.startswith(inst.naam + ":")]
         if inst.status == "aanbevolen":
-            lines += [f"  - subsidiariteit: {n.split(': ', 1)[1]}" for n in note]
+            lines += [f"  - subsidiariteit: {Tracks(explanation).text(n.split(': ', 1)[1])}" for n in note]
         else:
             lines += _not_recommended(decision, inst, bool(suitable))
         escalation = getattr(inst, "escalatie", None)
@@ -187,7 +190,7 @@ def explain_instrument(decision: Decision, instrument: str) -> str:
             lines.append(influence_line(decision, inst))
     else:
         lines.append("Waarom niet:")
-        lines += exclusion_lines(explanation, inst)
+        lines += exclusion_lines(explanation, inst, decision)
     if inst.procedure:
         lines.append("Procedure:")
         lines += [f"  - {step}" for step in inst.procedure]
@@ -196,8 +199,8 @@ def explain_instrument(decision: Decision, instrument: str) -> str:
         lines += [f"  - {point}" for point in inst.afwegingspunten]
     lines.append("Bronnen:")
     lines += [f"  - {citation_text(s)}: {s['url']}" for s in inst.grondslag]
-    # line by line: a newline in case text (an information id) must not start a line of its own
-    return "\n".join(one_line(line) for line in lines)
+    # line by line: a newline in case text must not start a line of its own; codes and paths in words (reader.plain)
+    return "\n".join(one_line(plain(line)) for line in lines)
 
 
 def influence_line(decision: Decision, inst: InstrumentDecision) -> str:
@@ -207,17 +210,18 @@ def influence_line(decision: Decision, inst: InstrumentDecision) -> str:
     with its "zonder invloed" box, with the reason when there is none.
     """
     if any(inst.id in fact.verandert_via for fact in decision.ontbrekende_feiten):
-        return f"Invloed op de aanbeveling: als deze feiten bekend worden, kan {inst.naam} de aanbeveling in spoor '{inst.spoor}' worden."
-    why = explanation_of(decision).instrument(inst.id).not_recommendable or "het kan op deze feiten niet passend worden"
+        track = explanation_of(decision).terms.track(inst.spoor)
+        return f"Invloed op de aanbeveling: als deze feiten bekend worden, kan {inst.naam} de aanbeveling in {track} worden."
+    explanation = explanation_of(decision)
+    why = tracks_named(explanation, explanation.instrument(inst.id).not_recommendable or "het kan op deze feiten niet passend worden")
     return f"Invloed op de aanbeveling: geen — ook als deze feiten bekend worden, wordt het niet de aanbeveling ({why})."
 
 
 def instrument_statuses(decision: Decision) -> str:
     """`rules explain ZAAK` without an instrument: every instrument with its status, to choose one to explain."""
-    order = tuple(STATUS_TITLE)  # aanbevolen, mogelijk, onbeslist, uitgesloten: the reports' order
     lines = [f"Zaak {decision.zaak_id}: instrumenten en hun status (rules explain ZAAK INSTRUMENT legt er een uit)", ""]
     width = max(len(inst.id) for inst in decision.instrumenten)
-    for inst in sorted(decision.instrumenten, key=lambda i: (order.index(i.status), i.ingrijpendheid, i.id)):
+    for inst in ordered(decision):  # the one order of every view
         lines.append(f"{STATUS_TITLE[inst.status].split(' (')[0]:<12} {inst.id:<{width}}  {inst.naam}")
     return "\n".join(one_line(line) for line in lines)
 
@@ -227,7 +231,8 @@ def _not_recommended(decision: Decision, inst: InstrumentDecision, suitable: boo
     if suitable:
         chosen = [i for i in decision.instrumenten if i.status == "aanbevolen" and i.spoor == inst.spoor]
         names = ", ".join(i.naam for i in chosen) or "een ander instrument"
-        lines.append(f"  - niet aanbevolen: passend, maar in spoor '{inst.spoor}' is {names} minder ingrijpend en ook passend")
+        track = explanation_of(decision).terms.track(inst.spoor)
+        lines.append(f"  - niet aanbevolen: passend, maar in {track} is {names} minder ingrijpend en ook passend")
     else:
         lines.append("  - niet aanbevolen: geen (beleids)regel beoordeelt dit instrument als passend voor deze feiten")
         missing = missing_for(decision, inst.id)

@@ -378,15 +378,16 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
     @app.post(
         "/api/rapport",
         response_class=Response,
-        responses=_rendered("md", "text"),
+        responses=_rendered("md", "text", "advies"),
         openapi_extra=CASE_BODY,
         summary="Het advies als Markdown (voor een adviesnota) of als tekst",
-        description="Gelijk aan `rules evaluate zaak.json --format md` (of `text`).",
+        description="Gelijk aan `rules evaluate zaak.json --format md` (of `text`). `advies`: wat de webpagina toont, als JSON "
+        "(dezelfde volgorde, rangorde van ontbrekende feiten en namen als tekst en Markdown).",
         tags=["zaak"],
     )
     async def rapport(
         request: Request,
-        formaat: Literal["md", "text"] = Query("md"),
+        formaat: Literal["md", "text", "advies"] = Query("md"),
         volledig: bool = VOLLEDIG,
         peildatum: dt.date | None = PEILDATUM,
         gemeente: str | None = GEMEENTE,

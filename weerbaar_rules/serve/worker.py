@@ -38,6 +38,7 @@ MEDIA_TYPES = {
     "svg": "image/svg+xml",
     "dot": "text/vnd.graphviz; charset=utf-8",
     "png": "image/png",
+    "advies": "application/json",  # the page's view of the advice (render/page.py)
 }
 
 

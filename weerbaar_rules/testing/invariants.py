@@ -38,6 +38,7 @@ from ..evaluation import Engine
 from ..explain.explanation import explanation_of
 from ..render import to_json, to_text
 from ..render.why import explain_instrument
+from ..render.reader import missing_name
 
 ACTIVE = ("aanbevolen", "mogelijk")
 
@@ -433,11 +434,11 @@ def check_views_agree(decision: Decision) -> list[str]:
     for fact in decision.ontbrekende_feiten:
         if not fact.kan_aanbeveling_veranderen:
             continue
-        line = next((ln for ln in text.splitlines() if ln.startswith(f"  - {fact.omschrijving} (beslist over: ")), None)
+        line = next((ln for ln in text.splitlines() if ln.startswith(f"    - {missing_name(decision, fact)} (kan het advies veranderen via: ")), None)
         if line is None:
             problems.append(f"{fact.feit}: niet in de tekst onder de feiten die de aanbeveling kunnen veranderen")
             continue
-        via_part = line.split("(beslist over: ", 1)[1].split("; ook over, zonder invloed op de aanbeveling: ", 1)[0]
+        via_part = line.split("(kan het advies veranderen via: ", 1)[1].split("; beslist ook, zonder invloed op het advies, over: ", 1)[0]
         expected = ", ".join(names[i] for i in fact.verandert_via)
         if not (via_part == expected or via_part == expected + ")"):
             problems.append(f"{fact.feit}: de tekst noemt '{via_part}', verandert_via {fact.verandert_via}")

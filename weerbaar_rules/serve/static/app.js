@@ -4,6 +4,9 @@
 // case's JSON Schema (/api/schema/zaak), the advice from the decision JSON (fields this page does not
 // know are still shown), the questions from `ontbrekende_feiten` with the allowed answers taken from
 // the schema at the fact's path. So the page keeps working when the case model or the decision grows.
+// What a lawyer reads — names, the order of the instruments, the ranking of the missing facts, the sentences on
+// information law — comes from the server's view of the advice (/api/rapport?formaat=advies, render/page.py),
+// the same words as the text and the Markdown; ids stay in the decision and in the folded technical parts.
 // No framework, no build step, nothing loaded from elsewhere (the server's CSP forbids it anyway).
 "use strict";
 
@@ -27,7 +30,7 @@
     onvervulde_voorwaarden: "Niet vervulde voorwaarden",
     geblokkeerde_feiten: "Niet gebruikt (AVG)",
     regels: "Regels",
-    categorie: "Categorie",
+    categorie: "Soort maatregel",
     spoor: "Spoor",
     ingrijpendheid: "Ingrijpendheid",
     te_controleren: "Te controleren",
@@ -36,7 +39,7 @@
   // Parts of the decision this page shows in its own way; every other part is shown as it comes.
   const DECISION_SHOWN = new Set([
     "schema_versie", "zaak_id", "peildatum", "gemeente", "ontvangstbewijs", "aanbevolen",
-    "toelichting_aanbeveling", "instrumenten", "ontbrekende_feiten", "graaf",
+    "toelichting_aanbeveling", "instrumenten", "ontbrekende_feiten", "graaf", "informatie", "buiten_beschouwing",
   ]);
   const DECISION_TECHNICAL = new Set(["afvuringen", "afgeleide_feiten"]);
   const DECISION_LABELS = {
@@ -46,12 +49,12 @@
     afgeleide_feiten: "Afgeleide feiten",
   };
   const CARD_SKIP = new Set(["id", "naam", "status"]);
-  const QUESTIONS_SHOWN = 5; // the most decisive; the rest one click away
 
   const state = {
     schema: null, // the case's JSON Schema
     case: {}, // the case being edited: the one source for form, questions and requests
     decision: null,
+    view: null, // the server's words for the decision (render/page.py)
     previous: null, // the decision before the last answer
     undo: null, // the case before the last answer
     answer: null, // {omschrijving, shown}
@@ -430,11 +433,17 @@
   async function evaluate() {
     busy("Bezig met beoordelen…");
     try {
-      const response = await api("/api/beoordeling", { body: JSON.stringify(state.case), query: options() });
+      const body = JSON.stringify(state.case);
+      const [response, viewed] = await Promise.all([
+        api("/api/beoordeling", { body, query: options() }),
+        api("/api/rapport", { body, query: { ...options(), formaat: "advies" } }),
+      ]);
       const decision = await response.json();
+      const view = await viewed.json();
       clearError();
       state.previous = state.decision;
       state.decision = decision;
+      state.view = view;
       renderDecision();
       return true;
     } catch (error) {
@@ -471,18 +480,12 @@
     return inst ? inst.naam : words(id);
   }
 
-  // A missing fact by its Dutch description when the decision has one (the instrument lists only the path).
-  function missingLabel(feit) {
-    const known = (state.decision.ontbrekende_feiten || []).find((f) => f.feit === feit);
-    return known ? known.omschrijving : feit;
-  }
-
   function renderDecision() {
     const d = state.decision;
     $("#advies").hidden = false;
     renderSummary(d);
     renderChanges();
-    renderQuestions(d);
+    renderQuestions();
     renderInstruments(d);
     $("#regel-paneel").hidden = true;
     $("#md-blok").hidden = true;
@@ -491,18 +494,27 @@
   }
 
   function renderSummary(d) {
-    const receipt = d.ontvangstbewijs || {};
-    const profile = receipt.profiel ? `gemeenteprofiel ${receipt.profiel} ${receipt.profiel_versie || ""}` : "landelijk modelbeleid (geen gemeenteprofiel)";
-    const recommended = d.aanbevolen.length
-      ? el("ul", { id: "aanbevolen-lijst" }, d.aanbevolen.map((id) => el("li", {}, el("a", { href: `#instrument-${id}`, text: instrumentName(id) }))))
+    const v = state.view;
+    const recommended = v.aanbevolen.length
+      ? el("ul", { id: "aanbevolen-lijst" }, v.aanbevolen.map((a) => el("li", {}, el("a", { href: `#instrument-${a.id}`, text: a.naam }), `: ${a.toelichting}`)))
       : el("p", { id: "aanbevolen-lijst", text: "Geen instrument aanbevolen op deze feiten." });
     put($("#samenvatting"),
-      el("p", {}, `Zaak ${d.zaak_id}, peildatum ${d.peildatum}; ${profile}; regelset ${receipt.ruleset || ""} ${receipt.ruleset_versie || ""}.`),
+      el("p", { text: v.kop }),
       el("h3", { text: "Aanbevolen" }),
       recommended,
-      d.toelichting_aanbeveling && d.toelichting_aanbeveling.length ? el("ul", { class: "klein" }, d.toelichting_aanbeveling.map((t) => el("li", { text: t }))) : null,
+      v.profiel.length ? [el("h3", { text: "Afwijkingen van het landelijke recht door het gemeenteprofiel" }), el("ul", {}, v.profiel.map((t) => el("li", { text: t })))] : null,
+      v.buiten_beschouwing.length
+        ? el("section", { class: "besluitdeel", id: "besluit-buiten_beschouwing" }, el("h3", { text: DECISION_LABELS.buiten_beschouwing }),
+          el("ul", {}, v.buiten_beschouwing.map((b) => el("li", { text: `${b.feit}: ${b.reden}` }))))
+        : null,
+      v.informatie.length
+        ? el("section", { class: "besluitdeel", id: "besluit-informatie" }, el("h3", { text: DECISION_LABELS.informatie }),
+          el("ul", {}, v.informatie.map((i) => el("li", {}, el("strong", { text: i.naam }), i.bruikbaar === true ? ": bruikbaar" : i.bruikbaar === null ? ": nog niet vast te stellen" : ": kan geen besluit dragen",
+            el("ul", {}, i.zinnen.map((z) => el("li", { text: z })))))))
+        : null,
       decisionParts(d),
     );
+    $("#ontvangstbewijs").textContent = `Ontvangstbewijs van dit advies: ${v.ontvangstbewijs}.`;
   }
 
   function decisionParts(d) {
@@ -516,11 +528,11 @@
   }
 
   function renderInstruments(d) {
-    const order = (a, b) => (a.ingrijpendheid ?? 0) - (b.ingrijpendheid ?? 0) || String(a.id).localeCompare(String(b.id));
+    // The one order of every view (docs/besluit.md): the server's.
+    const place = Object.fromEntries(state.view.volgorde.map((id, i) => [id, i]));
+    const order = (a, b) => (place[a.id] ?? 1e6) - (place[b.id] ?? 1e6);
     const groups = STATUSES.map(([status, title]) => {
-      // Recommendations in the decision's own order (as in the report); the rest least intrusive first.
-      const first = (a, b) => d.aanbevolen.indexOf(a.id) - d.aanbevolen.indexOf(b.id);
-      const members = d.instrumenten.filter((i) => i.status === status).sort(status === "aanbevolen" ? first : order);
+      const members = d.instrumenten.filter((i) => i.status === status).sort(order);
       if (!members.length) return null;
       const heading = `${title} (${members.length})`;
       const cards = members.map(instrumentCard);
@@ -535,10 +547,23 @@
   function instrumentCard(inst) {
     const titleId = uid("instrument");
     const answer = el("div", { class: "uitleg", "aria-live": "polite" });
+    const shown = state.view.instrumenten[inst.id] || {};
+    // The reader's words where the view has them; a field the view does not know is shown as the decision has it.
+    const said = {
+      bevoegd: shown.bevoegd,
+      spoor: shown.spoor,
+      categorie: shown.soort,
+      regels: shown.regels,
+      ontbrekende_feiten: shown.ontbreekt,
+      te_controleren: shown.te_controleren,
+      geblokkeerde_feiten: shown.niet_gebruikt,
+      escalatie: shown.escalatie,
+      onvervulde_voorwaarden: shown.onvervulde_voorwaarden,
+    };
     const entries = Object.keys(inst)
       .filter((key) => !CARD_SKIP.has(key))
       .sort((a, b) => rank(a) - rank(b))
-      .map((key) => [key, key === "ontbrekende_feiten" ? inst[key].map(missingLabel) : inst[key]])
+      .map((key) => [key, key in said && said[key] !== undefined ? said[key] : inst[key]])
       .filter(([, value]) => !isEmpty(value));
     const button = el("button", { type: "button", class: "tweede", text: WHY[inst.status] || "Waarom?", "aria-expanded": "false" });
     button.addEventListener("click", () => explain(inst, button, answer));
@@ -564,7 +589,12 @@
   // Any value of the decision, shown as people read it; links only to https addresses.
   function valueNode(key, value) {
     if (key === "regels" && Array.isArray(value)) {
-      return el("ul", { class: "inline" }, value.map((id) => el("li", {}, el("button", { type: "button", class: "link", text: id, onclick: () => showRule(id) }))));
+      // By title; the rule's id is in the technical part of its panel.
+      return el("ul", {}, value.map((rule) => {
+        const id = typeof rule === "string" ? rule : rule.id;
+        const title = typeof rule === "string" ? ruleTitle(rule) : rule.titel;
+        return el("li", {}, el("button", { type: "button", class: "link", text: title, onclick: () => showRule(id) }));
+      }));
     }
     if (key === "instrumenten" && Array.isArray(value) && value.every((v) => typeof v === "string")) {
       return document.createTextNode(value.map(instrumentName).join("; ")); // names, as the cards below call them
@@ -624,15 +654,24 @@
     card.focus({ preventScroll: true });
   }
 
+  function ruleTitle(id) {
+    const node = ((state.decision.graaf || {}).nodes || []).find((n) => n.id === `regel:${id}`);
+    return node && node.label ? node.label : "regel";
+  }
+
   function showRule(id) {
     const node = ((state.decision.graaf || {}).nodes || []).find((n) => n.id === `regel:${id}`);
     const panel = $("#regel-paneel");
-    $("#regel-kop").textContent = node && node.label ? `Regel ${id}: ${node.label}` : `Regel ${id}`;
-    const details = node ? Object.entries(node).filter(([k, v]) => !["id", "label", "soort"].includes(k) && !isEmpty(v)) : [];
+    $("#regel-kop").textContent = node && node.label ? `Regel: ${node.label}` : "Regel";
+    const sources = node && Array.isArray(node.grondslag) ? node.grondslag : [];
+    const details = node ? Object.entries(node).filter(([k, v]) => !["label", "soort", "grondslag"].includes(k) && !isEmpty(v)) : [];
     put($("#regel-inhoud"),
+      node ? null : el("p", { text: "Over deze regel staat niets in de graaf van dit besluit." }),
+      sources.length ? el("p", {}, el("strong", { text: "Grondslag: " }), sources.join("; ")) : null,
       details.length
-        ? el("dl", {}, details.map(([k, v]) => [el("dt", { text: words(k) }), el("dd", {}, k === "url" ? citation({ url: v, wet: v }) : valueNode(k, v))]))
-        : el("p", { text: "Over deze regel staat niets in de graaf van dit besluit." }),
+        ? el("details", { class: "meer" }, el("summary", { text: "Technische gegevens van de regel" }),
+          el("dl", {}, details.map(([k, v]) => [el("dt", { text: words(k) }), el("dd", {}, k === "url" ? citation({ url: v, wet: v }) : valueNode(k, v))])))
+        : null,
     );
     panel.hidden = false;
     panel.scrollIntoView({ block: "start" });
@@ -641,21 +680,21 @@
 
   // -- asking what is missing -----------------------------------------------------------------------
 
-  function renderQuestions(d) {
-    const facts = d.ontbrekende_feiten || [];
+  function renderQuestions() {
+    const groups = state.view.vragen;
     const box = $("#vragenlijst");
-    if (!facts.length) {
+    if (!groups.length) {
       put(box, el("p", { text: "Er ontbreken geen feiten die het advies nog kunnen veranderen." }));
       return;
     }
-    const deciding = facts.filter((f) => f.kan_aanbeveling_veranderen !== false);
-    const others = facts.filter((f) => f.kan_aanbeveling_veranderen === false);
-    const more = deciding.slice(QUESTIONS_SHOWN);
+    // Ranked by what they decide (render/reader.py), as in the text and the Markdown; the last group folded.
     put(box,
-      el("p", {}, "Deze feiten zijn onbekend en beslissen mee, de beslissendste eerst. Beantwoord er een en het advies wordt meteen opnieuw bepaald."),
-      deciding.slice(0, QUESTIONS_SHOWN).map(question),
-      more.length ? el("details", { class: "meer" }, el("summary", { text: `Meer onbekende feiten die de aanbeveling kunnen veranderen (${more.length})` }), more.map(question)) : null,
-      others.length ? el("details", { class: "meer" }, el("summary", { text: `Onbekend, maar zonder invloed op de aanbeveling (${others.length})` }), others.map(question)) : null,
+      el("p", {}, "Deze feiten zijn onbekend, naar wat zij beslissen. Beantwoord er een en het advies wordt meteen opnieuw bepaald."),
+      groups.map((group) => {
+        const body = [group.leeg ? el("p", { class: "klein", text: group.leeg }) : null, group.feiten.map(question)];
+        if (group.ingeklapt) return el("details", { class: "meer" }, el("summary", { text: `${group.titel} (${group.feiten.length})` }), body);
+        return el("section", { class: "vraaggroep" }, el("h4", { text: group.titel }), body);
+      }),
     );
   }
 
@@ -664,10 +703,6 @@
     const field = fieldAt(path);
     const kind = field ? kindOf(field.schema) : "string";
     const legendId = uid("vraag");
-    // The same split as the text report: through which instruments the answer can change the advice, and which it only decides.
-    const via = fact.verandert_via || [];
-    const about = (fact.instrumenten || []).filter((i) => !via.includes(i) || via.length === (fact.instrumenten || []).length).map(instrumentName);
-    const through = via.length && via.length !== (fact.instrumenten || []).length ? via.map(instrumentName) : [];
     let read;
     let control;
     if (kind === "enum" || kind === "boolean") {
@@ -699,8 +734,7 @@
         "fieldset",
         { class: "blok" },
         el("legend", { id: legendId, text: fact.omschrijving }),
-        through.length ? el("p", { class: "klein", text: `Kan het advies veranderen via: ${through.join(", ")}.` }) : null,
-        about.length ? el("p", { class: "klein", text: `${through.length ? "Beslist ook mee, zonder invloed op het advies, over" : "Beslist mee over"}: ${about.join(", ")}.` }) : null,
+        fact.toelichting ? el("p", { class: "klein", text: `${fact.toelichting[0].toUpperCase()}${fact.toelichting.slice(1)}.` }) : null,
         el("div", { class: "antwoord" }, control, el("button", { type: "submit", text: "Beantwoord" }), status),
       ),
     );
@@ -931,8 +965,8 @@
       const select = $("#gemeente");
       for (const profile of version.profielen) select.append(el("option", { value: profile.naam, text: `${profile.profiel} ${profile.versie || ""}`.trim() }));
       const rules = version.regelset;
-      $("#serverinfo").textContent = `Regelset ${rules.naam} ${rules.versie} (sha256 ${rules.hash.slice(0, 12)}…), engine ${version.engine_versie}${
-        version.standaardprofiel ? `, standaardprofiel ${version.standaardprofiel}` : ""
+      $("#serverinfo").textContent = `Deze server: regelset ${rules.naam} ${rules.versie}, vingerafdruk ${rules.hash.slice(0, 12)}…; weerbaar-rules ${version.engine_versie}${
+        version.standaardprofiel ? `; standaardprofiel ${version.standaardprofiel}` : ""
       }.`;
       renderForm();
       document.body.dataset.klaar = "ja";
