@@ -46,7 +46,8 @@ def _case(**data: Any) -> Case:
         "zaak_id": "t",
         "peildatum": "2026-11-01",
         "locatie": {"type": "woning"},
-        "informatie": [{"id": "p", "bron": "politie", "grondslag": "wpg_16"}],
+        # A police report to the burgemeester, dated: its information law is settled, so only the rules are tested.
+        "informatie": [{"id": "p", "bron": "politie", "grondslag": "wpg_16", "ontvanger": "burgemeester", "datum": "2026-10-15"}],
     }
     return Case.model_validate({**base, **data})
 

@@ -139,7 +139,9 @@ def test_information_by_its_place_with_a_sentence_per_authority(engines: dict[st
     assert "pol1" not in text
     sentences = to_page(decision)["informatie"][0]["zinnen"]
     assert [s.split(" mag ", 1)[0] for s in sentences] == ["De burgemeester", "Het college van burgemeester en wethouders", "De gemeenteraad"]
-    assert sentences[0].startswith("De burgemeester mag haar gebruiken voor de eigen bevoegdheden in deze zaak en voor een Bibob-toets")
+    # Art. 16 Wpg serves public order: not a Bibob decision (doelbinding; a Bibob check needs art. 18 Wpg).
+    assert sentences[0].startswith("De burgemeester mag haar gebruiken voor de eigen bevoegdheden in deze zaak (bruikbaar op grond van art. 16 lid 1 onder b Wpg)")
+    assert "niet voor een Bibob-toets" in sentences[0] and "dient niet voor een Bibob-besluit (doelbinding)" in sentences[0]
     assert sentences[1].startswith("Het college van burgemeester en wethouders mag haar niet gebruiken: art. 16 lid 1 onder b Wpg verstrekt aan burgemeester")
 
 

@@ -268,7 +268,7 @@ def test_a_graph_too_large_to_draw_is_refused_before_graphviz_starts(server: Ser
 
 def test_a_bad_format_is_refused_in_dutch(server: Server) -> None:
     answer = server.post("/api/rapport?formaat=pdf", json.dumps(drug_case_data()))
-    assert answer.json() == {"fout": "formaat: ongeldige waarde; toegestaan: 'md' of 'text'"}
+    assert answer.json() == {"fout": "formaat: ongeldige waarde; toegestaan: 'md', 'text' of 'advies'"}
     answer = server.post("/api/graaf?formaat=pdf", json.dumps(drug_case_data()))
     assert answer.json() == {"fout": "formaat: ongeldige waarde; toegestaan: 'svg', 'dot' of 'png'"}
 

@@ -352,6 +352,14 @@ def test_fill_in_a_case_with_the_form_built_from_the_schema(page: Browser) -> No
     field("informatie[0].id").send_keys("pol1")
     Select(field("informatie[0].bron")).select_by_visible_text("politie")
     Select(field("informatie[0].grondslag")).select_by_visible_text("wpg 16")
+    # when the report was provided: art. 16 Wpg counts from 2008, and nothing else in this case dates it
+    # (set as the date input stores it, so the browser's locale order of day and month does not matter)
+    page.execute_script(
+        "arguments[0].value = '2025-12-01';"
+        "for (const kind of ['input', 'change']) arguments[0].dispatchEvent(new Event(kind, {bubbles: true}));",
+        field("informatie[0].datum"),
+    )
+    assert field("informatie[0].datum").get_attribute("value") == "2025-12-01"
     page.find_element(By.XPATH, "//button[text()='Toevoegen aan activiteiten']").click()
     Select(field("activiteiten[0].type")).select_by_visible_text("drugshandel")
     Select(field("activiteiten[0].opiumwet_lijst")).select_by_visible_text("I")
@@ -369,7 +377,7 @@ def test_fill_in_a_case_with_the_form_built_from_the_schema(page: Browser) -> No
         "zaak_id": "FORM-1",
         "peildatum": "2026-11-01",
         "locatie": {"type": "woning", "eigendom": "huurder_woningcorporatie"},
-        "informatie": [{"id": "pol1", "bron": "politie", "grondslag": "wpg_16"}],
+        "informatie": [{"id": "pol1", "bron": "politie", "grondslag": "wpg_16", "datum": "2025-12-01"}],
         "activiteiten": [
             {
                 "type": "drugshandel",

@@ -76,8 +76,8 @@ def test_a_fact_names_the_instruments_through_which_it_changes_the_advice(engine
 
 
 def test_information_held_back_behind_a_derived_fact_is_in_the_json(engines: dict[str, Engine]) -> None:
-    # 13b's availability rule needs 'bevoegdheid 13b', whose grounds rest on information without an art. 10 AVG basis.
-    decision = _decision(engines, "strafrechtelijk_zonder_art10.json")
+    # 13b's availability rule needs 'bevoegdheid 13b', whose grounds rest only on information without a basis (a covenant; the WGS not yet in force).
+    decision = _decision(engines, "riec_convenant_2020.json")
     closure = decision.instruments["sluiting_13b_opiumwet"]
     assert closure.status == "uitgesloten"
     assert closure.geblokkeerde_feiten == ["activiteiten[0]"]
@@ -88,7 +88,7 @@ def test_information_held_back_behind_a_derived_fact_is_in_the_json(engines: dic
 
 
 def test_the_check_finds_views_that_disagree(engines: dict[str, Engine]) -> None:
-    decision = _decision(engines, "strafrechtelijk_zonder_art10.json")
+    decision = _decision(engines, "riec_convenant_2020.json")
     decision.instruments["sluiting_13b_opiumwet"].geblokkeerde_feiten = []
     problems = check_views_agree(decision)
     assert any(p.startswith("sluiting_13b_opiumwet: geblokkeerde_feiten [], de graaf ['activiteiten[0]']") for p in problems)

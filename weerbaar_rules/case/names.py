@@ -152,7 +152,7 @@ class Namer:
             "activiteiten": lambda: item.type,
             "vergunningen": lambda: item.soort,
             "voorgeschiedenis": lambda: humanise_name(item.instrument),
-            "informatie": lambda: item.id,
+            "informatie": lambda: SOURCE_NAMES.get(item.bron) if item.bron else None,  # its source: the case's own id is no name
             "betrokkenen": lambda: ", ".join(item.rollen) or None,  # roles, never the name
             "antecedenten": lambda: item.soort,
         }.get(list_name, lambda: None)()

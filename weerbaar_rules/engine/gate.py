@@ -146,9 +146,9 @@ def _basis_tests(item: Informatie, basis: BasisPolicy, context: Context, policy:
         why.append(reason)
     if basis.doel is not None and basis.doel != context.doel:
         if basis.doel == GENERAL:
-            defects.append(f"{basis.naam} dient niet voor een {context.doel}-besluit (doelbinding)")
+            defects.append(f"{basis.naam} dient niet voor een {context.doel.capitalize()}-besluit (doelbinding)")
         else:
-            defects.append(f"{basis.naam} dient alleen een {basis.doel}-besluit (doelbinding)")
+            defects.append(f"{basis.naam} dient alleen een {basis.doel.capitalize()}-besluit (doelbinding)")
     if basis.ontvangers is not None and context.bevoegd not in basis.ontvangers:
         defects.append(f"{basis.naam} verstrekt aan {', '.join(basis.ontvangers)}; gebruik door {context.bevoegd} vraagt een eigen grondslag")
     conditions = basis.voorwaarden
@@ -166,7 +166,7 @@ def _basis_tests(item: Informatie, basis: BasisPolicy, context: Context, policy:
                 missing.append("doel")
                 why.append(f"het doel van de verstrekking staat niet vast ({conditions.doel.toelichting})")
             else:
-                defects.append(f"{basis.naam} verstrekt niet voor een {context.doel}-besluit ({conditions.doel.toelichting})")
+                defects.append(f"{basis.naam} verstrekt niet voor een {context.doel.capitalize()}-besluit ({conditions.doel.toelichting})")
         elif item.doel not in allowed:
             defects.append(f"verstrekt voor een doel dat {basis.naam} niet toelaat voor dit besluit ({conditions.doel.toelichting})")
     if conditions.besluit_verstrekker is not None:

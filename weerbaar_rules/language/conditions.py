@@ -97,7 +97,8 @@ class ParamTest:
 
     def describe(self) -> str:
         word = "is" if self.op == "equals" else "is niet"
-        return f"parameter {self.param} {word} {self.value}"
+        value = {True: "ja", False: "nee"}.get(self.value, self.value) if isinstance(self.value, bool) else self.value
+        return f"parameter {self.param} {word} {value}"
 
 
 @dataclass(frozen=True)
