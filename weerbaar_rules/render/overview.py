@@ -43,6 +43,7 @@ def _citation(citation: Citation) -> str:
 
 
 def _authority(instrument: Instrument) -> str:
+    holder: str
     if isinstance(instrument.bevoegd, str):
         holder = instrument.bevoegd
     else:
