@@ -191,3 +191,21 @@ NATIONAL = Engine.from_directory()
 @given(cases(NATIONAL.ruleset))
 def test_the_gate_property_holds_on_generated_cases(case: Case) -> None:
     assert check_information_gate(NATIONAL, case) == []
+
+
+def test_the_policy_names_only_lists_that_rest_on_information(engine: Engine) -> None:
+    from pydantic import ValidationError
+
+    from weerbaar_rules.language.ruleset import InformationPolicy
+
+    data = engine.ruleset.information.model_dump(mode="json", exclude_none=True)
+    assert InformationPolicy.model_validate(data).verstrekt_na == ["activiteiten", "antecedenten"]
+    with pytest.raises(ValidationError, match="voorgeschiedenis is geen lijst waarvan de items op informatie rusten"):
+        InformationPolicy.model_validate({**data, "verstrekt_na": ["voorgeschiedenis"]})
+
+
+def test_every_national_basis_says_when_it_was_in_force(engine: Engine) -> None:
+    # instrumenten.md §H.4: a basis counts only from its entry into force; each says so in words.
+    for name, basis in engine.ruleset.information.grondslagen.items():
+        assert basis.inwerkingtreding, name
+        assert basis.geldig_van is not None or basis.geldig_tot is not None, name

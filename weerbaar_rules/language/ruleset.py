@@ -466,6 +466,14 @@ class InformationPolicy(_Strict):
     nodig: str = Field(min_length=1, description="Wat nodig is om de informatie wel te kunnen gebruiken.")
     grondslag: Citations
 
+    @model_validator(mode="after")
+    def _reported_lists(self) -> InformationPolicy:
+        resting = [name for name, (model, _) in cond.LISTS.items() if "informatie" in model.model_fields]
+        unknown = [name for name in self.verstrekt_na if name not in resting]
+        if unknown:
+            raise ValueError(f"verstrekt_na: {', '.join(unknown)} is geen lijst waarvan de items op informatie rusten (toegestaan: {', '.join(resting)})")
+        return self
+
 
 PREFIX_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
 

@@ -36,6 +36,7 @@ from ..engine.runs import MAIN
 from ..engine.walk import Explainer, Trace
 from ..evaluation import Engine
 from ..explain.explanation import explanation_of
+from ..language.conditions import LISTS
 from ..render import to_json, to_text
 from ..render.why import explain_instrument
 from ..render.reader import missing_name
@@ -219,7 +220,7 @@ def check_lawful_information(engine: Engine, case: Case, decision: Decision | No
 # -- the information gate, from the outside ----------------------------------------------------
 
 # The facts that can rest on information: the lists whose items name `informatie`.
-_RESTING = ("activiteiten", "vergunningen", "antecedenten", "voorgeschiedenis")
+_RESTING = tuple(name for name, (model, _) in LISTS.items() if "informatie" in model.model_fields)
 
 
 def _resting_on(case: Case, info_id: str) -> dict[str, list[Any]]:
