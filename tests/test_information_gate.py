@@ -10,6 +10,8 @@ established fact (provision to another body) is an exception: a point to check.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +23,7 @@ from weerbaar_rules.engine.gate import Context, verdict
 from weerbaar_rules.testing import cases
 from weerbaar_rules.testing.invariants import check_information_gate
 
-from .conftest import drug_case_data
+from .conftest import CASES, drug_case_data
 
 DAY = dt.date(2026, 11, 1)
 MAYOR = Context("burgemeester", "algemeen")
@@ -185,6 +187,12 @@ def test_the_gate_property_catches_a_gate_that_reads_unknown_as_a_defect(engine:
 
 
 NATIONAL = Engine.from_directory()
+
+
+@pytest.mark.parametrize("path", sorted(CASES.glob("*.json")), ids=lambda p: p.stem)
+def test_the_gate_property_holds_on_every_example_case(path: Path) -> None:
+    case = Case.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    assert check_information_gate(NATIONAL, case) == []
 
 
 @settings(max_examples=25)
