@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from ..case.model import Case
 from ..core.version import __version__
 from ..engine.compiler import DEFINITE, POSSIBLE
-from ..engine.gate import GENERAL, Context, context_of, provision_floors, verdict
+from ..engine.gate import GENERAL, Context, context_of
 from ..engine.runs import Firing, Part, Run, rule_walk
 from ..engine.walk import OpenException, Trace, Tri, open_exceptions
 from ..language.ruleset import Instrument, Ruleset
@@ -399,18 +399,20 @@ def _recommend(ruleset: Ruleset, instruments: list[InstrumentDecision], suitable
     return chosen, notes
 
 
-def _information(ruleset: Ruleset, case: Case, day: dt.date) -> list[InformationVerdict]:
-    """Per information item: for which instruments it may carry a decision, for which not yet, where not, and why (engine/gate.py)."""
-    policy = ruleset.information
+def _information(ruleset: Ruleset, case: Case, day: dt.date, parts: list[Part]) -> list[InformationVerdict]:
+    """Per information item: for which instruments it may carry a decision, for which not yet, where not, and why.
+
+    The verdicts are those the runs were made with (`Part.verdicts`, engine/gate.py), not judged a second time.
+    """
     contexts: dict[Context, list[str]] = {}
     for inst in ruleset.instruments:
         contexts.setdefault(context_of(inst, day), []).append(inst.id)
-    floors = provision_floors(case, policy, day)
+    judged_in = {context: found for part in parts for context, found in part.verdicts.items()}
     out = []
     for index, item in enumerate(case.informatie):
         uses: list[InformationUse] = []
         for context in sorted(contexts):
-            judged = verdict(item, context, policy, day, floors.get(item.id))
+            judged = judged_in[context][item.id]
             uses.append(
                 InformationUse(
                     bevoegd=context.bevoegd,
@@ -427,21 +429,21 @@ def _information(ruleset: Ruleset, case: Case, day: dt.date) -> list[Information
             if use.bruikbaar is not True:
                 groups[use.bruikbaar].setdefault(use.reden, []).append(_context_words(use))
         undecided, barred = groups[None], groups[False]
-        parts: list[str] = []
+        phrases: list[str] = []
         if usable and (undecided or barred):
-            parts.append(f"bruikbaar voor {', '.join(_context_words(u) for u in usable)} ({usable[0].reden})")
+            phrases.append(f"bruikbaar voor {', '.join(_context_words(u) for u in usable)} ({usable[0].reden})")
         elif usable:
-            parts.append(usable[0].reden)
+            phrases.append(usable[0].reden)
         for words, group in (("nog niet vast voor", undecided), ("niet voor", barred)):
             if not group:
                 continue
             if usable or (undecided and barred):
-                parts.append(f"{words} " + "; ".join(f"{', '.join(who)}: {reason}" for reason, who in group.items()))
+                phrases.append(f"{words} " + "; ".join(f"{', '.join(who)}: {reason}" for reason, who in group.items()))
             else:
-                parts.append("; ".join(group))
+                phrases.append("; ".join(group))
         state: bool | None = True if usable else (None if undecided else False)
         out.append(
-            InformationVerdict(id=item.id, bron=item.bron, grondslag=item.grondslag, bruikbaar=state, toelichting="; ".join(parts), gebruik=uses)
+            InformationVerdict(id=item.id, bron=item.bron, grondslag=item.grondslag, bruikbaar=state, toelichting="; ".join(phrases), gebruik=uses)
         )
     return out
 
@@ -491,7 +493,7 @@ def decide(ruleset: Ruleset, citations: Citations, case: Case, parts: list[Part]
         toelichting_aanbeveling=notes,
         instrumenten=instruments,
         afgeleide_feiten={k: v for k, v in sorted(main.run.derived.items()) if not k.startswith("__")},
-        informatie=_information(ruleset, case, day),
+        informatie=_information(ruleset, case, day, parts),
         buiten_beschouwing=[SetAside(feit=f, reden=r) for f, r in main.run.facts.set_aside],
         afvuringen=firings,
     )

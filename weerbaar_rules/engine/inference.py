@@ -142,7 +142,8 @@ class Inference:
         for position, (usable, contexts, members) in enumerate(ordered):
             run = self.run(case, day, usable)
             run.context = " / ".join(c.label for c in sorted(contexts)) if position else MAIN.label
-            parts.append(Part(run, frozenset(members), tuple(sorted(contexts)), position == 0))
+            judged_here = {c: judged[c][0] for c in sorted(contexts)}
+            parts.append(Part(run, frozenset(members), tuple(sorted(contexts)), position == 0, judged_here))
         return parts
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from ..language import conditions as cond
 from .compiler import Unit
 from .facts import CaseFacts
-from .gate import GENERAL, Context
+from .gate import GENERAL, Context, Verdict
 from .walk import Explainer, Trace, Tri
 
 if TYPE_CHECKING:
@@ -56,6 +56,8 @@ class Part:
     instruments: frozenset[str]
     contexts: tuple[Context, ...]
     main: bool
+    # The gate's verdicts on the information, per context of this part: judged once, read again by the decision.
+    verdicts: dict[Context, dict[str, Verdict]] = field(default_factory=dict, compare=False)
 
 
 def rule_walk(ruleset: Ruleset, run: Run, index: int) -> tuple[Tri, Trace]:
