@@ -160,7 +160,7 @@ def test_output_is_not_half_written(tmp_path: Path) -> None:
     code, _ = run("evaluate", str(tmp_path / "nergens.json"), "--output", str(target))
     assert code == 2 and not target.exists()
     code, _ = run("evaluate", str(CASES / "drugshandel_woning_harddrugs.json"), "--format", "json", "--output", str(target))
-    assert code == 0 and json.loads(target.read_text())["schema_versie"] == "1"
+    assert code == 0 and json.loads(target.read_text())["schema_versie"] == "2"
     assert [p.name for p in tmp_path.iterdir()] == ["uit.json"]
 
 

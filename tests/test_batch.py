@@ -110,7 +110,7 @@ def test_output_file_holds_every_line_even_with_bad_records(tmp_path: Path) -> N
     code, out, _ = run("evaluate", str(path), "-o", str(target), "-j", "2")
     assert code == 2 and out == ""
     assert len(target.read_text(encoding="utf-8").splitlines()) == 6
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["uit.jsonl", "zaken.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["uit.jsonl", "uit.regelsetdelen.jsonl", "zaken.jsonl"]  # no temporary file left
 
 
 @pytest.mark.parametrize(("fmt", "extension", "start"), [("text", "txt", "Besluitadvies zaak"), ("md", "md", "# Advies bestuurlijk instrument")])

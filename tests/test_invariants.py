@@ -216,6 +216,20 @@ def test_lawful_information_check_fails_when_unlawful_facts_carry_a_decision() -
 # -- regressions: what the consistency property found in the engine -------------------------------
 
 
+def test_graph_part_check_fails_when_the_parts_do_not_give_back_the_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    decision = _engine(RULES).evaluate(_case(activiteiten=[{"type": "drugshandel", "opiumwet_lijst": "I", "informatie": ["p"]}], informatie=POLITIE))
+    assert invariants.check_graph_part(decision) == []
+    real = invariants.expand_graph
+
+    def losing_a_node(compact: dict[str, Any], part: Any, day: Any) -> dict[str, Any]:
+        whole = real(compact, part, day)
+        return {**whole, "nodes": whole["nodes"][1:]}
+
+    monkeypatch.setattr(invariants, "expand_graph", losing_a_node)
+    problems = invariants.check_graph_part(decision)
+    assert problems and "andere graaf" in problems[0]
+
+
 def test_two_somes_over_one_list_may_be_met_by_one_item() -> None:
     # durable_rules never lets one fact match two patterns of a rule; the compiler now turns the
     # second `some` over the same list into a helper fact (compiler._distinct_patterns).

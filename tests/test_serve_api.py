@@ -150,6 +150,30 @@ def test_catalogue_schemas_version_and_health(server: Server) -> None:
     assert server.request("GET", "/api/gezondheid").json() == {"status": "ok", "werkprocessen": 2, "bezig": 0}
 
 
+def test_the_ruleset_part_is_served_once_by_key_and_joins_every_decision(server: Server) -> None:
+    from weerbaar_rules.decision.model import Decision
+    from weerbaar_rules.render import to_text
+
+    for gemeente in (None, "strengdam"):
+        query = f"?gemeente={gemeente}" if gemeente else ""
+        decision = server.post(f"/api/beoordeling{query}", EXAMPLE.read_bytes()).json()
+        key = decision["graaf"]["regelsetdeel"]
+        answer = server.request("GET", f"/api/regelset/{key}")
+        assert answer.status == 200, answer.body[:300]
+        assert answer.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert answer.headers["etag"] == f'"{key}"'
+        published = cli("graaf", "--regelset", "--regels", str(RULES), *(["--gemeente", gemeente] if gemeente else []))
+        assert answer.json() == json.loads(published)  # what `rules graaf --regelset` prints
+        assert server.request("GET", f"/api/regelset/{key}", headers={"If-None-Match": f'"{key}"'}).status == 304
+        back = Decision.model_validate(decision, context={"regelsetdeel": answer.json()})
+        whole = server.post(f"/api/beoordeling{query}{'&' if query else '?'}volledig=true", EXAMPLE.read_bytes()).json()
+        assert back.whole_graph() == whole["graaf"]
+        assert to_text(back) == cli("evaluate", str(EXAMPLE), *(["--gemeente", gemeente] if gemeente else [])).decode("utf-8")
+    unknown = server.request("GET", "/api/regelset/" + "0" * 64)
+    assert unknown.status == 404 and "onbekend" in unknown.json()["fout"] and "0" * 64 not in unknown.json()["fout"]
+    assert server.request("GET", "/api/regelset/kapot").status == 422
+
+
 def test_parallel_requests_each_get_their_own_answer(server: Server) -> None:
     cases = [EXAMPLE, INCOMPLETE, CASES / "cafe_beschieting_174.json", CASES / "huisverbod_huiselijk_geweld.json"]
     expected = {case: cli("evaluate", str(case), "--format", "json") for case in cases}

@@ -10,7 +10,7 @@ import pytest
 from weerbaar_rules import Case, Engine, ProfileError, RulesetError
 from weerbaar_rules.case.model import Bron, Grondslag
 from weerbaar_rules.case.names import BASIS_NAMES, ITEM_FIELDS, SOURCE_NAMES
-from weerbaar_rules.explain.graph import rule_domain
+from weerbaar_rules.decision.faces import rule_domain
 from weerbaar_rules.language.ruleset import load_ruleset
 from weerbaar_rules.lint import ERROR, check_directory
 from weerbaar_rules.render.dot import to_dot

@@ -41,6 +41,8 @@ CHUNK = 16
 IN_HAND = 2  # chunks a worker holds: while it sends one result, the next chunk is already in its pipe
 EXTENSIONS = {"text": "txt", "md": "md", "dot": "dot", "svg": "svg", "png": "png"}
 _ENVELOPE = '{{"bron":{source},"besluit":{decision}}}\n'
+# A record's output line, its exit code, and (key, profile) of the ruleset part its decision refers to, if any.
+Result = tuple[str, int, tuple[str, str | None] | None]
 
 
 @dataclass(frozen=True)
@@ -150,19 +152,19 @@ class Evaluator:
         # and then frozen: in a worker that evaluates thousands of cases, full collections would walk it again.
         return shared_engine(Path(self.settings.rules), Path(profile) if profile else None)
 
-    def __call__(self, record: Record) -> tuple[str, int]:
-        """The output line of a record and its exit code (0, or that of its error)."""
+    def __call__(self, record: Record) -> Result:
+        """The output line of a record, its exit code (0, or that of its error), and the ruleset part its decision names."""
         try:
-            return self._evaluate(record), 0
+            return self._evaluate(record)
         except WeerbaarError as exc:
-            return _error_line(record.source, str(exc)), exc.exit_code
+            return _error_line(record.source, str(exc)), exc.exit_code, None
         except Exception as exc:  # a bug of ours must not cost the other records
             message = f"interne fout ({type(exc).__name__}) bij deze zaak — meld dit; WEERBAAR_DEBUG=1 toont de details"
             if os.environ.get("WEERBAAR_DEBUG"):
                 raise
-            return _error_line(record.source, message), 1
+            return _error_line(record.source, message), 1, None
 
-    def _evaluate(self, record: Record) -> str:
+    def _evaluate(self, record: Record) -> Result:
         from ..case.io import case_from_json, load_case
         from ..core.errors import CaseError
 
@@ -182,14 +184,17 @@ class Evaluator:
         if settings.report_dir is None:
             from ..render import to_json_line
 
-            return _ENVELOPE.format(source=json.dumps(record.source, ensure_ascii=False), decision=to_json_line(decision).rstrip("\n"))
+            line = _ENVELOPE.format(
+                source=json.dumps(record.source, ensure_ascii=False), decision=to_json_line(decision, settings.volledig).rstrip("\n")
+            )
+            return line, 0, None if settings.volledig else (decision.part_key, profile)
         from ..render import rendered
         from .output import write_file
 
         data = rendered(decision, settings.fmt, settings.volledig)
         target = Path(settings.report_dir) / (record.report or "rapport")
         write_file(target, data if isinstance(data, bytes) else data.encode("utf-8"))
-        return json.dumps({"bron": record.source, "rapport": str(target)}, ensure_ascii=False) + "\n"
+        return json.dumps({"bron": record.source, "rapport": str(target)}, ensure_ascii=False) + "\n", 0, None
 
 
 def _error_line(source: str, message: str) -> str:
@@ -292,11 +297,11 @@ class Pool:
             worker.process.join(timeout=5)
             worker.connection.close()
 
-    def map(self, chunks: Iterable[list[Record]]) -> Iterator[list[tuple[str, int]]]:
+    def map(self, chunks: Iterable[list[Record]]) -> Iterator[list[Result]]:
         """Results chunk by chunk, in the order of `chunks`, while later chunks are still being evaluated."""
         pending = iter(enumerate(chunks))
         exhausted = False
-        waiting: dict[int, list[tuple[str, int]]] = {}
+        waiting: dict[int, list[Result]] = {}
         owner: dict[Connection, _Worker] = {}
         next_number = 0
         while True:
@@ -350,9 +355,12 @@ class Summary:
     total: int = 0
     bad: int = 0
     exit_code: int = 0
+    parts: dict[str, str | None] = field(default_factory=dict)  # ruleset part key -> the profile it was made with
 
-    def add(self, code: int) -> None:
+    def add(self, code: int, part: tuple[str, str | None] | None = None) -> None:
         self.total += 1
+        if part is not None:
+            self.parts.setdefault(part[0], part[1])
         if code:
             self.bad += 1
             self.exit_code = 1 if 1 in (code, self.exit_code) else 2
@@ -386,15 +394,34 @@ def run(
     if jobs <= 1:
         evaluate = Evaluator(settings)
         for record in inputs:
-            line, code = evaluate(record)
+            line, code, part = evaluate(record)
             write(line)
-            summary.add(code)
+            summary.add(code, part)
             advance(1)
         return summary
     with Pool(jobs, settings) as pool:
         for results in pool.map(_chunks(inputs, CHUNK)):
-            for line, code in results:
+            for line, code, part in results:
                 write(line)
-                summary.add(code)
+                summary.add(code, part)
             advance(len(results))
     return summary
+
+
+def parts_file(output: Path) -> Path:
+    """Where a batch's ruleset parts go: beside its output, `besluiten.jsonl` -> `besluiten.regelsetdelen.jsonl`."""
+    return output.with_name(f"{output.stem if output.suffix else output.name}.regelsetdelen.jsonl")
+
+
+def parts_text(summary: Summary, rules: str) -> str:
+    """The ruleset parts the batch's decisions refer to, one JSON line each, sorted by key (so a batch gives one file)."""
+    from ..decision.io import part_json
+    from ..decision.ruleset_part import part_of
+    from ..language.ruleset import load_ruleset
+
+    lines = []
+    for key, profile in sorted(summary.parts.items()):
+        part = part_of(load_ruleset(Path(rules), Path(profile) if profile else None))
+        assert part.key == key, "a worker's ruleset part and this process's must be the same"
+        lines.append(part_json(part, line=True))
+    return "".join(lines)

@@ -236,6 +236,15 @@ def evaluate_batch(
             sink.discard()
         raise
     if sink:
+        if summary.parts:
+            # The decisions carry what their case adds to the graph; the ruleset's part goes beside them, once,
+            # and before them: an output file is never there without the part its decisions name.
+            try:
+                with AtomicFile(batch.parts_file(output)) as parts:  # type: ignore[arg-type]
+                    parts.write(batch.parts_text(summary, str(rules)).encode("utf-8"))
+            except BaseException:
+                sink.discard()
+                raise
         sink.commit()
     sys.stdout.flush()
     click.echo(summary.text(), err=True)
@@ -272,6 +281,53 @@ def explain(path: Path, instrument: str | None, rules: Path | None, gemeente: st
     engine = engine_for(rules, profile_path(rules, gemeente, profiel, case.gemeente, display_name(path)))
     decision = engine.evaluate(case, peildatum=_parse_date(peildatum))
     click.echo(explain_instrument(decision, instrument) if instrument else instrument_statuses(decision))
+
+
+@main.command("graaf")
+@click.argument("path", type=click.Path(path_type=Path), metavar="[BESLUIT]", required=False)
+@click.option("--regelset", "publish", is_flag=True, help="Print het regelsetdeel: wat elke graaf van deze regelset (en dit profiel) deelt.")
+@click.option("--regelsetdeel", "part_file", type=click.Path(path_type=Path), default=None, metavar="PAD", help="Het regelsetdeel waarmee BESLUIT gemaakt is (JSON, of de .regelsetdelen.jsonl van een batch).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="dot", show_default=True, help="Weergave van BESLUIT.")
+@click.option("--volledig", is_flag=True, help="Ook wat niet relevant is voor de aanbeveling; bij json: het besluit met de hele graaf.")
+@rules_option
+@gemeente_option
+@profiel_option
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, metavar="PAD", help="Schrijf naar dit bestand.")
+@guarded
+def graaf_command(
+    path: Path | None,
+    publish: bool,
+    part_file: Path | None,
+    fmt: str,
+    volledig: bool,
+    rules: Path | None,
+    gemeente: str | None,
+    profiel: Path | None,
+    output: Path | None,
+) -> None:
+    """Het regelsetdeel van de graaf (--regelset), of een weergave van een eerder besluit (BESLUIT, JSON) met zijn regelsetdeel."""
+    from ..decision.io import part_json, read_decision, read_parts
+    from ..render import rendered
+
+    if publish == (path is not None):
+        raise CaseError("geef --regelset (het regelsetdeel) of een BESLUIT (een weergave ervan), niet allebei en niet geen van beide")
+    if output is not None:
+        from .output import check_target
+
+        check_target(output)
+    if publish:
+        from ..decision.ruleset_part import part_of
+        from ..language.ruleset import load_ruleset
+
+        rules = rules or default_rules()
+        write_output(part_json(part_of(load_ruleset(rules, profile_path(rules, gemeente, profiel)))), output)
+        return
+    assert path is not None
+    notices: list[str] = []
+    decision = read_decision(path, read_parts(part_file) if part_file else None, notices)
+    for notice in notices:
+        warn(notice)
+    write_output(rendered(decision, fmt, volledig), output)
 
 
 @main.command("test")

@@ -44,6 +44,16 @@ class BatchError(WeerbaarError):
     exit_code = 1
 
 
+class DecisionError(WeerbaarError):
+    """A decision read back is unreadable, of an unknown schema, or cannot be joined with its ruleset part."""
+
+    exit_code = 2
+
+
+class PartError(DecisionError):
+    """A decision's graph cannot be joined with its ruleset part: the part is missing, has another key or is malformed."""
+
+
 class EvaluationError(WeerbaarError):
     """The engine could not finish an evaluation (runaway chain, failing action)."""
 

@@ -16,14 +16,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, computed_field, model_validator
+import warnings
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr, SerializationInfo, ValidationInfo, computed_field, field_serializer, model_validator
 
 from ..core.digraph import DiGraph
+from .part import PartError, RulesetPart, compact_graph, expand_graph, is_compact, sort_graph
 
 if TYPE_CHECKING:
     import networkx as nx
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+READABLE_VERSIONS = ("1", "2")
+
+
+class OldSchemaNotice(UserWarning):
+    """A decision of an earlier schema version was read: it is used in the current form (docs/besluit.md)."""
 Status = Literal["aanbevolen", "mogelijk", "uitgesloten", "onbeslist"]
 
 
@@ -170,23 +178,74 @@ class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één z
     # and is built from its runs on first use: deciding does not need it, and it costs more than the inference.
     _explanation: Explained | None = PrivateAttr(default=None)
     _graph_data: dict[str, Any] | None = PrivateAttr(default=None)
+    _compact: dict[str, Any] | None = PrivateAttr(default=None)  # the case's part of a decision read back (schema 2)
+    _part: RulesetPart | None = PrivateAttr(default=None)  # the ruleset part its graph shares (decision/part.py)
     _read_missing: list[MissingFact] | None = PrivateAttr(default=None)
     _read_graph: DiGraph | None = PrivateAttr(default=None)  # the graph of a decision read back from JSON, built once
     _networkx: Any = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
     @classmethod
-    def _read_explanation(cls, data: Any, handler: Any) -> Decision:
-        """A decision read back from JSON keeps its graph and missing facts as they were written."""
-        if isinstance(data, dict) and ("graaf" in data or "ontbrekende_feiten" in data):
-            data = dict(data)
-            graph_data = data.pop("graaf", None)
-            missing = data.pop("ontbrekende_feiten", None) or []
-            decision = handler(data)
+    def _read_explanation(cls, data: Any, handler: Any, info: ValidationInfo) -> Decision:
+        """A decision read back from JSON keeps its graph and missing facts as they were written.
+
+        Schema 2 carries the case's part of the graph (`regelsetdeel` names the ruleset part it needs,
+        given as `context={"regelsetdeel": part}`, or found later); schema 1 carried it whole and is
+        read with an OldSchemaNotice.
+        """
+        if not isinstance(data, dict) or not ("graaf" in data or "ontbrekende_feiten" in data or "schema_versie" in data):
+            return handler(data)  # type: ignore[no-any-return]  # a decision being assembled (decision/assemble.py)
+        data = dict(data)
+        version = data.get("schema_versie", SCHEMA_VERSION)
+        if version not in READABLE_VERSIONS:
+            raise ValueError(f"schema_versie {version!r} wordt niet gelezen (wel: {', '.join(READABLE_VERSIONS)})")
+        if version != SCHEMA_VERSION:
+            warnings.warn(
+                f"besluit met schema_versie {version} gelezen en omgezet naar versie {SCHEMA_VERSION} (docs/besluit.md)",
+                OldSchemaNotice,
+                stacklevel=2,
+            )
+            data["schema_versie"] = SCHEMA_VERSION
+        graph_data = data.pop("graaf", None)
+        read_back = "ontbrekende_feiten" in data or graph_data is not None
+        missing = data.pop("ontbrekende_feiten", None) or []
+        decision: Decision = handler(data)
+        if isinstance(graph_data, dict) and is_compact(graph_data):
+            decision._compact = graph_data
+        elif graph_data is not None:
             decision._graph_data = graph_data
+        if read_back:
             decision._read_missing = [MissingFact.model_validate(m) for m in missing]
-            return decision  # type: ignore[no-any-return]
-        return handler(data)  # type: ignore[no-any-return]
+        part = (info.context or {}).get("regelsetdeel") if info.context else None
+        if part is not None:
+            decision.use_part(part)
+        return decision
+
+    def use_part(self, part: RulesetPart | dict[str, Any]) -> None:
+        """Join a decision read back with its ruleset part (a RulesetPart or its published JSON); a PartError if it does not fit."""
+        found = part if isinstance(part, RulesetPart) else RulesetPart.from_document(part)
+        wanted = self._compact.get("regelsetdeel") if self._compact is not None else None
+        if wanted is not None and wanted != found.key:
+            raise PartError(f"het besluit is gemaakt met regelsetdeel {wanted}, het gegeven regelsetdeel is {found.key}")
+        self._part = found
+
+    def _find_part(self) -> None:
+        """The ruleset part of a decision read back, when this process made it or the shipped rules give it."""
+        from .ruleset_part import find_part
+
+        key = self.part_key
+        found = find_part(key) if key is not None else None
+        if found is not None:
+            self._part = found
+
+    @property
+    def part_key(self) -> str | None:
+        """The key of the ruleset part this decision's graph needs; None when it carries its graph whole."""
+        if self._compact is not None:
+            return str(self._compact.get("regelsetdeel"))
+        if self._part is not None:
+            return self._part.key
+        return None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -196,18 +255,58 @@ class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één z
             return self._read_missing
         return self._explanation.missing if self._explanation is not None else []
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(  # type: ignore[prop-decorator]
+        description="De verklarende graaf als node-link-data. Standaard (schemaversie 2) alleen wat deze zaak toevoegt: "
+        "`regelsetdeel` is de sleutel van het regelsetdeel met wat elk besluit van deze regelset deelt (rules graaf --regelset, "
+        "GET /api/regelset/{sleutel}); een knoop noemt alleen de attributen die afwijken van het regelsetdeel (`_zonder`: die "
+        "het niet heeft), en verwijzingen naar de eigen bronnen van een regel of instrument staan er niet in "
+        "(`_niet_geciteerd`: die het niet citeert). Met volledig (--format json --volledig): de hele graaf "
+        "(directed, multigraph, graph, nodes, links), zoals networkx.node_link_data. docs/besluit.md beschrijft beide."
+    )
     @property
     def graaf(self) -> dict[str, Any]:
-        """The decision graph as node-link data (sorted, so the JSON is byte-identical across runs)."""
+        """The decision graph as node-link data, whole (sorted, so the JSON is byte-identical across runs).
+
+        In JSON it is written as the case's part with the key of its ruleset part (schema 2), unless
+        the whole graph is asked for (`to_json(decision, volledig=True)`, `--format json --volledig`).
+        A decision read back that carries only its case's part, without its ruleset part
+        (`use_part`), gives that case's part as it was read; `whole_graph` says what is missing.
+        """
+        if self._graph_data is None and self._compact is not None and self._part is None:
+            self._find_part()
+            if self._part is None:
+                return self._compact
+        return self.whole_graph()
+
+    def whole_graph(self) -> dict[str, Any]:
+        """The whole graph as node-link data; a PartError naming the ruleset part when only the case's part is known."""
         if self._graph_data is None:
-            if self._explanation is None:
+            if self._compact is not None:
+                if self._part is None:
+                    self._find_part()
+                if self._part is None:
+                    raise PartError(
+                        f"dit besluit draagt alleen het eigen deel van zijn graaf; het regelsetdeel {self._compact.get('regelsetdeel')} "
+                        "ontbreekt (rules graaf --regelset, GET /api/regelset/{sleutel}, of het bestand naast de batch)"
+                    )
+                self._graph_data = expand_graph(self._compact, self._part, self.peildatum)
+            elif self._explanation is None:
                 return {"directed": True, "multigraph": False, "graph": {}, "nodes": [], "links": []}
-            data = self._explanation.graph.node_link_data()
-            data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
-            data["links"] = sorted(data["links"], key=lambda e: (e["source"], e["target"], e.get("soort", "")))
-            self._graph_data = data
+            else:
+                data = self._explanation.graph.node_link_data()
+                self._graph_data = sort_graph(data["nodes"], data["links"], data["graph"])
         return self._graph_data
+
+    @field_serializer("graaf")
+    def _graph_out(self, whole: dict[str, Any], info: SerializationInfo) -> dict[str, Any]:
+        """The case's part of the graph in JSON (schema 2), or the whole graph when asked (`volledig`)."""
+        if (info.context or {}).get("volledig"):
+            return self.whole_graph()
+        if self._compact is not None:
+            return self._compact
+        if self._part is None:
+            return whole  # a decision made without a ruleset part (a v1 decision read back) stays whole
+        return compact_graph(whole, self._part, self.peildatum)
 
     @property
     def explanation(self) -> DiGraph:
@@ -215,7 +314,7 @@ class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één z
         if self._explanation is not None:
             return self._explanation.graph
         if self._read_graph is None:
-            self._read_graph = DiGraph.from_node_link(self.graaf)
+            self._read_graph = DiGraph.from_node_link(self.whole_graph())
         return self._read_graph
 
     @property

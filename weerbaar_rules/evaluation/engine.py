@@ -19,6 +19,7 @@ from ..decision.model import Decision
 from ..engine.inference import DEFAULT_MAX_FIRINGS, Inference
 from ..engine.runs import Run
 from ..explain.explanation import Explanation
+from ..decision.ruleset_part import part_of
 from ..language.ruleset import Ruleset, load_ruleset
 
 
@@ -57,6 +58,7 @@ class Engine(Inference):
         decision = decide(self.ruleset, self.citations, case, parts)
         runs = [(part.run, part) for part in parts]
         decision._explanation = Explanation.of_runs(self.ruleset, case, runs, decision)
+        decision._part = part_of(self.ruleset)
         return decision
 
     def outcome(self, case: Case, peildatum: dt.date | None = None) -> tuple[Run, Outcome]:

@@ -33,8 +33,7 @@ them.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..case.names import (
     BASIS_NAMES,
@@ -47,6 +46,7 @@ from ..case.names import (
     split_item,
 )
 from ..core.digraph import DiGraph
+from ..decision.faces import faces_of, profile_face
 from ..engine.compiler import DEFINITE, POSSIBLE, Neg, implied_modes
 from ..engine.facts import POSSIBLY_USABLE, USABLE, CaseFacts
 from ..engine.runs import local_explainer, local_walk, rule_walk
@@ -79,78 +79,6 @@ _EDGE_FOR = {
     "require": REQUIRES,
     "weigh": REQUIRES,
 }
-
-def rule_domain(rule: Rule, domains: dict[str, str]) -> str:
-    """The legal domain a rule belongs to: its profile, or the first part of its id as the ruleset's `domeinen` name it.
-
-    An unnamed prefix shows as it is.
-    """
-    if rule.origin.startswith("profiel:"):
-        return f"Gemeentelijk beleid ({rule.origin.split(':', 1)[1]})"
-    prefix = rule.id.split(".", 1)[0]
-    return domains.get(prefix, prefix)
-
-
-class _RuleFace(NamedTuple):
-    """What a rule's node shows that is the same for every case: worked out once per ruleset, not per node."""
-
-    id: str
-    title: str
-    domain: str
-    citations: tuple[tuple[str, Citation], ...]  # (node of the legal source, the citation)
-    labels: tuple[str, ...]
-    definition: str
-
-
-class _InstrumentFace(NamedTuple):
-    """An instrument as it stood on one peildatum: authority and legal basis (with their source nodes)."""
-
-    authority: str
-    citations: tuple[tuple[str, Citation], ...]
-    labels: tuple[str, ...]
-
-
-class _Faces:
-    """The per-ruleset part of the graph: rules' faces, and instruments' per peildatum (bounded: peildata vary per case)."""
-
-    def __init__(self, ruleset: Ruleset) -> None:
-        self.ruleset = ruleset
-        self.rules = tuple(
-            _RuleFace(
-                rule.id,
-                rule.title,
-                rule_domain(rule, ruleset.domains),
-                tuple((f"bron:{c.label}", c) for c in rule.grondslag),
-                tuple(c.label for c in rule.grondslag),
-                f"{rule.source.replace(chr(92), '/').rsplit('/', 1)[-1]}",
-            )
-            for rule in ruleset.rules
-        )
-        self._instruments: dict[dt.date, tuple[_InstrumentFace, ...]] = {}
-
-    def instruments(self, day: dt.date) -> tuple[_InstrumentFace, ...]:
-        found = self._instruments.get(day)
-        if found is None:
-            if len(self._instruments) > 1024:
-                self._instruments.clear()
-            faces = []
-            for inst in self.ruleset.instruments:
-                citations = inst.citations_on(day)
-                faces.append(
-                    _InstrumentFace(inst.authority_on(day), tuple((f"bron:{c.label}", c) for c in citations), tuple(c.label for c in citations))
-                )
-            found = self._instruments[day] = tuple(faces)
-        return found
-
-
-def _faces(ruleset: Ruleset) -> _Faces:
-    """The ruleset's faces, made by the first graph and kept with the ruleset (which never changes)."""
-    found: _Faces | None = ruleset.__dict__.get("_graph_faces")
-    if found is None:
-        found = _Faces(ruleset)
-        object.__setattr__(ruleset, "_graph_faces", found)
-    return found
-
 
 def _flat(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
@@ -196,7 +124,7 @@ class _Builder:
         self.run = run
         self.decision = decision
         self.graph = DiGraph()
-        self.faces = _faces(ruleset)
+        self.faces = faces_of(ruleset)
         self.namer = Namer(case, ruleset.parameters)
         self.explainer = local_explainer(run)
         self.scope = part.instruments if part is not None else frozenset(i.id for i in ruleset.instruments)
@@ -601,14 +529,7 @@ class _Builder:
         if info is None:
             return
         node = f"profiel:{info.naam}"
-        changes = [f"{c.soort} {c.onderwerp}: {c.nieuw}" + (f" (was {c.oud})" if c.oud is not None else "") for c in info.changes]
-        self.graph.add_node(
-            node,
-            soort="profiel",
-            label=f"Gemeenteprofiel {info.gemeente} ({info.naam} {info.versie})",
-            wijzigingen=changes,
-            hash=info.hash,
-        )
+        self.graph.add_node(node, **profile_face(info))
         changed_params = {c.onderwerp for c in info.changes if c.soort == "parameter"}
         for index, rule in enumerate(self.ruleset.rules):
             rule_node = f"regel:{rule.id}"

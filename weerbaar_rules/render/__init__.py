@@ -30,7 +30,7 @@ FORMATS = ("text", "json", "md", "dot", "svg", "png")
 def rendered(decision: Decision, fmt: str, volledig: bool = False, **drawing: Any) -> str | bytes:
     """The decision in one of FORMATS (svg and png as bytes, through Graphviz' dot; `drawing`: its timeout and max_edges)."""
     if fmt == "json":
-        return to_json(decision)
+        return to_json(decision, volledig=volledig)
     if fmt == "md":
         return to_markdown(decision)
     if fmt == "text":

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as FastPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, Response
@@ -193,7 +194,10 @@ class Guard:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                own = list(message.get("headers", []))
+                # Only a ruleset part says how long it may be kept (it never changes under its key); all else: no-store.
+                cached = any(name.lower() == b"cache-control" for name, _ in own)
+                message["headers"] = [*own, *(h for h in SECURITY_HEADERS if not (cached and h[0] == b"cache-control"))]
             await send(message)
 
         try:
@@ -290,6 +294,12 @@ GEMEENTE = Query(
 )
 CATALOGUE_DAY = Query(None, description="Het recht van deze datum (JJJJ-MM-DD); standaard vandaag.")
 VOLLEDIG = Query(False, description="Ook wat niet relevant is voor de aanbeveling.")
+WHOLE_GRAPH = Query(
+    False, description="Het besluit met de hele graaf (zelfstandig, om te archiveren); standaard alleen wat deze zaak toevoegt aan het regelsetdeel."
+)
+PART_KEY = r"^[0-9a-f]{64}(\.[0-9a-f]{64})?$"
+# A ruleset part never changes under its key: a client or proxy may keep it for good.
+PART_CACHE = "public, max-age=31536000, immutable"
 
 
 def _rendered(*formats: str) -> dict[int | str, dict[str, Any]]:
@@ -320,7 +330,7 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
 
     async def dispatch(request: Request, kind: str, peildatum: dt.date | None, gemeente: str | None, **options: Any) -> Response:
         assert pool is not None, "create_app(None, …) only describes the API"
-        if kind == "catalogus":
+        if kind in ("catalogus", "regelset"):
             body, yaml = b"", False
         else:
             yaml = _is_yaml(request)
@@ -340,7 +350,8 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
             raise Problem(422, f"zaak: de beoordeling duurde langer dan {limits.time_limit:g} s en is afgebroken") from None
         except WorkerLost:
             raise Problem(500, "interne fout: het werkproces stopte tijdens de beoordeling — meld dit") from None
-        return Response(reply.body, status_code=reply.status, media_type=reply.media_type)
+        headers = {"Cache-Control": PART_CACHE, "ETag": f'"{options["sleutel"]}"'} if kind == "regelset" and reply.status == 200 else None
+        return Response(reply.body, status_code=reply.status, media_type=reply.media_type, headers=headers)
 
     def info() -> dict[str, Any]:
         assert pool is not None, "create_app(None, …) only describes the API"
@@ -369,11 +380,15 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
         responses=ERRORS,
         openapi_extra=CASE_BODY,
         summary="Beoordeel een zaak: het besluit als JSON",
-        description="Byte voor byte gelijk aan `rules evaluate zaak.json --format json` met dezelfde peildatum en gemeente.",
+        description="Byte voor byte gelijk aan `rules evaluate zaak.json --format json` met dezelfde peildatum en gemeente "
+        "(met `volledig`: `--format json --volledig`). De graaf bevat wat deze zaak toevoegt; het deel dat elk besluit van "
+        "deze regelset deelt staat onder `/api/regelset/{sleutel}` (`graaf.regelsetdeel`).",
         tags=["zaak"],
     )
-    async def beoordeling(request: Request, peildatum: dt.date | None = PEILDATUM, gemeente: str | None = GEMEENTE) -> Response:
-        return await dispatch(request, "beoordeling", peildatum, gemeente)
+    async def beoordeling(
+        request: Request, peildatum: dt.date | None = PEILDATUM, gemeente: str | None = GEMEENTE, volledig: bool = WHOLE_GRAPH
+    ) -> Response:
+        return await dispatch(request, "beoordeling", peildatum, gemeente, volledig=volledig)
 
     @app.post(
         "/api/rapport",
@@ -449,6 +464,25 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
     )
     async def instrumenten(request: Request, peildatum: dt.date | None = CATALOGUE_DAY) -> Response:
         return await dispatch(request, "catalogus", peildatum, None)
+
+    @app.get(
+        "/api/regelset/{sleutel}",
+        response_class=Response,
+        responses={
+            200: {"content": {JSON_TYPE: {"schema": {"type": "object"}}}, "description": "Het regelsetdeel (`rules graaf --regelset`)."},
+            304: {"description": "Ongewijzigd (`If-None-Match`): een regelsetdeel verandert nooit onder zijn sleutel."},
+            404: {"model": Fout, "description": "Deze server kent geen regelsetdeel met deze sleutel."},
+            **GUARDED,
+        },
+        summary="Het regelsetdeel van de graaf: wat elk besluit van deze regelset (en dit profiel) deelt, op sleutel",
+        description="De sleutel staat in elk besluit als `graaf.regelsetdeel`: de hash van de regelset, met die van het profiel "
+        "erachter (`<regelset_hash>.<profiel_hash>`). Het antwoord mag voor altijd bewaard worden.",
+        tags=["regels"],
+    )
+    async def regelset(request: Request, sleutel: str = FastPath(..., pattern=PART_KEY)) -> Response:
+        if request.headers.get("if-none-match") == f'"{sleutel}"':
+            return Response(status_code=304, headers={"Cache-Control": PART_CACHE, "ETag": f'"{sleutel}"'})
+        return await dispatch(request, "regelset", None, None, sleutel=sleutel)
 
     @app.get("/api/schema/zaak", responses=GUARDED, summary="Het JSON Schema van een zaak (`rules schema`)", tags=["regels"])
     async def schema_zaak() -> dict[str, Any]:

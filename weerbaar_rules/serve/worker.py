@@ -58,7 +58,7 @@ class Settings:
 class Job:
     """One request for a worker: what to do with which case body."""
 
-    kind: str  # "beoordeling", "rapport", "graaf", "uitleg", "zaak", "catalogus"
+    kind: str  # "beoordeling", "rapport", "graaf", "uitleg", "zaak", "catalogus", "regelset"
     body: bytes
     yaml: bool
     peildatum: dt.date | None = None
@@ -176,6 +176,8 @@ class Worker:
         if job.kind == "catalogus":
             rows = self.catalogue(job.peildatum or dt.date.today())
             return Reply(200, JSON_TYPE, json.dumps(rows, ensure_ascii=False).encode("utf-8"))
+        if job.kind == "regelset":
+            return self._part(str(job.options["sleutel"]))
         case = self._case(job)
         if job.kind == "zaak":
             return self._bounded(job.kind, Reply(200, JSON_TYPE, case.model_dump_json(exclude_unset=True).encode("utf-8")))
@@ -186,6 +188,18 @@ class Worker:
         drawing = {"timeout": self.settings.time_limit, "max_edges": self.settings.max_edges}
         output = rendered(decision, fmt, bool(job.options.get("volledig", False)), **drawing)
         return self._bounded(job.kind, Reply(200, MEDIA_TYPES[fmt], output if isinstance(output, bytes) else output.encode("utf-8")))
+
+    def _part(self, key: str) -> Reply:
+        """The ruleset part of one of the engines this worker answers with (the key is the client's words: not repeated)."""
+        from ..decision.io import part_json
+        from ..decision.ruleset_part import part_of
+
+        engines = [self.base, engine_for(self.rules, self.default_profile), *self.engines.values()]
+        parts = {part.key: part for part in (part_of(engine.ruleset) for engine in engines)}
+        found = parts.get(key)
+        if found is None:
+            return error_reply(404, f"regelsetdeel: onbekend op deze server (bekend: {', '.join(sorted(parts))})")
+        return Reply(200, JSON_TYPE, part_json(found, line=True).encode("utf-8"))
 
     def _bounded(self, kind: str, reply: Reply) -> Reply:
         """The answer, or 413 when it is larger than the server lets one request make it produce."""

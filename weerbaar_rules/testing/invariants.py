@@ -23,6 +23,7 @@ Use them with the strategies::
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from typing import Any
 from ..case.model import Case, Maatregel
 from ..decision.assemble import NOT_AVAILABLE
 from ..decision.model import Decision
+from ..decision.part import compact_graph, expand_graph
 from ..engine.facts import case_facts
 from ..engine.gate import Context, context_of, verdicts
 from ..engine.runs import MAIN
@@ -446,6 +448,28 @@ def check_views_agree(decision: Decision) -> list[str]:
     return problems
 
 
+def check_graph_part(decision: Decision) -> list[str]:
+    """The case's part of the graph (what the decision's JSON carries) and the ruleset part give back the whole graph.
+
+    Every view of a decision read back is rebuilt from these two (decision/part.py): where they
+    did not give the graph the decision was made with, a stored advice would read differently later.
+    Also through JSON, as a case system stores it.
+    """
+    part = decision._part
+    if part is None:
+        return []
+    whole = decision.whole_graph()
+    compact = json.loads(json.dumps(compact_graph(whole, part, decision.peildatum), ensure_ascii=False))
+    back = expand_graph(compact, part, decision.peildatum)
+    if back == whole:
+        return []
+    before = {n["id"]: n for n in whole["nodes"]}
+    after = {n["id"]: n for n in back["nodes"]}
+    nodes = sorted(n for n in before.keys() | after.keys() if before.get(n) != after.get(n))
+    links = len({json.dumps(e, sort_keys=True) for e in whole["links"]} ^ {json.dumps(e, sort_keys=True) for e in back["links"]})
+    return [f"regelsetdeel + zaakdeel geven een andere graaf: knopen {nodes[:5]}, {links} verbinding(en) anders"]
+
+
 # -- all together -----------------------------------------------------------------------------
 
 
@@ -464,6 +488,7 @@ INVARIANTS: tuple[Invariant, ...] = (
     Invariant("geldigheid", lambda e, c, d: check_validity(e, d)),
     Invariant("uitleg_gelijk_aan_engine", lambda e, c, d: check_explanation_consistency(e, c, d)),
     Invariant("weergaven_eens", lambda e, c, d: check_views_agree(d)),
+    Invariant("graaf_uit_delen", lambda e, c, d: check_graph_part(d)),
 )
 
 

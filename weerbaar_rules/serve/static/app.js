@@ -54,6 +54,7 @@
     schema: null, // the case's JSON Schema
     case: {}, // the case being edited: the one source for form, questions and requests
     decision: null,
+    part: null, // the ruleset part of the decision's graph: node id -> what every decision shares
     view: null, // the server's words for the decision (render/page.py)
     previous: null, // the decision before the last answer
     undo: null, // the case before the last answer
@@ -440,9 +441,11 @@
       ]);
       const decision = await response.json();
       const view = await viewed.json();
+      const part = await rulesetPart((decision.graaf || {}).regelsetdeel);
       clearError();
       state.previous = state.decision;
       state.decision = decision;
+      state.part = part;
       state.view = view;
       renderDecision();
       return true;
@@ -654,13 +657,38 @@
     card.focus({ preventScroll: true });
   }
 
+  // The decision's graph carries what this case adds; what every decision of the ruleset shares (a rule's title,
+  // its sources) is the ruleset part, fetched once per key (GET /api/regelset/{sleutel}, decision/part.py).
+  const parts = new Map();
+
+  async function rulesetPart(key) {
+    if (!key) return new Map();
+    if (!parts.has(key)) {
+      const response = await api(`/api/regelset/${encodeURIComponent(key)}`);
+      const nodes = new Map(((await response.json()).nodes || []).map((n) => [n.id, n]));
+      parts.set(key, nodes);
+    }
+    return parts.get(key);
+  }
+
+  function ruleNode(id) {
+    const own = ((state.decision.graaf || {}).nodes || []).find((n) => n.id === `regel:${id}`);
+    const shared = (state.part || new Map()).get(`regel:${id}`);
+    if (!own && !shared) return null;
+    const node = { ...(shared || {}), ...(own || {}) };
+    for (const key of (own || {})._zonder || []) delete node[key];
+    delete node._zonder;
+    delete node._niet_geciteerd;
+    return node;
+  }
+
   function ruleTitle(id) {
-    const node = ((state.decision.graaf || {}).nodes || []).find((n) => n.id === `regel:${id}`);
+    const node = ruleNode(id);
     return node && node.label ? node.label : "regel";
   }
 
   function showRule(id) {
-    const node = ((state.decision.graaf || {}).nodes || []).find((n) => n.id === `regel:${id}`);
+    const node = ruleNode(id);
     const panel = $("#regel-paneel");
     $("#regel-kop").textContent = node && node.label ? `Regel: ${node.label}` : "Regel";
     const sources = node && Array.isArray(node.grondslag) ? node.grondslag : [];

@@ -1,0 +1,248 @@
+"""The ruleset's part of every decision graph, published once, and the case's part that a decision carries.
+
+Between two decisions of one ruleset most of the graph is the same: the rules'
+titles, domains, citations and definitions, the legal sources with their links,
+the instruments' names and tracks, the derived facts' names. A decision of
+schema version 2 carries in `graaf` only what its case adds (the facts, the
+information, the modes in which rules fired, their unmet conditions, the
+missing facts, statuses, the edges between them) and names the ruleset part
+it was made against by its key (`regelsetdeel`). The part is published once
+per ruleset version (`rules graaf --regelset`, `GET /api/regelset/{sleutel}`,
+a file next to a batch's output); a reader joins the two into the full
+node-link data (`expand_graph`), which is exactly the graph the decision was
+made with, so every view of a decision read back is the view of the decision
+itself. This is OpenFisca's split of its tracer: the parameters are published
+once, a trace refers to them.
+
+The case's part is a difference, not a second format of the graph: a node
+lists only the attributes that differ from what the ruleset part predicts for
+its id, and an edge that the part implies (a rule or instrument citing its
+legal sources) is left out. `compact_graph` and `expand_graph` are exact
+inverses on any graph (tests/test_compact.py holds them so over every example
+case and every profile).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.errors import PartError
+
+PART_VERSION = "2"
+PART_KIND = "regelsetdeel"
+# The place in a legal source's link where the decision's peildatum goes (the text then in force).
+DAY = "{peildatum}"
+# Per node: attributes the ruleset part predicts but the case's node lacks, and cited sources it does not cite.
+DROPPED, NOT_CITED = "_zonder", "_niet_geciteerd"
+CITES = "cites"
+_SUFFIXED = ("regel:", "afgeleid:")  # nodes a second run repeats with its context as a suffix (`regel:x@college`)
+
+
+def part_key(ruleset_hash: str, profile_hash: str | None) -> str:
+    """The key of a ruleset part: the ruleset's hash the receipt carries, with the profile's when there is one."""
+    return ruleset_hash if profile_hash is None else f"{ruleset_hash}.{profile_hash}"
+
+
+def _node_base(node: str) -> tuple[str, str | None]:
+    """A node's id without a second run's context suffix, and the suffix (the run's context)."""
+    if node.startswith(_SUFFIXED) and "@" in node:
+        base, suffix = node.split("@", 1)
+        return base, suffix
+    return node, None
+
+
+@dataclass(frozen=True)
+class RulesetPart:
+    """What every decision graph of one ruleset (and profile) shares, keyed as `part_key` says.
+
+    `nodes` holds per node id the attributes every case gives that node (a
+    legal source's link with `{peildatum}` where the day goes); `cites` the
+    legal sources a node always cites; `graph` the graph's own attributes.
+    """
+
+    key: str
+    header: dict[str, Any]
+    graph: dict[str, Any]
+    nodes: dict[str, dict[str, Any]]
+    cites: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def predicted(self, node: str, day: str) -> dict[str, Any] | None:
+        """The attributes the part predicts for node `node` in a decision on `day`; None if it knows nothing of it."""
+        base, suffix = _node_base(node)
+        found = self.nodes.get(base)
+        if found is None:
+            return None
+        attrs = dict(found)
+        url = attrs.get("url")
+        if isinstance(url, str) and DAY in url:
+            attrs["url"] = url.replace(DAY, day)
+        if suffix is not None and attrs.get("soort") == "regel":
+            attrs["context"] = suffix
+        return attrs
+
+    def implied(self, node: str, attrs: dict[str, Any]) -> tuple[str, ...]:
+        """The legal sources a node cites by itself: a rule its own, an instrument those its `grondslag` names that day."""
+        if attrs.get("soort") == "instrument":
+            return tuple(f"bron:{label}" for label in attrs.get("grondslag", ()))
+        return self.cites.get(_node_base(node)[0], ())
+
+    def document(self) -> dict[str, Any]:
+        """The part as published: JSON with sorted keys, so one ruleset version gives one byte sequence."""
+        return {
+            "soort": PART_KIND,
+            "schema_versie": PART_VERSION,
+            "sleutel": self.key,
+            **self.header,
+            "graph": self.graph,
+            "nodes": [{**attrs, "id": node} for node, attrs in sorted(self.nodes.items())],
+            "verwijzingen": {node: list(targets) for node, targets in sorted(self.cites.items())},
+        }
+
+    @classmethod
+    def from_document(cls, data: Any, where: str = "regelsetdeel") -> RulesetPart:
+        """A published part read back; a malformed one is a PartError naming where it came from."""
+        try:
+            if not isinstance(data, dict) or data.get("soort") != PART_KIND:
+                raise ValueError(f"geen regelsetdeel (soort moet '{PART_KIND}' zijn)")
+            if data.get("schema_versie") != PART_VERSION:
+                raise ValueError(f"schema_versie {data.get('schema_versie')!r}, verwacht {PART_VERSION!r}")
+            nodes = {}
+            for item in data["nodes"]:
+                attrs = dict(item)
+                nodes[str(attrs.pop("id"))] = attrs
+            cites = {str(k): tuple(str(t) for t in v) for k, v in data.get("verwijzingen", {}).items()}
+            header = {k: v for k, v in data.items() if k not in ("soort", "schema_versie", "sleutel", "graph", "nodes", "verwijzingen")}
+            return cls(key=str(data["sleutel"]), header=header, graph=dict(data.get("graph", {})), nodes=nodes, cites=cites)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise PartError(f"{where}: onleesbaar regelsetdeel: {exc}") from None
+
+
+def canonical_node(attrs: dict[str, Any]) -> dict[str, Any]:
+    """A node of node-link data with its attributes in one order (sorted, `id` last), whichever order built it."""
+    out = {k: attrs[k] for k in sorted(attrs) if k != "id"}
+    out["id"] = attrs["id"]
+    return out
+
+
+def canonical_link(attrs: dict[str, Any]) -> dict[str, Any]:
+    """An edge of node-link data: `source`, `target`, then its attributes sorted."""
+    out = {"source": attrs["source"], "target": attrs["target"]}
+    out.update((k, attrs[k]) for k in sorted(attrs) if k not in ("source", "target"))
+    return out
+
+
+def sort_graph(nodes: list[dict[str, Any]], links: list[dict[str, Any]], graph: dict[str, Any]) -> dict[str, Any]:
+    """Full node-link data in its one canonical order (the decision's `graaf` with `--volledig`)."""
+    return {
+        "directed": True,
+        "multigraph": False,
+        "graph": graph,
+        "nodes": sorted((canonical_node(n) for n in nodes), key=lambda n: n["id"]),
+        "links": sorted((canonical_link(e) for e in links), key=lambda e: (e["source"], e["target"], e.get("soort", ""))),
+    }
+
+
+_MISSING = object()
+
+
+def compact_graph(full: dict[str, Any], part: RulesetPart, day: dt.date) -> dict[str, Any]:
+    """What the case adds to the ruleset part: each node's differing attributes, and the edges the part does not imply."""
+    when = day.isoformat()
+    nodes_in = {n["id"]: n for n in full["nodes"]}
+    cited: dict[str, set[str]] = {}
+    for link in full["links"]:
+        if link.get("soort") == CITES and len(link) == 3:
+            cited.setdefault(link["source"], set()).add(link["target"])
+    implied_targets: set[str] = set()
+    nodes: list[dict[str, Any]] = []
+    implied_of: dict[str, set[str]] = {}
+    for node_id, node in nodes_in.items():
+        attrs = {k: v for k, v in node.items() if k != "id"}
+        predicted = part.predicted(node_id, when)
+        out: dict[str, Any] = {"id": node_id}
+        if predicted is None:
+            out.update(attrs)
+        else:
+            out.update((k, v) for k, v in attrs.items() if predicted.get(k, _MISSING) != v)
+            dropped = sorted(k for k in predicted if k not in attrs)
+            if dropped:
+                out[DROPPED] = dropped
+        implied = set(part.implied(node_id, attrs))
+        if implied:
+            present = cited.get(node_id, set())
+            absent = sorted(implied - present)
+            if absent:
+                out[NOT_CITED] = absent
+            implied_of[node_id] = implied & present
+            implied_targets |= implied & present
+        nodes.append(out)
+    # A legal source the part knows, cited by an implied edge and with nothing of its own to add, follows from that edge.
+    kept = [
+        n for n in nodes if not (n["id"] in implied_targets and len(n) == 1 and nodes_in[n["id"]].get("soort") == "bron")
+    ]
+    links = [
+        canonical_link(e)
+        for e in full["links"]
+        if not (e.get("soort") == CITES and len(e) == 3 and e["target"] in implied_of.get(e["source"], ()))
+    ]
+    out_graph: dict[str, Any] = {"regelsetdeel": part.key}
+    extra = {k: v for k, v in full.get("graph", {}).items() if part.graph.get(k, _MISSING) != v}
+    if extra:
+        out_graph["graph"] = extra
+    out_graph["nodes"] = sorted(kept, key=lambda n: n["id"])
+    out_graph["links"] = sorted(links, key=lambda e: (e["source"], e["target"], e.get("soort", "")))
+    return out_graph
+
+
+def is_compact(data: Any) -> bool:
+    """Whether graph data is a case's part (schema 2's default) rather than full node-link data."""
+    return isinstance(data, dict) and "regelsetdeel" in data
+
+
+def expand_graph(compact: dict[str, Any], part: RulesetPart, day: dt.date) -> dict[str, Any]:
+    """The full node-link data from a case's part and its ruleset part: the graph the decision was made with."""
+    if compact.get("regelsetdeel") != part.key:
+        raise PartError(
+            f"het besluit is gemaakt met regelsetdeel {compact.get('regelsetdeel')}, het gegeven regelsetdeel is {part.key}"
+        )
+    when = day.isoformat()
+    nodes: dict[str, dict[str, Any]] = {}
+    links: list[dict[str, Any]] = [dict(e) for e in compact.get("links", [])]
+    items = {item["id"]: item for item in compact.get("nodes", [])}
+    for node_id, item in items.items():
+        attrs = part.predicted(node_id, when) or {}
+        attrs.update((k, v) for k, v in item.items() if k not in ("id", DROPPED, NOT_CITED))
+        for key in item.get(DROPPED, ()):
+            attrs.pop(key, None)
+        attrs["id"] = node_id
+        nodes[node_id] = attrs
+    for node_id, attrs in list(nodes.items()):
+        absent = set(items.get(node_id, {}).get(NOT_CITED, ()))
+        for target in part.implied(node_id, attrs):
+            if target in absent:
+                continue
+            links.append({"source": node_id, "target": target, "soort": CITES})
+            if target not in nodes:
+                source = part.predicted(target, when)
+                if source is None:
+                    raise PartError(f"het regelsetdeel {part.key} kent de bron {target} niet, die het besluit citeert")
+                nodes[target] = {**source, "id": target}
+    graph = {**part.graph, **compact.get("graph", {})}
+    return sort_graph(list(nodes.values()), links, graph)
+
+
+__all__ = [
+    "PART_KIND",
+    "PART_VERSION",
+    "PartError",
+    "RulesetPart",
+    "canonical_link",
+    "canonical_node",
+    "compact_graph",
+    "expand_graph",
+    "is_compact",
+    "part_key",
+    "sort_graph",
+]

@@ -1,0 +1,143 @@
+"""The ruleset part of the decision graph, made from a ruleset (decision/part.py says what it is for).
+
+It holds what explain/graph.py gives every case's graph for the same rule,
+instrument, legal source and derived fact, worked out from the same faces
+(decision/faces.py), so the part and a built graph cannot drift apart: a
+difference would only make a decision's own part larger, never wrong
+(compact_graph lists whatever differs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from ..case.names import humanise_name
+from ..core.errors import WeerbaarError
+from ..core.version import __version__
+from .faces import faces_of, profile_face
+from .part import DAY, RulesetPart, part_key
+
+if TYPE_CHECKING:
+    from ..language.ruleset import Citation, Ruleset
+
+_PROBE = dt.date(2000, 1, 1)
+
+
+def _link(citation: Citation) -> str:
+    """A legal source's link with `{peildatum}` where the decision's day goes (a text in force on a date)."""
+    plain = citation.link_on(None)
+    dated = citation.link_on(_PROBE)
+    return plain if dated == plain else dated.replace(_PROBE.isoformat(), DAY)
+
+
+# Parts made in this process, by key: a decision read back here finds the part its engine made.
+_MADE: dict[str, RulesetPart] = {}
+
+
+def part_of(ruleset: Ruleset) -> RulesetPart:
+    """The ruleset's part, made once and kept with the ruleset (which never changes)."""
+    found: RulesetPart | None = ruleset.__dict__.get("_graph_part")
+    if found is None:
+        found = _make(ruleset)
+        object.__setattr__(ruleset, "_graph_part", found)
+        if len(_MADE) < 64:
+            _MADE[found.key] = found
+    return found
+
+
+def find_part(key: str) -> RulesetPart | None:
+    """The ruleset part with this key, when this process made it or the shipped rules (with a shipped profile) give it.
+
+    A decision read back names its part by key; the shipped national rules and
+    the profiles of their catalogue are tried, so a decision of the shipped
+    rules needs no file beside it. Anything else must be given (`use_part`).
+    """
+    found = _MADE.get(key)
+    if found is not None:
+        return found
+    from ..language.resources import catalogue, national_rules
+    from ..language.ruleset import load_ruleset
+
+    ruleset_hash, _, profile_hash = key.partition(".")
+    try:
+        rules = national_rules()
+        national = load_ruleset(rules)
+        if national.hash != ruleset_hash:
+            return None
+        if not profile_hash:
+            return part_of(national)
+        for profile in catalogue(rules).values():
+            if hashlib.sha256(profile.read_bytes()).hexdigest() == profile_hash:
+                return part_of(load_ruleset(rules, profile))
+    except (OSError, WeerbaarError):
+        return None
+    return None
+
+
+def _make(ruleset: Ruleset) -> RulesetPart:
+    faces = faces_of(ruleset)
+    nodes: dict[str, dict[str, Any]] = {}
+    cites: dict[str, tuple[str, ...]] = {}
+
+    def source(node: str, citation: Citation) -> None:
+        nodes.setdefault(node, {"soort": "bron", "label": node.removeprefix("bron:"), "url": _link(citation)})
+
+    for face in faces.rules:
+        node = f"regel:{face.id}"
+        nodes[node] = {
+            "soort": "regel",
+            "regel": face.id,
+            "label": face.title,
+            "context": None,
+            "domein": face.domain,
+            "grondslag": list(face.labels),
+            "definitie": face.definition,
+            "onvervuld": [],
+        }
+        targets: list[str] = []
+        for target, citation in face.citations:
+            source(target, citation)
+            if target not in targets:
+                targets.append(target)
+        if targets:
+            cites[node] = tuple(targets)
+    for inst in ruleset.instruments:
+        nodes[f"instrument:{inst.id}"] = {
+            "soort": "instrument",
+            "label": inst.naam,
+            "spoor": inst.spoor,
+            "categorie": inst.categorie,
+            "ingrijpendheid": inst.ingrijpendheid,
+            "kan_passend": bool(ruleset.concluding.get(("suitable", inst.id))),
+        }
+        for citation in inst.grondslag:
+            source(f"bron:{citation.label}", citation)
+    for name in sorted(ruleset.deriving):
+        nodes[f"afgeleid:{name}"] = {"soort": "afgeleid", "naam": name, "label": humanise_name(name)}
+    profile = ruleset.profile
+    if profile is not None:
+        nodes[f"profiel:{profile.naam}"] = profile_face(profile)
+        for change in profile.changes:
+            if change.soort == "regel_uit":
+                nodes.setdefault(f"regel:{change.onderwerp}", {"soort": "regel", "label": change.onderwerp, "modus": "uitgeschakeld", "reden": change.nieuw})
+    header = {
+        "ruleset": ruleset.name,
+        "ruleset_versie": ruleset.version,
+        "ruleset_hash": ruleset.hash,
+        "profiel": profile.naam if profile else None,
+        "profiel_versie": profile.versie if profile else None,
+        "profiel_hash": profile.hash if profile else None,
+        "engine_versie": __version__,
+    }
+    return RulesetPart(
+        key=part_key(ruleset.hash, profile.hash if profile else None),
+        header=header,
+        graph={"informatie_nodig": ruleset.information.nodig},
+        nodes=nodes,
+        cites=cites,
+    )
+
+
+__all__ = ["find_part", "part_of"]
