@@ -195,3 +195,21 @@ def test_a_batch_writes_the_part_beside_its_output(tmp_path: Path) -> None:
     code, _, err = _cli("evaluate", str(batch), "--regels", str(RULES), "-o", str(whole), "-j", "1", "--volledig")
     assert code == 0 and not (tmp_path / "heel.regelsetdelen.jsonl").exists()
     assert all("regelsetdeel" not in json.loads(line)["besluit"]["graaf"] for line in whole.read_text(encoding="utf-8").splitlines())
+
+
+def test_a_decision_of_the_shipped_rules_finds_its_part_without_a_file(national: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from weerbaar_rules.decision import ruleset_part
+
+    monkeypatch.setenv("WEERBAAR_REGELS", str(RULES))
+    monkeypatch.setattr(ruleset_part, "_MADE", {})  # as in a process that has made no part yet
+    ruleset_part._shipped.cache_clear()
+    try:
+        strict = Engine.from_directory(RULES, profile=PROFILES / "strengdam.yaml")
+        for engine in (national, strict):
+            key = part_of(engine.ruleset).key
+            monkeypatch.setattr(ruleset_part, "_MADE", {})
+            found = ruleset_part.find_part(key)
+            assert found is not None and found.document() == part_of(engine.ruleset).document()
+        assert ruleset_part.find_part("0" * 64) is None
+    finally:
+        ruleset_part._shipped.cache_clear()

@@ -14,6 +14,9 @@ Statuses, in the words the users speak:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import warnings
@@ -21,13 +24,29 @@ import warnings
 from pydantic import BaseModel, ConfigDict, PrivateAttr, SerializationInfo, ValidationInfo, computed_field, field_serializer, model_validator
 
 from ..core.digraph import DiGraph
-from .part import PartError, RulesetPart, compact_graph, expand_graph, is_compact, sort_graph
+from .part import PartError, RulesetPart, compact_graph, compact_of, expand_graph, is_compact, sort_graph
 
 if TYPE_CHECKING:
     import networkx as nx
 
 SCHEMA_VERSION = "2"
 READABLE_VERSIONS = ("1", "2")
+# Set while render/json.py writes a decision with the case's part of its graph (`writing_case_part`).
+_WRITING_CASE_PART: ContextVar[bool] = ContextVar("weerbaar_writing_case_part", default=False)
+
+
+@contextmanager
+def writing_case_part() -> Iterator[None]:
+    """While a decision's JSON is written with the case's part of its graph, `graaf` gives that part straight away.
+
+    pydantic reads a computed field before its serializer sees it; without this, writing the
+    compact JSON would first make and sort the whole node-link data only to throw it away.
+    """
+    token = _WRITING_CASE_PART.set(True)
+    try:
+        yield
+    finally:
+        _WRITING_CASE_PART.reset(token)
 
 
 class OldSchemaNotice(UserWarning):
@@ -272,6 +291,8 @@ class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één z
         A decision read back that carries only its case's part, without its ruleset part
         (`use_part`), gives that case's part as it was read; `whole_graph` says what is missing.
         """
+        if _WRITING_CASE_PART.get():
+            return self.case_part()  # to_json is writing the case's part: the whole graph need not be made first
         if self._graph_data is None and self._compact is not None and self._part is None:
             self._find_part()
             if self._part is None:
@@ -298,15 +319,22 @@ class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één z
         return self._graph_data
 
     @field_serializer("graaf")
-    def _graph_out(self, whole: dict[str, Any], info: SerializationInfo) -> dict[str, Any]:
+    def _graph_out(self, value: dict[str, Any], info: SerializationInfo) -> dict[str, Any]:
         """The case's part of the graph in JSON (schema 2), or the whole graph when asked (`volledig`)."""
         if (info.context or {}).get("volledig"):
             return self.whole_graph()
+        return value if is_compact(value) else self.case_part()
+
+    def case_part(self) -> dict[str, Any]:
+        """What this decision's case adds to the graph of its ruleset (the JSON's `graaf`); whole without a ruleset part."""
         if self._compact is not None:
             return self._compact
         if self._part is None:
-            return whole  # a decision made without a ruleset part (a v1 decision read back) stays whole
-        return compact_graph(whole, self._part, self.peildatum)
+            return self.whole_graph()  # a decision made without a ruleset part (a v1 decision read back) stays whole
+        if self._explanation is not None and self._graph_data is None:
+            graph = self._explanation.graph  # straight from the graph: the whole node-link data is never made
+            return compact_of(graph.nodes(data=True), graph.edges(data=True), graph.graph, self._part, self.peildatum)
+        return compact_graph(self.whole_graph(), self._part, self.peildatum)
 
     @property
     def explanation(self) -> DiGraph:

@@ -25,6 +25,7 @@ case and every profile).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,52 +149,82 @@ _MISSING = object()
 
 
 def compact_graph(full: dict[str, Any], part: RulesetPart, day: dt.date) -> dict[str, Any]:
-    """What the case adds to the ruleset part: each node's differing attributes, and the edges the part does not imply."""
+    """What the case adds to the ruleset part, from whole node-link data (a decision read back whole)."""
+    nodes = ((n["id"], {k: v for k, v in n.items() if k != "id"}) for n in full["nodes"])
+    links = ((e["source"], e["target"], {k: v for k, v in e.items() if k not in ("source", "target")}) for e in full["links"])
+    return compact_of(nodes, links, full.get("graph", {}), part, day)
+
+
+def compact_of(
+    nodes: Iterable[tuple[str, dict[str, Any]]],
+    links: Iterable[tuple[str, str, dict[str, Any]]],
+    graph: dict[str, Any],
+    part: RulesetPart,
+    day: dt.date,
+) -> dict[str, Any]:
+    """What the case adds to the ruleset part: each node's differing attributes, and the edges the part does not imply.
+
+    Read straight from a graph's nodes and edges (the decision's own graph, `DiGraph.nodes(data=True)`),
+    so a decision's JSON is written without first making and sorting the whole node-link data.
+    """
     when = day.isoformat()
-    nodes_in = {n["id"]: n for n in full["nodes"]}
+    edges = list(links)
     cited: dict[str, set[str]] = {}
-    for link in full["links"]:
-        if link.get("soort") == CITES and len(link) == 3:
-            cited.setdefault(link["source"], set()).add(link["target"])
-    implied_targets: set[str] = set()
-    nodes: list[dict[str, Any]] = []
+    for source, target, attrs in edges:
+        if len(attrs) == 1 and attrs.get("soort") == CITES:
+            cited.setdefault(source, set()).add(target)
     implied_of: dict[str, set[str]] = {}
-    for node_id, node in nodes_in.items():
-        attrs = {k: v for k, v in node.items() if k != "id"}
-        predicted = part.predicted(node_id, when)
+    plain_sources: set[str] = set()  # legal sources the part knows, with nothing of their own to add
+    out_nodes: list[dict[str, Any]] = []
+    known = part.nodes
+    for node_id, attrs in nodes:
+        # part.predicted(node_id, when), read in place: this runs for every node of every decision written.
+        base, suffix = _node_base(node_id)
+        predicted = known.get(base)
         out: dict[str, Any] = {"id": node_id}
         if predicted is None:
             out.update(attrs)
         else:
-            out.update((k, v) for k, v in attrs.items() if predicted.get(k, _MISSING) != v)
-            dropped = sorted(k for k in predicted if k not in attrs)
-            if dropped:
-                out[DROPPED] = dropped
-        implied = set(part.implied(node_id, attrs))
+            url = predicted.get("url")
+            dated = isinstance(url, str) and DAY in url
+            for key, value in attrs.items():
+                if key == "url" and dated:
+                    same = value == url.replace(DAY, when)  # type: ignore[union-attr]
+                elif key == "context" and suffix is not None and predicted.get("soort") == "regel":
+                    same = value == suffix
+                else:
+                    same = predicted.get(key, _MISSING) == value
+                if not same:
+                    out[key] = value
+            if len(predicted) > len(attrs) or any(k not in attrs for k in predicted):
+                out[DROPPED] = sorted(k for k in predicted if k not in attrs)
+            if len(out) == 1 and predicted.get("soort") == "bron":
+                plain_sources.add(node_id)
+        implied = part.implied(node_id, attrs)
         if implied:
             present = cited.get(node_id, set())
-            absent = sorted(implied - present)
+            absent = sorted(set(implied) - present)
             if absent:
                 out[NOT_CITED] = absent
-            implied_of[node_id] = implied & present
-            implied_targets |= implied & present
-        nodes.append(out)
-    # A legal source the part knows, cited by an implied edge and with nothing of its own to add, follows from that edge.
-    kept = [
-        n for n in nodes if not (n["id"] in implied_targets and len(n) == 1 and nodes_in[n["id"]].get("soort") == "bron")
+            implied_of[node_id] = present.intersection(implied)
+        out_nodes.append(out)
+    reached = set().union(*implied_of.values()) if implied_of else set()
+    # A plain legal source cited by an implied edge follows from that edge.
+    kept = [n for n in out_nodes if not (n["id"] in plain_sources and n["id"] in reached)]
+    kept.sort(key=lambda n: n["id"])
+    out_links = [
+        {"source": source, "target": target, **attrs}
+        for source, target, attrs in edges
+        if not (len(attrs) == 1 and attrs.get("soort") == CITES and target in implied_of.get(source, ()))
     ]
-    links = [
-        canonical_link(e)
-        for e in full["links"]
-        if not (e.get("soort") == CITES and len(e) == 3 and e["target"] in implied_of.get(e["source"], ()))
-    ]
-    out_graph: dict[str, Any] = {"regelsetdeel": part.key}
-    extra = {k: v for k, v in full.get("graph", {}).items() if part.graph.get(k, _MISSING) != v}
+    out_links.sort(key=lambda e: (e["source"], e["target"], e.get("soort", "")))
+    result: dict[str, Any] = {"regelsetdeel": part.key}
+    extra = {k: v for k, v in graph.items() if part.graph.get(k, _MISSING) != v}
     if extra:
-        out_graph["graph"] = extra
-    out_graph["nodes"] = sorted(kept, key=lambda n: n["id"])
-    out_graph["links"] = sorted(links, key=lambda e: (e["source"], e["target"], e.get("soort", "")))
-    return out_graph
+        result["graph"] = extra
+    result["nodes"] = kept
+    result["links"] = out_links
+    return result
 
 
 def is_compact(data: Any) -> bool:
@@ -241,6 +272,7 @@ __all__ = [
     "canonical_link",
     "canonical_node",
     "compact_graph",
+    "compact_of",
     "expand_graph",
     "is_compact",
     "part_key",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..case.names import humanise_name
@@ -57,23 +59,34 @@ def find_part(key: str) -> RulesetPart | None:
     found = _MADE.get(key)
     if found is not None:
         return found
+    shipped = _shipped().get(key)
+    if shipped is None:
+        return None
+    from ..language.ruleset import load_ruleset
+
+    rules, profile = shipped
+    try:
+        return part_of(load_ruleset(rules, profile))
+    except (OSError, WeerbaarError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, tuple[Path, Path | None]]:
+    """Key -> (rules, profile) for the shipped rules and every profile of their catalogue; worked out once per process."""
     from ..language.resources import catalogue, national_rules
     from ..language.ruleset import load_ruleset
 
-    ruleset_hash, _, profile_hash = key.partition(".")
     try:
         rules = national_rules()
         national = load_ruleset(rules)
-        if national.hash != ruleset_hash:
-            return None
-        if not profile_hash:
-            return part_of(national)
+        _MADE.setdefault(part_of(national).key, part_of(national))
+        keys: dict[str, tuple[Path, Path | None]] = {part_key(national.hash, None): (rules, None)}
         for profile in catalogue(rules).values():
-            if hashlib.sha256(profile.read_bytes()).hexdigest() == profile_hash:
-                return part_of(load_ruleset(rules, profile))
+            keys[part_key(national.hash, hashlib.sha256(profile.read_bytes()).hexdigest())] = (rules, profile)
     except (OSError, WeerbaarError):
-        return None
-    return None
+        return {}
+    return keys
 
 
 def _make(ruleset: Ruleset) -> RulesetPart:

@@ -7,13 +7,7 @@ self-contained file.
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..decision.model import Decision
-
-
-def _context(volledig: bool) -> dict[str, Any] | None:
-    return {"volledig": True} if volledig else None
+from ..decision.model import Decision, writing_case_part
 
 
 def to_json(decision: Decision, volledig: bool = False) -> str:
@@ -22,9 +16,15 @@ def to_json(decision: Decision, volledig: bool = False) -> str:
     pydantic's own (Rust) serializer: `json.dumps` with an indent falls back to
     the pure-Python encoder, which took 5 ms per decision. UTF-8, not escaped.
     """
-    return decision.model_dump_json(indent=2, context=_context(volledig)) + "\n"
+    if volledig:
+        return decision.model_dump_json(indent=2, context={"volledig": True}) + "\n"
+    with writing_case_part():
+        return decision.model_dump_json(indent=2) + "\n"
 
 
 def to_json_line(decision: Decision, volledig: bool = False) -> str:
     """One decision on one line (the batch mode's JSON lines), the same serializer as `to_json`."""
-    return decision.model_dump_json(context=_context(volledig)) + "\n"
+    if volledig:
+        return decision.model_dump_json(context={"volledig": True}) + "\n"
+    with writing_case_part():
+        return decision.model_dump_json() + "\n"
