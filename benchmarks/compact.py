@@ -63,14 +63,14 @@ print(json.dumps(out))
 
 def crowded(activities: int, items: int) -> dict[str, Any]:
     """Valid, but every activity names every information item (tests/test_serve_limits.py): the graph grows with both."""
-    informatie = [{"id": f"i{k}", "bron": "politie", "grondslag": "wpg_16"} for k in range(items)]
+    informatie = [{"id": f"pv-{k:03d}", "bron": "politie", "grondslag": "wpg_16"} for k in range(items)]
     activity = {
         "type": "drugshandel", "opiumwet_lijst": "I", "hoeveelheid": {"eenheid": "handelshoeveelheid"}, "plek": "in_pand", "datum": "2026-10-01",
     }
     return {
         "schema_versie": "2", "zaak_id": "DRUK", "peildatum": "2026-11-01",
         "locatie": {"type": "woning", "eigendom": "huurder_woningcorporatie", "minderjarigen": False},
-        "activiteiten": [{**activity, "informatie": [f"i{k}" for k in range(items)]} for _ in range(activities)],
+        "activiteiten": [{**activity, "informatie": [f"pv-{k:03d}" for k in range(items)]} for _ in range(activities)],
         "informatie": informatie,
     }
 
@@ -127,7 +127,7 @@ def main() -> None:
     big = HERE / "_compact_crowded.json"
     cases.write_text("".join(json.dumps(generate(rng, i)) + "\n" for i in range(args.cases)), encoding="utf-8")
     batch.write_text("".join(json.dumps(generate(rng, i)) + "\n" for i in range(args.batch_cases)), encoding="utf-8")
-    big.write_text(json.dumps(crowded(150, 150)), encoding="utf-8")
+    big.write_text(json.dumps(crowded(200, 50)), encoding="utf-8")  # the most a case may have: 200 activities, 50 references each
     versions = {"voor": args.voor.resolve(), "na": args.na.resolve()}
     samples: dict[str, dict[str, list[float]]] = {name: {} for name in versions}
     load = [os.getloadavg()[0]]

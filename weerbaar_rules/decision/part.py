@@ -25,6 +25,7 @@ case and every profile).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -212,12 +213,18 @@ def compact_of(
     # A plain legal source cited by an implied edge follows from that edge.
     kept = [n for n in out_nodes if not (n["id"] in plain_sources and n["id"] in reached)]
     kept.sort(key=lambda n: n["id"])
-    out_links = [
-        {"source": source, "target": target, **attrs}
-        for source, target, attrs in edges
-        if not (len(attrs) == 1 and attrs.get("soort") == CITES and target in implied_of.get(source, ()))
-    ]
-    out_links.sort(key=lambda e: (e["source"], e["target"], e.get("soort", "")))
+    # Edges into one node with the same attributes are one entry with a list of sources: a case whose
+    # activities each name fifty information items otherwise repeats every target fifty times.
+    groups: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
+    for source, target, attrs in edges:
+        if len(attrs) == 1 and attrs.get("soort") == CITES and target in implied_of.get(source, ()):
+            continue
+        key = (target, json.dumps(attrs, sort_keys=True, ensure_ascii=False))
+        groups.setdefault(key, (attrs, []))[1].append(source)
+    out_links = []
+    for (target, _), (attrs, sources) in sorted(groups.items()):
+        sources.sort()
+        out_links.append({"source": sources[0] if len(sources) == 1 else sources, "target": target, **attrs})
     result: dict[str, Any] = {"regelsetdeel": part.key}
     extra = {k: v for k, v in graph.items() if part.graph.get(k, _MISSING) != v}
     if extra:
@@ -240,7 +247,11 @@ def expand_graph(compact: dict[str, Any], part: RulesetPart, day: dt.date) -> di
         )
     when = day.isoformat()
     nodes: dict[str, dict[str, Any]] = {}
-    links: list[dict[str, Any]] = [dict(e) for e in compact.get("links", [])]
+    links: list[dict[str, Any]] = []
+    for entry in compact.get("links", []):
+        sources = entry["source"]
+        for source in sources if isinstance(sources, list) else [sources]:
+            links.append({**entry, "source": source})
     items = {item["id"]: item for item in compact.get("nodes", [])}
     for node_id, item in items.items():
         attrs = part.predicted(node_id, when) or {}
