@@ -55,6 +55,14 @@ class OpenException:
     title: str
     missing: tuple[Finding, ...]
 
+    def __hash__(self) -> int:
+        # Kept after the first time: open checks are compared in sets of hundreds for a crowded case (_extend).
+        found: int | None = self.__dict__.get("_hash")
+        if found is None:
+            found = hash((self.title, self.missing))
+            object.__setattr__(self, "_hash", found)
+        return found
+
 
 @dataclass
 class Trace:
@@ -93,9 +101,20 @@ def open_exceptions(traces: list[tuple[Tri, Trace]]) -> list[OpenException]:
     return out
 
 
-def _extend(mine: list[Any], theirs: list[Any]) -> None:
+def _extend(mine: list[Any], theirs: list[Any] | tuple[Any, ...]) -> None:
+    """Append what `mine` lacks, in order. A set once the lists are long: a case whose 200 activities each rest on
+    50 information items otherwise compares every open check with every other (seconds for one decision)."""
+    if not theirs:
+        return
+    if len(mine) + len(theirs) <= 12:
+        for item in theirs:
+            if item not in mine:
+                mine.append(item)
+        return
+    seen = set(mine)
     for item in theirs:
-        if item not in mine:
+        if item not in seen:
+            seen.add(item)
             mine.append(item)
 
 
@@ -533,6 +552,9 @@ class Explainer:
         self.derivers = derivers or {}  # name -> conditions of the rules (in force) that derive it
         self._expanding: set[str] = set()
         self._behind: dict[str, list[OpenException]] = {}  # derived fact -> exceptions left open in deriving it
+        # provenance -> (its information's unknown fields, its open checks), made once: every walk over the item reads them
+        self._information: dict[str, tuple[tuple[Finding, ...], tuple[OpenException, ...]]] = {}
+        self._checks: dict[tuple[str, tuple[str, ...]], OpenException] = {}
         self.items: dict[str, list[dict[str, Any]]] = {}
         for fact in facts.items:
             self.items.setdefault(fact[PROVENANCE].split("[")[0], []).append(fact)
@@ -618,12 +640,25 @@ class Explainer:
     def _information_of(self, item: dict[str, Any], trace: Trace) -> None:
         """What the information behind a counting item adds: the unknown fields that decide it, the defects left open."""
         provenance = item[PROVENANCE]
-        for path in self.facts.pending.get(provenance, ()):
-            trace.missing.append(Finding(path, "feit", path))
-        for title, paths in self.facts.checks.get(provenance, ()):
-            check = OpenException(title, tuple(Finding(path, "feit", path) for path in paths))
-            if check not in trace.checks:
-                trace.checks.append(check)
+        found = self._information.get(provenance)
+        if found is None:
+            found = self._information[provenance] = (
+                tuple(Finding(path, "feit", path) for path in self.facts.pending.get(provenance, ())),
+                tuple(self._check(title, paths) for title, paths in self.facts.checks.get(provenance, ())),
+            )
+        missing, checks = found
+        trace.missing.extend(missing)
+        if checks:
+            _extend(trace.checks, checks)
+
+    def _check(self, title: str, paths: tuple[str, ...]) -> OpenException:
+        """One object per open check of this case: items resting on the same information share it, so merging
+        their traces finds it by identity instead of comparing it field by field."""
+        key = (title, tuple(paths))
+        found = self._checks.get(key)
+        if found is None:
+            found = self._checks[key] = OpenException(title, tuple(Finding(path, "feit", path) for path in paths))
+        return found
 
     def describe(self, condition: cond.Condition) -> str:
         """Dutch text of a condition; computed once per condition object (they live as long as the ruleset)."""
