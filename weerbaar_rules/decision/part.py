@@ -219,10 +219,12 @@ def compact_of(
     for source, target, attrs in edges:
         if len(attrs) == 1 and attrs.get("soort") == CITES and target in implied_of.get(source, ()):
             continue
-        key = (target, json.dumps(attrs, sort_keys=True, ensure_ascii=False))
-        groups.setdefault(key, (attrs, []))[1].append(source)
+        group = (target, json.dumps(attrs, sort_keys=True, ensure_ascii=False))
+        groups.setdefault(group, (attrs, []))[1].append(source)
     out_links = []
-    for (target, _), (attrs, sources) in sorted(groups.items()):
+    for group in sorted(groups):
+        attrs, sources = groups[group]
+        target = group[0]
         sources.sort()
         out_links.append({"source": sources[0] if len(sources) == 1 else sources, "target": target, **attrs})
     result: dict[str, Any] = {"regelsetdeel": part.key}
