@@ -213,3 +213,27 @@ def test_a_decision_of_the_shipped_rules_finds_its_part_without_a_file(national:
         assert ruleset_part.find_part("0" * 64) is None
     finally:
         ruleset_part._shipped.cache_clear()
+
+
+def _conforms(data: object, schema: dict) -> bool:  # type: ignore[type-arg]
+    """The parts of JSON Schema these two forms use: required keys, and the same for every array item."""
+    if not isinstance(data, dict) or any(key not in data for key in schema.get("required", ())):
+        return False
+    for key, sub in schema.get("properties", {}).items():
+        if key in data and "items" in sub and sub.get("type") == "array" and isinstance(sub["items"], dict) and "required" in sub["items"]:
+            if not all(_conforms(item, sub["items"]) for item in data[key]):
+                return False
+    return True
+
+
+def test_both_forms_of_the_graph_fit_the_published_schema(national: Engine) -> None:
+    from weerbaar_rules.decision.schema import decision_schema
+
+    compact_form, whole_form = decision_schema()["properties"]["graaf"]["anyOf"]
+    decision = national.evaluate(load_case(EXAMPLE))
+    compact, whole = json.loads(to_json(decision))["graaf"], json.loads(to_json(decision, volledig=True))["graaf"]
+    assert _conforms(compact, compact_form) and not _conforms(compact, whole_form)
+    assert _conforms(whole, whole_form) and not _conforms(whole, compact_form)
+    import re
+
+    assert re.fullmatch(compact_form["properties"]["regelsetdeel"]["pattern"], compact["regelsetdeel"])

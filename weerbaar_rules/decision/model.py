@@ -24,7 +24,7 @@ import warnings
 from pydantic import BaseModel, ConfigDict, PrivateAttr, SerializationInfo, ValidationInfo, computed_field, field_serializer, model_validator
 
 from ..core.digraph import DiGraph
-from .part import PartError, RulesetPart, compact_graph, compact_of, expand_graph, is_compact, sort_graph
+from .part import CASE_PART_SCHEMA, WHOLE_SCHEMA, PartError, RulesetPart, compact_graph, compact_of, expand_graph, is_compact, sort_graph
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -280,7 +280,8 @@ class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één z
         "GET /api/regelset/{sleutel}); een knoop noemt alleen de attributen die afwijken van het regelsetdeel (`_zonder`: die "
         "het niet heeft), en verwijzingen naar de eigen bronnen van een regel of instrument staan er niet in "
         "(`_niet_geciteerd`: die het niet citeert). Met volledig (--format json --volledig): de hele graaf "
-        "(directed, multigraph, graph, nodes, links), zoals networkx.node_link_data. docs/besluit.md beschrijft beide."
+        "(directed, multigraph, graph, nodes, links), zoals networkx.node_link_data. docs/besluit.md beschrijft beide.",
+        json_schema_extra={"anyOf": [CASE_PART_SCHEMA, WHOLE_SCHEMA]},
     )
     @property
     def graaf(self) -> dict[str, Any]:

@@ -39,6 +39,7 @@ DAY = "{peildatum}"
 # Per node: attributes the ruleset part predicts but the case's node lacks, and cited sources it does not cite.
 DROPPED, NOT_CITED = "_zonder", "_niet_geciteerd"
 CITES = "cites"
+KEY_PATTERN = r"^[0-9a-f]{64}(\.[0-9a-f]{64})?$"  # a ruleset hash, with a profile's hash after a dot (`part_key`)
 _SUFFIXED = ("regel:", "afgeleid:")  # nodes a second run repeats with its context as a suffix (`regel:x@college`)
 
 
@@ -144,6 +145,45 @@ def sort_graph(nodes: list[dict[str, Any]], links: list[dict[str, Any]], graph: 
         "nodes": sorted((canonical_node(n) for n in nodes), key=lambda n: n["id"]),
         "links": sorted((canonical_link(e) for e in links), key=lambda e: (e["source"], e["target"], e.get("soort", ""))),
     }
+
+
+# The two forms of a decision's `graaf` in its JSON Schema (decision/model.py): whole, or the case's part.
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+WHOLE_SCHEMA: dict[str, Any] = {
+    "title": "Hele graaf",
+    "description": "Node-link-data zoals networkx.node_link_data (--format json --volledig).",
+    "type": "object",
+    "required": ["directed", "multigraph", "graph", "nodes", "links"],
+    "properties": {
+        "directed": {"const": True},
+        "multigraph": {"const": False},
+        "graph": {"type": "object"},
+        "nodes": {"type": "array", "items": {"type": "object", "required": ["id", "soort"]}},
+        "links": {"type": "array", "items": {"type": "object", "required": ["source", "target", "soort"]}},
+    },
+}
+CASE_PART_SCHEMA: dict[str, Any] = {
+    "title": "Deel van de zaak",
+    "description": "Wat deze zaak toevoegt aan het regelsetdeel met sleutel `regelsetdeel` (docs/besluit.md, 'Het regelsetdeel').",
+    "type": "object",
+    "required": ["regelsetdeel", "nodes", "links"],
+    "properties": {
+        "regelsetdeel": {"type": "string", "pattern": KEY_PATTERN},
+        "graph": {"type": "object"},
+        "nodes": {
+            "type": "array",
+            "items": {"type": "object", "required": ["id"], "properties": {DROPPED: _STRINGS, NOT_CITED: _STRINGS}},
+        },
+        "links": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["source", "target"],
+                "properties": {"source": {"anyOf": [{"type": "string"}, {**_STRINGS, "minItems": 2}]}, "target": {"type": "string"}},
+            },
+        },
+    },
+}
 
 
 _MISSING = object()

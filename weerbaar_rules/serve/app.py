@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..case.model import Case
 from ..core.version import __version__
 from ..decision.model import Decision
+from ..decision.part import KEY_PATTERN
 from ..decision.schema import case_schema, decision_schema
 from ..core.errors import validation_message
 from .pool import Busy, Pool, TimeLimit, TooMany, WorkerLost
@@ -297,7 +298,6 @@ VOLLEDIG = Query(False, description="Ook wat niet relevant is voor de aanbevelin
 WHOLE_GRAPH = Query(
     False, description="Het besluit met de hele graaf (zelfstandig, om te archiveren); standaard alleen wat deze zaak toevoegt aan het regelsetdeel."
 )
-PART_KEY = r"^[0-9a-f]{64}(\.[0-9a-f]{64})?$"
 # A ruleset part never changes under its key: a client or proxy may keep it for good.
 PART_CACHE = "public, max-age=31536000, immutable"
 
@@ -479,7 +479,7 @@ def create_app(pool: Pool | None, limits: Limits) -> FastAPI:
         "erachter (`<regelset_hash>.<profiel_hash>`). Het antwoord mag voor altijd bewaard worden.",
         tags=["regels"],
     )
-    async def regelset(request: Request, sleutel: str = FastPath(..., pattern=PART_KEY)) -> Response:
+    async def regelset(request: Request, sleutel: str = FastPath(..., pattern=KEY_PATTERN)) -> Response:
         if request.headers.get("if-none-match") == f'"{sleutel}"':
             return Response(status_code=304, headers={"Cache-Control": PART_CACHE, "ETag": f'"{sleutel}"'})
         return await dispatch(request, "regelset", None, None, sleutel=sleutel)
