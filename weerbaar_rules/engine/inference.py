@@ -42,9 +42,12 @@ class Inference:
     (decision/, explain/); `evaluation.Engine` puts the stages together.
     """
 
-    def __init__(self, ruleset: Ruleset, max_firings: int = DEFAULT_MAX_FIRINGS) -> None:
+    def __init__(self, ruleset: Ruleset, max_firings: int = DEFAULT_MAX_FIRINGS, program: Program | None = None) -> None:
+        """Compile `ruleset`, unless `program` is its compilation already (read from the cache, evaluation/cache.py)."""
+        if program is not None and program.ruleset is not ruleset:
+            raise ValueError("program is not the compilation of this ruleset")
         self.ruleset = ruleset
-        self.program: Program = compile_ruleset(ruleset)
+        self.program: Program = program if program is not None else compile_ruleset(ruleset)
         self.max_firings = max_firings
         # Per stratum: the derived facts whose absence it tests, with the case-fact fields that say so.
         self._absence_flags = [
