@@ -18,7 +18,7 @@ from ..decision.assemble import Citations, Outcome, decide, outcome
 from ..decision.model import Decision
 from ..engine.compiler import Program
 from ..engine.inference import DEFAULT_MAX_FIRINGS, Inference
-from ..engine.runs import Run
+from ..engine.runs import Part, Run
 from ..explain.explanation import Explanation
 from ..language.ruleset import Ruleset, load_ruleset
 
@@ -70,9 +70,13 @@ class Engine(Inference):
         decision._explanation = Explanation.of_runs(self.ruleset, case, runs, decision)
         return decision
 
-    def outcome(self, case: Case, peildatum: dt.date | None = None) -> tuple[Run, Outcome]:
-        """What the decision concludes, without reasons or explanation: a fraction of `evaluate`'s time (`rules diff`)."""
-        return outcome(self.ruleset, self.citations, case, self.parts(case, peildatum))
+    def outcome(self, case: Case, peildatum: dt.date | None = None, parts: list[Part] | None = None) -> tuple[Run, Outcome]:
+        """What the decision concludes, without reasons or explanation: a fraction of `evaluate`'s time (`rules diff`).
+
+        `parts`: the runs `self.parts(case, peildatum)` gave already, for a caller that looked at them first
+        (`rules diff` skips the statuses of a case its change cannot touch).
+        """
+        return outcome(self.ruleset, self.citations, case, parts if parts is not None else self.parts(case, peildatum))
 
 
 _SHARED: dict[tuple[str, str | None], Engine] = {}
