@@ -1,13 +1,14 @@
 """Benchmark: throughput, memory and cold start of weerbaar-rules.
 
 Run:  python benchmarks/bench.py [--cases 10000] [--json results.json]
-      python benchmarks/bench.py --cold-only --cold-runs 21 --compare /path/to/other/.venv/bin/rules
+      python benchmarks/bench.py --cold-only --cold-runs 21 --compare /path/to/other/.venv/bin/rules [--without-ruleset-cache]
 
 Measures, on the national ruleset:
   * sequential evaluations per second on one core, full decisions with firing
     provenance (Engine.evaluate), and inference alone (Engine.run);
   * resident memory before, halfway and after the batch (flat = no leak) and the peak;
-  * the cold start of `rules evaluate` on one case (a new process each time, min and median),
+  * the cold start of `rules evaluate` on one case (a new process each time, min and median, wall and CPU),
+    with the ruleset cache in a private temporary directory (and with `--without-ruleset-cache` also without it),
     optionally side by side with another installation (`--compare`, e.g. an older checkout's venv),
     the runs interleaved so both see the same load; with the bytecode cache, as after `pip install .`
     (each installation first runs once with bytecode writing allowed, also when PYTHONDONTWRITEBYTECODE
@@ -117,23 +118,49 @@ def rules_command() -> list[str]:
 
 
 def cold_start(args: argparse.Namespace) -> dict[str, Any]:
-    """Seconds for `rules evaluate` on one case in a new process, min and median; interleaved with `--compare`."""
-    commands = {"nu": rules_command()}
+    """Seconds for `rules evaluate` on one case in a new process, min and median; interleaved with `--compare`.
+
+    The ruleset cache (weerbaar_rules/evaluation/cache.py) lives in a temporary directory of its own, so
+    the user's cache is neither read nor filled; the first run fills it, as a user's first start does.
+    With `--without-ruleset-cache` the current installation is also timed with the cache switched off
+    (`WEERBAAR_CACHE=0`: the start before anything was cached). Besides the wall time, the CPU time of
+    each process (user + system) is recorded: on a shared machine it is what the wall time would be on
+    an idle core.
+    """
+    commands: dict[str, tuple[list[str], str | None]] = {"nu": (rules_command(), None)}
+    if args.without_ruleset_cache:
+        commands["nu_zonder_regelsetcache"] = (rules_command(), "0")
     if args.compare:
-        commands["vergelijk"] = [str(args.compare)]
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    for command in commands.values():  # writes the bytecode cache, as `pip install .` does
-        subprocess.run([*command, "evaluate", str(EXAMPLE)], check=True, capture_output=True, cwd=ROOT, env=env)
-    timings: dict[str, list[float]] = {name: [] for name in commands}
-    load_before = os.getloadavg()[0]
-    for _ in range(args.cold_runs):
-        for name, command in commands.items():
-            t0 = time.perf_counter()
-            subprocess.run([*command, "evaluate", str(EXAMPLE)], check=True, capture_output=True, cwd=ROOT, env=env)
-            timings[name].append(time.perf_counter() - t0)
+        commands["vergelijk"] = ([str(args.compare)], None)
+    with tempfile.TemporaryDirectory() as private:
+        env = dict(os.environ)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["WEERBAAR_CACHE"] = private
+
+        def start(command: list[str], cache: str | None) -> None:
+            subprocess.run([*command, "evaluate", str(EXAMPLE)], check=True, capture_output=True, cwd=ROOT, env={**env, "WEERBAAR_CACHE": cache or private})
+
+        for command, cache in commands.values():  # writes the bytecode cache, as `pip install .` does, and fills the ruleset cache
+            start(command, cache)
+        timings: dict[str, list[float]] = {name: [] for name in commands}
+        cpu: dict[str, list[float]] = {name: [] for name in commands}
+        load_before = os.getloadavg()[0]
+        for _ in range(args.cold_runs):
+            for name, (command, cache) in commands.items():
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                t0 = time.perf_counter()
+                start(command, cache)
+                timings[name].append(time.perf_counter() - t0)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu[name].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     summary: dict[str, Any] = {
-        name: {"median": round(statistics.median(times), 3), "min": round(min(times), 3)} for name, times in timings.items()
+        name: {
+            "median": round(statistics.median(times), 3),
+            "min": round(min(times), 3),
+            "cpu_median": round(statistics.median(cpu[name]), 3),
+            "cpu_min": round(min(cpu[name]), 3),
+        }
+        for name, times in timings.items()
     }
     summary.update(runs=args.cold_runs, load=[round(load_before, 2), round(os.getloadavg()[0], 2)])
     if args.compare:
@@ -148,6 +175,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--cold-only", action="store_true", help="measure only the cold start")
     parser.add_argument("--compare", type=Path, default=None, metavar="RULES", help="another installation's `rules`, timed alongside")
+    parser.add_argument("--without-ruleset-cache", action="store_true", help="also time this installation with WEERBAAR_CACHE=0")
     args = parser.parse_args()
     if args.cold_only:
         results = {"cold_start_s": cold_start(args)}

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +18,13 @@ from weerbaar_rules.testing import CI
 # Reproducible and bounded by default; `pytest --hypothesis-profile thorough` overrides this
 # (the hypothesis plugin loads a chosen profile after this conftest is imported).
 settings.load_profile(CI)
+
+# The ruleset cache (evaluation/cache.py) of this session lives in a directory of its own, inherited by the
+# CLI processes the tests start, so the tests neither read nor fill the developer's ~/.cache.
+if "WEERBAAR_CACHE" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="weerbaar-cache-")
+    os.environ["WEERBAAR_CACHE"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, True)
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rulesets" / "nl"

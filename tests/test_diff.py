@@ -141,6 +141,39 @@ def test_the_shortcut_gives_the_same_observations(engine: Engine, three: Path) -
     assert seen > 450
 
 
+def test_the_check_before_the_engine_runs_gives_the_same_observations(engine: Engine, tmp_path: Path) -> None:
+    """A change to rules that test only case facts is judged before the engine runs; never with another answer."""
+    new = Engine.from_directory(edited(tmp_path, "drempel", [THRESHOLD_EDIT]))
+    quick, full = Comparison(engine, new), Comparison(engine, new, shortcut=False)
+    assert quick._facts_only and not full._facts_only
+    quick._seen = None  # every case on its own: the remembered observations are the next test's
+    generator = Generator([engine.ruleset, new.ruleset], quick.changes.rule_ids())
+    before_the_engine = compared = 0
+    for number in [*range(150), *range(3000, 3350)]:
+        _, case = generator.case(number)
+        if case is None:
+            continue
+        if quick._untouched(case, engine.plan(case)):
+            before_the_engine += 1
+            parts = engine.parts(case)
+            assert len(parts) == 1 and quick._unaffected(parts[0].run), number
+        assert quick.observe(case) == full.observe(case), number
+        compared += 1
+    assert compared > 450 and before_the_engine > 300
+
+
+def test_remembered_observations_are_the_observations(engine: Engine, tmp_path: Path) -> None:
+    """Observations are remembered without the zaak_id: a repeated case, under another id, is observed the same."""
+    new = Engine.from_directory(edited(tmp_path, "drempel", [THRESHOLD_EDIT]))
+    remembering, fresh = Comparison(engine, new), Comparison(engine, new)
+    fresh._seen = None
+    generator = Generator([engine.ruleset, new.ruleset], remembering.changes.rule_ids())
+    cases = [case for case in (generator.case(n)[1] for n in range(120)) if case is not None]
+    for case in [*cases, *(c.model_copy(update={"zaak_id": f"ander-{c.zaak_id}"}) for c in cases)]:
+        assert remembering.observe(case) == fresh.observe(case), case.zaak_id
+    assert remembering._seen is not None and len(remembering._seen) <= len(cases)
+
+
 def test_outcome_has_the_statuses_of_the_full_decision(engine: Engine, three: Path) -> None:
     generator = Generator([engine.ruleset], [THRESHOLD, ENUM])
     cases = [Case.model_validate(json.loads(p.read_text())) for p in sorted(CASES.glob("*.json"))]

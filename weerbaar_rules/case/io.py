@@ -20,6 +20,7 @@ from ..core.errors import CaseError, merge_typos, validation_message
 from ..core.safetext import masked, one_line
 from ..core.yamlio import Located, display_name, load, parse_json, place
 from .model import Case
+from .published import case_model_schema
 
 _QUOTED = re.compile(r"'([^']*)'")
 
@@ -32,9 +33,8 @@ def _message(error: Any) -> str:
     return one_line(message)
 
 
-@functools.cache
 def _schema() -> dict[str, Any]:
-    return Case.model_json_schema()
+    return case_model_schema()
 
 
 @functools.cache

@@ -19,6 +19,7 @@ from typing import Any, Union
 from pydantic import BaseModel
 
 from .model import Case, Informatie
+from .published import case_model_schema
 
 
 def unwrap_optional(annotation: Any) -> Any:
@@ -99,7 +100,7 @@ def value_names() -> dict[str, str]:
             for value in node:
                 walk(value)
 
-    walk(Case.model_json_schema())
+    walk(case_model_schema())
     return found
 
 

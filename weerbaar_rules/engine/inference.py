@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,6 +35,15 @@ def _derived_facts(name: str, mode: str) -> tuple[dict[str, Any], ...]:
     return tuple({TYPE: DERIVED_TYPE, "naam": name, "modus": m, PROVENANCE: f"afgeleid:{name}:{m}"} for m in implied_modes(mode))
 
 
+@dataclass(frozen=True)
+class Plan:
+    """The runs a case takes (`Inference.plan`): per group its usable information, contexts and instruments."""
+
+    day: dt.date
+    groups: list[tuple[dict[str, Verdict], list[Context], list[str]]]
+    judged: dict[Context, dict[str, Verdict]]  # the gate's verdicts per context
+
+
 class Inference:
     """A ruleset compiled to durable_rules strata, run over one case at a time.
 
@@ -42,10 +52,14 @@ class Inference:
     (decision/, explain/); `evaluation.Engine` puts the stages together.
     """
 
-    def __init__(self, ruleset: Ruleset, max_firings: int = DEFAULT_MAX_FIRINGS) -> None:
+    def __init__(self, ruleset: Ruleset, max_firings: int = DEFAULT_MAX_FIRINGS, program: Program | None = None) -> None:
+        """Compile `ruleset`, unless `program` is its compilation already (read from the cache, evaluation/cache.py)."""
+        if program is not None and program.ruleset is not ruleset:
+            raise ValueError("program is not the compilation of this ruleset")
         self.ruleset = ruleset
-        self.program: Program = compile_ruleset(ruleset)
+        self.program: Program = program if program is not None else compile_ruleset(ruleset)
         self.max_firings = max_firings
+        self._context_cache: dict[dt.date, tuple[list[Context], list[tuple[str, int]]]] = {}
         # Per stratum: the derived facts whose absence it tests, with the case-fact fields that say so.
         self._absence_flags = [
             tuple((name, flag_key(name, DEFINITE), flag_key(name, POSSIBLE)) for name in sorted(s.negated_flags))
@@ -112,37 +126,62 @@ class Inference:
             backend.run(stratum.name, stratum.definition, batch, on_match, self.max_firings)
         return Run(facts=facts, firings=firings, derived=derived)
 
-    def parts(self, case: Case, peildatum: dt.date | None = None) -> list[Part]:
+    def plan(self, case: Case, peildatum: dt.date | None = None) -> Plan:
+        """Which runs `parts` makes: the instruments grouped by the information they may use, the main group first.
+
+        The gate's work without the engine's: a caller that only needs to know
+        whether a case takes one run, and with which usable information
+        (`rules diff`), asks this first and hands it to `parts`.
+        """
+        day = peildatum or case.peildatum or dt.date.today()
+        policy = self.ruleset.information
+        floors = provision_floors(case, policy, day)
+        contexts, owners = self._contexts(day)
+        # The gate judges each context once (a few contexts, many instruments); contexts whose verdicts run
+        # the same form one group, created in the order their first instrument appears.
+        judged = [verdicts(case, context, policy, day, floors) for context in contexts]
+        keys = [tuple(sorted((i, v.key) for i, v in usable.items())) for usable in judged]
+        groups: dict[_Key, tuple[dict[str, Verdict], list[Context], list[str]]] = {}
+        for position, context in enumerate(contexts):
+            groups.setdefault(keys[position], (judged[position], [], []))[1].append(context)
+        for inst_id, position in owners:
+            groups[keys[position]][2].append(inst_id)
+        ordered = sorted(groups.values(), key=lambda g: (MAIN not in g[1], -len(g[2]), sorted(g[1])))
+        return Plan(day, ordered, dict(zip(contexts, judged)))
+
+    def _contexts(self, day: dt.date) -> tuple[list[Context], list[tuple[str, int]]]:
+        """The distinct contexts of the instruments on this day, in the order the instruments first use them, and
+        each instrument with the position of its context there: the same for every case of that day."""
+        found = self._context_cache.get(day)
+        if found is None:
+            if len(self._context_cache) >= 4096:  # a server sees many days; keep the table small
+                self._context_cache.clear()
+            contexts: list[Context] = []
+            owners: list[tuple[str, int]] = []
+            for inst in self.ruleset.instruments:
+                context = context_of(inst, day)
+                if context not in contexts:
+                    contexts.append(context)
+                owners.append((inst.id, contexts.index(context)))
+            found = self._context_cache[day] = (contexts, owners)
+        return found
+
+    def parts(self, case: Case, peildatum: dt.date | None = None, plan: Plan | None = None) -> list[Part]:
         """One run per distinct set of usable information among the instruments' contexts, the main one first.
 
         Information law depends on who uses the information and for what
         (gate.py): police data provided to the burgemeester do not carry a
         college power, Bibob information serves only Bibob decisions. Most
         cases need one run; a case with such information needs one per group of
-        instruments that may use the same information.
+        instruments that may use the same information. `plan`: `self.plan(case, peildatum)`, if the caller has it.
         """
-        day = peildatum or case.peildatum or dt.date.today()
-        policy = self.ruleset.information
-        floors = provision_floors(case, policy, day)
-        groups: dict[_Key, tuple[dict[str, Verdict], list[Context], list[str]]] = {}
-        judged: dict[Context, tuple[dict[str, Verdict], _Key]] = {}  # a few contexts, many instruments
-        for inst in self.ruleset.instruments:
-            context = context_of(inst, day)
-            found = judged.get(context)
-            if found is None:
-                usable = verdicts(case, context, policy, day, floors)
-                found = judged[context] = (usable, tuple(sorted((i, v.key) for i, v in usable.items())))
-            usable, key = found
-            _, contexts, members = groups.setdefault(key, (usable, [], []))
-            if context not in contexts:
-                contexts.append(context)
-            members.append(inst.id)
-        ordered = sorted(groups.values(), key=lambda g: (MAIN not in g[1], -len(g[2]), sorted(g[1])))
+        if plan is None:
+            plan = self.plan(case, peildatum)
         parts = []
-        for position, (usable, contexts, members) in enumerate(ordered):
-            run = self.run(case, day, usable)
+        for position, (usable, contexts, members) in enumerate(plan.groups):
+            run = self.run(case, plan.day, usable)
             run.context = " / ".join(c.label for c in sorted(contexts)) if position else MAIN.label
-            judged_here = {c: judged[c][0] for c in sorted(contexts)}
+            judged_here = {c: plan.judged[c] for c in sorted(contexts)}
             parts.append(Part(run, frozenset(members), tuple(sorted(contexts)), position == 0, judged_here))
         return parts
 

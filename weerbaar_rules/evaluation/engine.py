@@ -16,8 +16,9 @@ from ..case.model import Case
 from ..core import collector
 from ..decision.assemble import Citations, Outcome, decide, outcome
 from ..decision.model import Decision
+from ..engine.compiler import Program
 from ..engine.inference import DEFAULT_MAX_FIRINGS, Inference
-from ..engine.runs import Run
+from ..engine.runs import Part, Run
 from ..explain.explanation import Explanation
 from ..decision.ruleset_part import part_of
 from ..language.ruleset import Ruleset, load_ruleset
@@ -31,8 +32,8 @@ class Engine(Inference):
     a lock, so one engine may be shared between threads.
     """
 
-    def __init__(self, ruleset: Ruleset, max_firings: int = DEFAULT_MAX_FIRINGS) -> None:
-        super().__init__(ruleset, max_firings)
+    def __init__(self, ruleset: Ruleset, max_firings: int = DEFAULT_MAX_FIRINGS, program: Program | None = None) -> None:
+        super().__init__(ruleset, max_firings, program)
         self.citations = Citations(ruleset)
 
     @classmethod
@@ -44,8 +45,18 @@ class Engine(Inference):
         rule and line; compile once and reuse the engine for many cases.
         """
         from ..language.resources import national_rules
+        from . import cache
 
-        return cls(load_ruleset(directory if directory is not None else national_rules(), profile), **kwargs)
+        rules = Path(directory) if directory is not None else national_rules()
+        profile_file = Path(profile) if profile is not None else None
+        entry = cache.key(rules, profile_file)
+        program = cache.load(entry) if entry is not None else None
+        if program is not None:
+            return cls(program.ruleset, program=program, **kwargs)
+        engine = cls(load_ruleset(directory if directory is not None else rules, profile), **kwargs)
+        if entry is not None and cache.key(rules, profile_file) == entry:  # unchanged while it was read
+            cache.store(entry, engine.program)
+        return engine
 
     def evaluate(self, case: Case, peildatum: dt.date | None = None) -> Decision:
         """The decision for one case: every instrument's status with its reasons, and the explained graph.
@@ -61,9 +72,13 @@ class Engine(Inference):
         decision._part = part_of(self.ruleset)
         return decision
 
-    def outcome(self, case: Case, peildatum: dt.date | None = None) -> tuple[Run, Outcome]:
-        """What the decision concludes, without reasons or explanation: a fraction of `evaluate`'s time (`rules diff`)."""
-        return outcome(self.ruleset, self.citations, case, self.parts(case, peildatum))
+    def outcome(self, case: Case, peildatum: dt.date | None = None, parts: list[Part] | None = None) -> tuple[Run, Outcome]:
+        """What the decision concludes, without reasons or explanation: a fraction of `evaluate`'s time (`rules diff`).
+
+        `parts`: the runs `self.parts(case, peildatum)` gave already, for a caller that looked at them first
+        (`rules diff` skips the statuses of a case its change cannot touch).
+        """
+        return outcome(self.ruleset, self.citations, case, parts if parts is not None else self.parts(case, peildatum))
 
 
 _SHARED: dict[tuple[str, str | None], Engine] = {}

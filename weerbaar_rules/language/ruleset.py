@@ -33,7 +33,9 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9_.]*$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the validators are built when a ruleset is first read, not at import; a start that finds
+    # the ruleset in the cache (evaluation/cache.py) never needs them.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 CaseLawKind = Literal["uitspraak", "voorlopige_voorziening", "conclusie_ag"]
@@ -511,7 +513,7 @@ class Aggravation(_Strict):
     before a closure, is legal vocabulary, so it is named here and not in Python.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True, defer_build=True)
 
     drugsactiviteiten: list[ActiviteitType] = Field(
         default_factory=list,

@@ -29,7 +29,8 @@ import json
 import os
 import random
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,9 +45,13 @@ from ..case.io import load_case
 from ..case.model import Case
 from ..core.errors import EvaluationError
 from ..decision.assemble import Outcome
+from ..engine.compiler import Program
+from ..engine.facts import case_facts
+from ..engine.inference import Plan
 from ..engine.runs import Run
 from ..engine.walk import Explainer, Trace
 from ..evaluation import Engine
+from ..language import conditions as cond
 from ..language.ruleset import Rule, Ruleset
 from .directed import Generator, vary
 from .profiles import CI, profile_settings
@@ -181,6 +186,19 @@ def _step(outcome: Outcome, instrument: str) -> str:
     return f"trede {trede}" + (f", {duur} maanden" if duur is not None else "")
 
 
+SEEN_LIMIT = 20_000  # observations a comparison remembers (a few kB each) before it starts afresh
+
+
+def _facts_only(rule: Rule) -> bool:
+    """Whether a rule's condition reads only facts of the case (and parameters), no fact another rule derives."""
+    return not any(isinstance(node, cond.Derived) for node in cond.walk(rule.when))
+
+
+def _tests_field(ruleset: Ruleset, name: str) -> bool:
+    """Whether any rule's condition tests this field of the case."""
+    return any(isinstance(node, cond.Leaf) and node.field.split(".")[0] == name for rule in ruleset.rules for node in cond.walk(rule.when))
+
+
 class Comparison:
     """Two compiled ruleset versions, compared case by case on statuses, recommendation and escalation.
 
@@ -200,6 +218,17 @@ class Comparison:
         self._changed_new = [r for r in new.ruleset.rules if r.id in self.changes.rules]
         self._changed_old = {i for i, r in enumerate(old.ruleset.rules) if r.id in self.changes.rules}
         self.shortcut = shortcut and not self.changes.instruments and old.ruleset.information == new.ruleset.information
+        # Generated cases repeat (a third of them: the same route, pins and day give the same facts), and so
+        # do the candidates hypothesis tries while shrinking. A case's observation does not depend on its
+        # zaak_id unless a rule tests it, so the observations are remembered by the rest of the case.
+        # When every changed rule, old and new, tests only facts of the case (no derived fact), whether one
+        # of them holds is known before the engine runs: see `_untouched`.
+        changed_old = [old.ruleset.rules[i] for i in sorted(self._changed_old)]
+        self._facts_only = self.shortcut and all(_facts_only(r) for r in [*changed_old, *self._changed_new])
+        self._changed_old_rules = changed_old
+        self._seen: dict[tuple[str, dt.date | None], Observation | None] | None = (
+            None if _tests_field(old.ruleset, "zaak_id") or _tests_field(new.ruleset, "zaak_id") else {}
+        )
 
     def _unaffected(self, run: Run) -> bool:
         if not self.shortcut or any(f.unit.rule_index in self._changed_old for f in run.firings):
@@ -209,10 +238,57 @@ class Comparison:
         return all(not rule.in_force(day) or explainer.evaluate(rule.when, Trace()) is False for rule in self._changed_new)
 
     def observe(self, case: Case, peildatum: dt.date | None = None) -> Observation:
-        old_run, old = self.old.outcome(case, peildatum)
-        if old.parts == 1 and self._unaffected(old_run):  # with several information contexts, always compare
+        """The case under both versions (see the class docstring for when the new version is not run)."""
+        observation = self._observe(case, peildatum)
+        if observation is None:
+            old_run, old = self.old.outcome(case, peildatum)
             same = _recommended(old)
             return Observation(old_run.facts.peildatum, (same, same), (), (), (), frozenset())
+        return observation
+
+    def _observe(self, case: Case, peildatum: dt.date | None = None) -> Observation | None:
+        """Like `observe`, but None for a case no changed rule can touch, without working out its statuses.
+
+        Such a case has the same decision under both versions and reaches no
+        changed rule, so all a tally counts of it is that it was seen; the
+        statuses of the old version (a fifth of the work of a case) are only
+        worked out for a case that is compared.
+        """
+        if self._seen is None:
+            return self._compare(case, peildatum)
+        key = (case.model_dump_json(exclude={"zaak_id"}), peildatum)
+        if key in self._seen:
+            return self._seen[key]
+        if len(self._seen) >= SEEN_LIMIT:
+            self._seen.clear()
+        observation = self._seen[key] = self._compare(case, peildatum)
+        return observation
+
+    def _untouched(self, case: Case, plan: Plan) -> bool:
+        """Before any engine run: no changed rule can hold on this case, in either version.
+
+        Only when every changed rule tests facts of the case alone (no derived
+        fact) and the case takes one run: then the facts the engine would be
+        given decide those rules, and a rule that is false on them fires in
+        neither mode. The old rules would not fire and the new ones are false
+        on the old run's facts, which is what `_unaffected` asks of that run,
+        so the answer is the same without running it.
+        """
+        if not self._facts_only or len(plan.groups) != 1:
+            return False
+        explainer = Explainer(case_facts(case, plan.day, plan.groups[0][0]), {})
+        if any(explainer.evaluate(rule.when, Trace()) is not False for rule in self._changed_old_rules):
+            return False
+        return all(not rule.in_force(plan.day) or explainer.evaluate(rule.when, Trace()) is False for rule in self._changed_new)
+
+    def _compare(self, case: Case, peildatum: dt.date | None) -> Observation | None:
+        plan = self.old.plan(case, peildatum)
+        if self._untouched(case, plan):
+            return None
+        parts = self.old.parts(case, peildatum, plan)
+        if len(parts) == 1 and self._unaffected(parts[0].run):  # with several information contexts, always compare
+            return None
+        old_run, old = self.old.outcome(case, peildatum, parts)
         new_run, new = self.new.outcome(case, peildatum)
         before = self._firings(self.old.ruleset, old_run)
         order = list(new.statuses) + [i for i in old.statuses if i not in new.statuses]
@@ -237,6 +313,10 @@ class Comparison:
             modes.setdefault(ruleset.rules[index].id, set()).update(fired)
         return {rule_id: tuple(sorted(m)) for rule_id, m in modes.items()}
 
+
+
+# A case no changed rule can touch, as a tally counts it: seen, the same decision, no changed rule reached.
+UNTOUCHED = Observation(dt.date.min, ((), ()), (), (), (), frozenset())
 
 
 # -- differences and the report ----------------------------------------------------------------------
@@ -420,7 +500,8 @@ def shrink(comparison: Comparison, case: Case, signature: Signature, config: set
             smaller = Case.model_validate(_without(data, {a for a, k in zip(atoms, keep, strict=True) if not k}))
         except ValidationError:
             return
-        if comparison.observe(smaller).signature == signature:
+        observation = comparison._observe(smaller)  # None: untouched, so not this (or any) kind of difference
+        if observation is not None and observation.signature == signature:
             found.append(smaller)
             raise _Found
 
@@ -474,6 +555,8 @@ class _Tally:
             self.sources["onbruikbaar"] = self.sources.get("onbruikbaar", 0) + 1
             return
         self.sources[source] = self.sources.get(source, 0) + 1
+        if observation is UNTOUCHED:
+            return
         self.count(observation)
         if observation.differs:
             size = (len(list(_atoms(case.model_dump(mode="json")))), number)
@@ -502,9 +585,12 @@ def _use(comparison: Comparison, seed: int) -> None:
     _worker = (comparison, Generator([comparison.old.ruleset, comparison.new.ruleset], comparison.changes.rule_ids(), seed))
 
 
-def _start(old: Ruleset, new: Ruleset, max_firings: int, seed: int) -> None:
-    """Pool initializer: compile both versions in the worker process."""
-    _use(Comparison(Engine(old, max_firings=max_firings), Engine(new, max_firings=max_firings)), seed)
+def _start(old: Program, new: Program, max_firings: int, seed: int) -> None:
+    """Pool initializer: both versions in the worker process, from their compilations (nothing is compiled again)."""
+    _use(
+        Comparison(Engine(old.ruleset, max_firings=max_firings, program=old), Engine(new.ruleset, max_firings=max_firings, program=new)),
+        seed,
+    )
 
 
 def _run_range(start: int, stop: int) -> _Tally:
@@ -513,7 +599,8 @@ def _run_range(start: int, stop: int) -> _Tally:
     tally = _Tally()
     for number in range(start, stop):
         source, case = generator.case(number)
-        tally.add(number, source, case, comparison.observe(case) if case is not None else None)
+        observation = (comparison._observe(case) or UNTOUCHED) if case is not None else None
+        tally.add(number, source, case, observation)
     return tally
 
 
@@ -551,74 +638,106 @@ def diff(
         seed = 0 if profile == CI else random.SystemRandom().randrange(2**31)
     report = Report([], [RuleCoverage(i, kind, parts) for i, (kind, parts) in changes.rules.items()], changes, {}, 0, seed=seed)
     _use(comparison, seed)
-    versions = [old.ruleset, new.ruleset]
-    # The example cases as they are: each difference is reported with its file. Those that reach a changed
-    # rule are also moved to its boundaries; those variations count as generated cases.
-    found = _Tally()
-    examples_seen = 0
-    for source, example, day in corpus(directories):
-        case = example.model_copy(update={"peildatum": day or example.peildatum})
-        observation = comparison.observe(case)
-        examples_seen += 1
-        found.count(observation)
-        if observation.differs:
-            report.differences.append(Difference(source, case, observation))
-        touched = [r for rs in versions for r in rs.rules if r.id in observation.reached]
-        for varied in vary(case, touched):
-            found.add(examples + found.sources.get("voorbeeld_verschoven", 0), "voorbeeld_verschoven", varied, comparison.observe(varied))
-    tally = _generate(comparison, examples, jobs, seed, progress)
-    tally.merge(found)
-    for coverage in report.coverage:
-        reached, differently, differing = tally.reached.get(coverage.id, [0, 0, 0])
-        coverage.reached, coverage.fired_differently, coverage.in_differences = reached, differently, differing
-    report.cases = {"voorbeelden": examples_seen, **tally.sources}
-    # Kinds in a stable order: the most frequent first, then by their first case.
-    ordered = sorted(tally.kinds.items(), key=lambda kv: (-kv[1][0], kv[1][1][1]))
-    report.kinds = len(ordered)
-    chosen, rest = ordered[:limit], ordered[limit:]
-    report.other_kinds = [(signature, count) for signature, (count, _, _) in rest]
-    shrunk = _shrink_all(comparison, chosen, profile, jobs, seed)
+    with ExitStack() as stack:
+        # The workers start on the generated cases at once; meanwhile this process runs the example cases,
+        # so no core waits for the other, and the same workers shrink the differences afterwards.
+        pool = stack.enter_context(_pool(comparison, jobs, seed)) if jobs > 1 and examples > 0 else None
+        ranges = _ranges(examples, jobs)
+        futures = [pool.submit(_run_range, start, stop) for start, stop in ranges] if pool is not None else None
+        found, examples_seen = _examples(comparison, report, directories, examples)
+        tally = _collect(ranges, futures, examples, progress)
+        tally.merge(found)
+        for coverage in report.coverage:
+            reached, differently, differing = tally.reached.get(coverage.id, [0, 0, 0])
+            coverage.reached, coverage.fired_differently, coverage.in_differences = reached, differently, differing
+        report.cases = {"voorbeelden": examples_seen, **tally.sources}
+        # Kinds in a stable order: the most frequent first, then by their first case.
+        ordered = sorted(tally.kinds.items(), key=lambda kv: (-kv[1][0], kv[1][1][1]))
+        report.kinds = len(ordered)
+        chosen, rest = ordered[:limit], ordered[limit:]
+        report.other_kinds = [(signature, count) for signature, (count, _, _) in rest]
+        if pool is None and jobs > 1 and len(chosen) > 1:
+            pool = stack.enter_context(_pool(comparison, min(jobs, len(chosen) - 1), seed))
+        shrunk = _shrink_all(chosen, profile, pool)
     for (_, (count, _, _)), (text, was_shrunk) in zip(chosen, shrunk, strict=True):
         case = Case.model_validate_json(text)
         report.differences.append(Difference(GENERATED, case, comparison.observe(case), was_shrunk, count))
     return report
 
 
+def _examples(comparison: Comparison, report: Report, directories: Iterable[Path], examples: int) -> tuple[_Tally, int]:
+    """The example cases, in this process: their differences go into the report, their variations into a tally."""
+    versions = [comparison.old.ruleset, comparison.new.ruleset]
+    # The example cases as they are: each difference is reported with its file. Those that reach a changed
+    # rule are also moved to its boundaries; those variations count as generated cases.
+    found = _Tally()
+    examples_seen = 0
+    for source, example, day in corpus(directories):
+        case = example.model_copy(update={"peildatum": day or example.peildatum})
+        observation = comparison._observe(case) or UNTOUCHED
+        examples_seen += 1
+        found.count(observation)
+        if observation.differs:
+            report.differences.append(Difference(source, case, observation))
+        touched = [r for rs in versions for r in rs.rules if r.id in observation.reached]
+        for varied in vary(case, touched):
+            found.add(examples + found.sources.get("voorbeeld_verschoven", 0), "voorbeeld_verschoven", varied, comparison._observe(varied) or UNTOUCHED)
+    return found, examples_seen
+
+
 def _pool(comparison: Comparison, jobs: int, seed: int) -> ProcessPoolExecutor:
     old, new = comparison.old, comparison.new
-    return ProcessPoolExecutor(jobs, initializer=_start, initargs=(old.ruleset, new.ruleset, old.max_firings, seed))
+    return ProcessPoolExecutor(jobs, initializer=_start, initargs=(old.program, new.program, old.max_firings, seed))
 
 
-def _generate(comparison: Comparison, examples: int, jobs: int, seed: int, progress: Callable[[int, int], None] | None) -> _Tally:
-    """Generated cases 0..examples-1, in ranges over `jobs` processes; the merged tally does not depend on `jobs`."""
-    tally = _Tally()
+def _ranges(examples: int, jobs: int) -> list[tuple[int, int]]:
+    """Generated cases 0..examples-1 in ranges: small enough that no worker is left with a long last one.
+
+    The merged tally does not depend on the ranges (counts add up, each kind keeps its smallest case,
+    and merging in order keeps every name in the order it first appeared), nor on `jobs`.
+    """
     if examples <= 0:
-        return tally
-    size = max(50, min(500, examples // (max(jobs, 1) * 8) or 1))
-    ranges = [(start, min(start + size, examples)) for start in range(0, examples, size)]
-    if jobs <= 1:
-        for start, stop in ranges:
-            tally.merge(_run_range(start, stop))
-            if progress:
-                progress(stop - start, examples)
-        return tally
-    with _pool(comparison, jobs, seed) as pool:
-        futures = [pool.submit(_run_range, start, stop) for start, stop in ranges]
-        for future, (start, stop) in zip(futures, ranges, strict=True):
-            tally.merge(future.result())
-            if progress:
-                progress(stop - start, examples)
+        return []
+    size = max(20, min(200, examples // (max(jobs, 1) * 16) or 1))
+    return [(start, min(start + size, examples)) for start in range(0, examples, size)]
+
+
+def _collect(
+    ranges: list[tuple[int, int]], futures: list[Future[_Tally]] | None, examples: int, progress: Callable[[int, int], None] | None
+) -> _Tally:
+    """The generated cases' tallies merged in the order of their ranges (run here when there are no workers).
+
+    With workers, this process takes the last ranges that no worker has
+    started yet (workers take them from the front), so it does not sit idle
+    while they finish; who runs a range does not change its tally.
+    """
+    here: dict[int, _Tally] = {}
+    if futures is not None:
+        for position in reversed(range(len(ranges))):
+            if not futures[position].cancel():
+                break
+            here[position] = _run_range(*ranges[position])
+    tally = _Tally()
+    for position, (start, stop) in enumerate(ranges):
+        if position in here:
+            tally.merge(here[position])
+        else:
+            tally.merge(futures[position].result() if futures is not None else _run_range(start, stop))
+        if progress:
+            progress(stop - start, examples)
     return tally
 
 
 def _shrink_all(
-    comparison: Comparison, chosen: list[tuple[Signature, tuple[int, tuple[int, int], str]]], profile: str, jobs: int, seed: int
+    chosen: list[tuple[Signature, tuple[int, tuple[int, int], str]]], profile: str, pool: ProcessPoolExecutor | None
 ) -> list[tuple[str, bool]]:
-    if jobs <= 1 or len(chosen) <= 1:
+    """Shrink each chosen kind: the first ones in the workers, the last one here meanwhile (the same result either way)."""
+    if pool is None or len(chosen) <= 1:
         return [_shrink_one(text, signature, profile) for signature, (_, _, text) in chosen]
-    with _pool(comparison, min(jobs, len(chosen)), seed) as pool:
-        futures = [pool.submit(_shrink_one, text, signature, profile) for signature, (_, _, text) in chosen]
-        return [future.result() for future in futures]
+    futures = [pool.submit(_shrink_one, text, signature, profile) for signature, (_, _, text) in chosen[:-1]]
+    signature, (_, _, text) = chosen[-1]
+    last = _shrink_one(text, signature, profile)
+    return [future.result() for future in futures] + [last]
 
 
 def default_jobs() -> int:

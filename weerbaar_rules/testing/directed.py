@@ -157,12 +157,26 @@ def _field_info(scope: type[BaseModel], path: str) -> Any:
     return model.model_fields[last]
 
 
+@functools.lru_cache(maxsize=65_536)
+def _candidates(leaf: cond.Leaf, want: bool, scope: type[BaseModel], peildatum: dt.date) -> tuple[Any, ...]:
+    """The boundary values that make the leaf come out as `want` on this day.
+
+    A pure function of its arguments (no random choice), asked again for every
+    generated case that meets the leaf, so it is remembered: `rules diff`
+    generates thousands of cases over the same few hundred leaves and days.
+    """
+    return tuple(c for c in (_concrete(v, peildatum) for v in boundaries(leaf, scope)) if holds(leaf, c, peildatum) == want)
+
+
 def _satisfying(leaf: cond.Leaf, want: bool, scope: type[BaseModel], peildatum: dt.date, rng: random.Random) -> Any:
     """A value that makes the leaf come out as `want`, on or next to its boundary."""
     kind = _kind(scope, leaf.field)
     if leaf.op == "known":
         return _default(kind, rng) if leaf.value == want else UNKNOWN
-    candidates = [c for c in (_concrete(v, peildatum) for v in boundaries(leaf, scope)) if holds(leaf, c, peildatum) == want]
+    try:
+        candidates = _candidates(leaf, want, scope, peildatum)
+    except TypeError:  # a leaf whose value cannot be a key
+        candidates = _candidates.__wrapped__(leaf, want, scope, peildatum)
     if not candidates and leaf.op in ("equals", "not_equals", "in", "not_in"):
         tested = list(leaf.value) if isinstance(leaf.value, tuple) else [leaf.value]
         return _other(kind, tested, rng)
