@@ -188,9 +188,23 @@ class _Builder:
     is decided in several runs (engine/gate.py); the rules and derived facts of a
     second run get a suffix (`regel:x@college`), so each instrument is linked
     only to the run that decided it.
+
+    With `skeleton` it builds only what the missing-fact analysis reads
+    (explain/missing.py): the same nodes for rules, derived facts, instruments,
+    exceptions and missing facts, joined by the same edges, but without what
+    is there for a reader — no labels, citations or legal sources, no node for
+    a fact of the case no rule used, no `onvervuld` texts, no "is the AVG the
+    only reason" counterfactual, no profile. The decision's
+    `ontbrekende_feiten` is read from it, so a caller who wants the missing
+    facts does not pay for the picture; being built by this same code, it
+    cannot drift from the full graph (tests/test_missing_skeleton.py compares
+    them).
     """
 
-    def __init__(self, ruleset: Ruleset, case: Case, run: Run, decision: Decided, part: Part | None = None) -> None:
+    def __init__(
+        self, ruleset: Ruleset, case: Case, run: Run, decision: Decided, part: Part | None = None, skeleton: bool = False
+    ) -> None:
+        self.skeleton = skeleton
         self.ruleset = ruleset
         self.case = case
         self.run = run
@@ -250,6 +264,8 @@ class _Builder:
 
     def cite(self, source: str, citation: Citation, node: str | None = None) -> None:
         """Link to a legal source; `node` is its node when the caller already knows it (`bron:` + label)."""
+        if self.skeleton:
+            return  # a legal source explains to a reader; no missing fact hangs on it
         if node is None:
             node = f"bron:{citation.label}"
         graph = self.graph
@@ -260,6 +276,9 @@ class _Builder:
 
     def information(self) -> None:
         for verdict in self.decision.informatie:
+            if self.skeleton:
+                self.graph.add_node(f"informatie:{verdict.id}", soort="informatie")
+                continue
             self.graph.add_node(
                 f"informatie:{verdict.id}",
                 soort="informatie",
@@ -279,9 +298,12 @@ class _Builder:
         node = f"feit:{provenance}"
         if node in self.graph:
             return node
-        self.graph.add_node(
-            node, soort="feit", label=self._item_label(provenance), pad=provenance, details=self._details(provenance)
-        )
+        if self.skeleton:
+            self.graph.add_node(node, soort="feit", pad=provenance)
+        else:
+            self.graph.add_node(
+                node, soort="feit", label=self._item_label(provenance), pad=provenance, details=self._details(provenance)
+            )
         if parts is not None and parts[0] != "informatie":
             item: Any = getattr(self.case, parts[0])[parts[1]]
             blocked = provenance in self.run.facts.unusable
@@ -354,6 +376,9 @@ class _Builder:
         """A field of the case, with its value as the engine saw it (never personal data)."""
         node = f"feit:{path}"
         if node not in self.graph:
+            if self.skeleton:
+                self.graph.add_node(node, soort="feit", pad=path)
+                return node
             if path in PRIVATE_FIELDS:
                 value = "(persoonsgegeven)"
             else:
@@ -364,6 +389,9 @@ class _Builder:
     def derived(self, name: str) -> str:
         node = f"afgeleid:{name}{self.suffix}"
         if node not in self.graph:
+            if self.skeleton:
+                self.graph.add_node(node, soort="afgeleid", naam=name, modus=self.run.derived.get(name, NOT_FIRED))
+                return node
             self.graph.add_node(
                 node, soort="afgeleid", naam=name, label=humanise_name(name), modus=self.run.derived.get(name, NOT_FIRED)
             )
@@ -384,6 +412,9 @@ class _Builder:
         node = f"regel:{face.id}{self.suffix}"
         if node in self.graph and _RANK[self.graph.nodes[node]["modus"]] >= _RANK[mode]:
             return node
+        if self.skeleton:
+            self.graph.add_node(node, soort="regel", regel=face.id, modus=mode, onvervuld=[])
+            return node
         self.graph.add_node(
             node,
             soort="regel",
@@ -402,6 +433,18 @@ class _Builder:
 
     def instruments(self) -> None:
         status = {inst.id: inst.status for inst in self.decision.instrumenten}
+        if self.skeleton:
+            for inst in self.ruleset.instruments:
+                self.graph.add_node(
+                    f"instrument:{inst.id}",
+                    soort="instrument",
+                    label=inst.naam,
+                    status=status[inst.id],
+                    spoor=inst.spoor,
+                    ingrijpendheid=inst.ingrijpendheid,
+                    kan_passend=bool(self.concluding.get(("suitable", inst.id))),
+                )
+            return
         for inst, face in zip(self.ruleset.instruments, self.faces.instruments(self.run.facts.peildatum)):
             node = f"instrument:{inst.id}"
             self.graph.add_node(
@@ -484,17 +527,18 @@ class _Builder:
         day = self.run.facts.peildatum
         data = self.graph.nodes[node]
         if not rule.in_force(day):
-            if data["onvervuld"]:
-                return node  # another version of this rule explains it better
+            if data["onvervuld"] or self.skeleton:
+                return node  # another version of this rule explains it better (the skeleton says nothing)
             van = rule.geldig_van.isoformat() if rule.geldig_van else "…"
             tot = rule.geldig_tot.isoformat() if rule.geldig_tot else "…"
             data["onvervuld"] = [f"geldt niet op peildatum {day.isoformat()} (geldig {van} t/m {tot})"]
             return node
         trace = rule_walk(self.ruleset, self.run, index)[1]  # the decision's walk: its unmet conditions and held-back facts
-        # The AVG reason first: it is why the facts that would have met the condition do not count.
-        data["onvervuld"] = [
-            f"{self.namer.item(p)} rust alleen op informatie die geen besluit kan dragen (AVG)" for p in trace.blocked
-        ] + [self.namer.text(u) for u in trace.unmet]
+        if not self.skeleton:
+            # The AVG reason first: it is why the facts that would have met the condition do not count.
+            data["onvervuld"] = [
+                f"{self.namer.item(p)} rust alleen op informatie die geen besluit kan dragen (AVG)" for p in trace.blocked
+            ] + [self.namer.text(u) for u in trace.unmet]
         for provenance in trace.blocked:
             self.edge(node, self.item(provenance), BLOCKED_BY, reden="avg")
         any_avg = bool(trace.blocked)
@@ -526,14 +570,15 @@ class _Builder:
                         self.edge(node, self.item(provenance), BLOCKED_BY, reden="onvervuld")
         # Would the rule hold if the information that may not carry a decision were lawful? Asked of the
         # same three-valued walk, over the same facts with only that information counted as usable.
-        data["alleen_avg"] = any_avg and self.counterfactual().evaluate(rule.when, Trace()) is not False
+        if not self.skeleton:
+            data["alleen_avg"] = any_avg and self.counterfactual().evaluate(rule.when, Trace()) is not False
         return node
 
     def exception_applied(self, rule: Rule, title: str) -> str:
         """An established exception: a node linked to the case fields it tested (items are named by the rule's walk)."""
         node = f"uitzondering:{title}"
         if node not in self.graph:
-            self.graph.add_node(node, soort="uitzondering", label=f"uitzondering geldt: {title}", geldt=True)
+            self.graph.add_node(node, soort="uitzondering", **({} if self.skeleton else {"label": f"uitzondering geldt: {title}"}), geldt=True)
         for found in cond.walk(rule.when):
             if isinstance(found, cond.Unless) and found.title == title:
                 for leaf in _case_leaves(found.item):
@@ -578,10 +623,12 @@ class _Builder:
                     self.edge(node, self.missing(path), BLOCKED_BY, reden="ontbreekt")
 
     def build(self) -> DiGraph:
-        # What would make unusable information usable: said wherever the AVG blocks a fact.
-        self.graph.graph["informatie_nodig"] = self.ruleset.information.nodig
+        if not self.skeleton:
+            # What would make unusable information usable: said wherever the AVG blocks a fact.
+            self.graph.graph["informatie_nodig"] = self.ruleset.information.nodig
         self.information()
-        self.case_facts()
+        if not self.skeleton:
+            self.case_facts()
         self.instruments()
         firings = [f for f in self.run.firings if f.unit.rule_index is not None]
         firings.sort(key=lambda f: f.unit.mode != DEFINITE)  # stable: definite first, engine order within
@@ -592,7 +639,8 @@ class _Builder:
                 self.possible(index)
         self.why_not()
         self.open_exceptions()
-        self.profile()
+        if not self.skeleton:
+            self.profile()
         return self.graph
 
     def profile(self) -> None:
@@ -692,10 +740,26 @@ def build_graph(ruleset: Ruleset, case: Case, runs: list[tuple[Run, Part]], deci
     Each instrument is explained by the run that decided it; a second run's
     rules and derived facts carry its context as a suffix.
     """
+    return _build(ruleset, case, runs, decision, skeleton=False)
+
+
+def build_skeleton(ruleset: Ruleset, case: Case, runs: list[tuple[Run, Part]], decision: Decided) -> DiGraph:
+    """Only the part of the decision graph the missing-fact analysis reads, built by the same code (`_Builder`).
+
+    The decision's `ontbrekende_feiten` comes from it: a fraction of the full
+    graph's cost, with the same rules, derived facts, instruments, exceptions
+    and missing facts, the same edges between them and so the same in-degree
+    of every missing fact, also after a second run's graph is cut down to what
+    explains its instruments.
+    """
+    return _build(ruleset, case, runs, decision, skeleton=True)
+
+
+def _build(ruleset: Ruleset, case: Case, runs: list[tuple[Run, Part]], decision: Decided, skeleton: bool) -> DiGraph:
     (main_run, main_part), *others = runs
-    graph = _Builder(ruleset, case, main_run, decision, main_part).build()
+    graph = _Builder(ruleset, case, main_run, decision, main_part, skeleton).build()
     for run, part in others:
-        sub = _explaining(_Builder(ruleset, case, run, decision, part).build(), part.instruments)
+        sub = _explaining(_Builder(ruleset, case, run, decision, part, skeleton).build(), part.instruments)
         for node, data in sub.nodes(data=True):
             if node not in graph:
                 graph.add_node(node, **data)

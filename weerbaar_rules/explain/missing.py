@@ -3,7 +3,11 @@
 The analysis reads the decision graph only (the possibly fired rules and the
 facts they miss), so it can never disagree with the explanation drawn from the
 same graph. The explanation (explanation.py) asks it once per instrument and
-gathers the answers into the decision's `ontbrekende_feiten`.
+gathers the answers into the decision's `ontbrekende_feiten`: over the
+skeleton of the graph (graph.build_skeleton, the same builder without what is
+there for a reader) when no view has built the full graph yet. Whatever this
+module reads of a node or an edge the skeleton must carry too;
+tests/test_missing_skeleton.py compares the two.
 """
 
 from __future__ import annotations
