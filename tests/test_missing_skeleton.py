@@ -10,7 +10,8 @@ from the skeleton are byte for byte those of the full graph's per-instrument
 entries (which the views read), and the skeleton has every node, edge and
 attribute the analysis (explain/missing.py) reads, with the same in-degree of
 every missing fact — also after a second run's graph is cut to what explains
-its instruments.
+its instruments — and is the full graph without only what leads nowhere (legal
+sources, the profile's node, fields no rule reads).
 
 `benchmarks/missing_equality.py` runs the same comparison over 1,000 and more
 generated cases per profile (too slow for every test run).
@@ -78,12 +79,29 @@ def _skeleton(engine: Engine, case: Case, decision: Decision) -> DiGraph:
     return graph_module.build_skeleton(engine.ruleset, case, runs, decision)
 
 
-def _read_part(graph: DiGraph) -> tuple[dict[str, tuple[Any, ...]], dict[tuple[str, str], dict[str, Any]], dict[str, int]]:
-    """The nodes, edges and missing facts' in-degrees of a graph, as far as the missing-fact analysis reads them."""
+def _read_part(graph: DiGraph) -> tuple[dict[str, tuple[Any, ...]], dict[str, int]]:
+    """The nodes and missing facts' in-degrees of a graph, as far as the missing-fact analysis reads them."""
     nodes = {n: tuple(d.get(k) for k in READ[d["soort"]]) for n, d in graph.nodes(data=True) if d.get("soort") in READ}
-    edges = {(u, v): dict(d) for u, v, d in graph.edges(data=True) if u in nodes and v in nodes}
     degrees = {n: graph.in_degree(n) for n, d in graph.nodes(data=True) if d.get("soort") == "ontbrekend"}
-    return nodes, edges, degrees
+    return nodes, degrees
+
+
+def _same_structure(skeleton: DiGraph, full: DiGraph) -> None:
+    """The skeleton is the full graph without what leads nowhere: legal sources, the profile's node, fields no rule reads.
+
+    Same nodes otherwise, and between them the same edges with the same
+    attributes; so also a second run's graph, cut to what explains its
+    instruments, keeps the same part in both.
+    """
+    assert set(skeleton.nodes) <= set(full.nodes)
+    for node in set(full.nodes) - set(skeleton.nodes):
+        data = full.nodes[node]
+        assert data.get("soort") in ("bron", "profiel") or (data.get("soort") == "feit" and "[" not in node), node
+        if data.get("soort") == "feit":
+            assert not full.in_edges(node) and not full.out_edges(node), node
+    kept = set(skeleton.nodes)
+    full_edges = {(u, v): d for u, v, d in full.edges(data=True) if u in kept and v in kept}
+    assert {(u, v): d for u, v, d in skeleton.edges(data=True)} == full_edges
 
 
 def _check(engine: Engine, case: Case) -> None:
@@ -94,6 +112,7 @@ def _check(engine: Engine, case: Case) -> None:
     assert "graph" not in explanation.__dict__
     assert from_skeleton == _json(explanation.missing_in_graph()), case.zaak_id
     assert _read_part(skeleton) == _read_part(explanation.graph), case.zaak_id
+    _same_structure(skeleton, explanation.graph)
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -189,16 +189,16 @@ class _Builder:
     second run get a suffix (`regel:x@college`), so each instrument is linked
     only to the run that decided it.
 
-    With `skeleton` it builds only what the missing-fact analysis reads
-    (explain/missing.py): the same nodes for rules, derived facts, instruments,
-    exceptions and missing facts, joined by the same edges, but without what
-    is there for a reader — no labels, citations or legal sources, no node for
-    a fact of the case no rule used, no `onvervuld` texts, no "is the AVG the
-    only reason" counterfactual, no profile. The decision's
-    `ontbrekende_feiten` is read from it, so a caller who wants the missing
-    facts does not pay for the picture; being built by this same code, it
-    cannot drift from the full graph (tests/test_missing_skeleton.py compares
-    them).
+    With `skeleton` it builds what the missing-fact analysis (explain/missing.py)
+    reads, and what decides which part of a second run's graph is kept
+    (`_explaining`): every node and edge of the full graph but the legal
+    sources, the profile's own node and the fields of the case no rule reads,
+    none of which leads anywhere; and none of what is there for a reader:
+    labels, details, values, `onvervuld` texts, the "is the AVG the only
+    reason" counterfactual. The decision's `ontbrekende_feiten` is read from
+    it, so a caller who wants the missing facts does not pay for the picture;
+    built by this same code, it cannot drift from the full graph
+    (tests/test_missing_skeleton.py compares the two).
     """
 
     def __init__(
@@ -361,7 +361,18 @@ class _Builder:
         return out
 
     def case_facts(self) -> None:
-        """Every known fact of the case is a node, used or not, so the graph carries the whole case (minus personal data)."""
+        """Every known fact of the case is a node, used or not, so the graph carries the whole case (minus personal data).
+
+        The skeleton has the list items too, not the fields: an item is linked to
+        the information it rests on, and through those links a second run's graph
+        reaches what explains its instruments (`_explaining`); a field that no
+        rule reads has no edge at all.
+        """
+        if self.skeleton:
+            for list_name in ("betrokkenen", "activiteiten", "vergunningen", "voorgeschiedenis", "antecedenten"):
+                for index in range(len(getattr(self.case, list_name))):
+                    self.item(f"{list_name}[{index}]")
+            return
         for section in ("locatie", "openbare_orde"):
             values = getattr(self.case, section).model_dump(mode="json", exclude_none=True)
             for key, _ in _flat(values):
@@ -627,8 +638,7 @@ class _Builder:
             # What would make unusable information usable: said wherever the AVG blocks a fact.
             self.graph.graph["informatie_nodig"] = self.ruleset.information.nodig
         self.information()
-        if not self.skeleton:
-            self.case_facts()
+        self.case_facts()
         self.instruments()
         firings = [f for f in self.run.firings if f.unit.rule_index is not None]
         firings.sort(key=lambda f: f.unit.mode != DEFINITE)  # stable: definite first, engine order within
@@ -639,14 +649,19 @@ class _Builder:
                 self.possible(index)
         self.why_not()
         self.open_exceptions()
-        if not self.skeleton:
-            self.profile()
+        self.profile()
         return self.graph
 
     def profile(self) -> None:
         """Every change a municipal profile makes to national law is a visible node and edges, never silent."""
         info = self.ruleset.profile
         if info is None:
+            return
+        if self.skeleton:
+            # Only what can touch a rule the analysis reads: a switched-off rule's node (a profile may add a rule of that id).
+            for change in info.changes:
+                if change.soort == "regel_uit":
+                    self.graph.add_node(f"regel:{change.onderwerp}", soort="regel", modus="uitgeschakeld")
             return
         node = f"profiel:{info.naam}"
         changes = [f"{c.soort} {c.onderwerp}: {c.nieuw}" + (f" (was {c.oud})" if c.oud is not None else "") for c in info.changes]
