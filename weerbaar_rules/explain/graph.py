@@ -100,6 +100,9 @@ class _RuleFace(NamedTuple):
     citations: tuple[tuple[str, Citation], ...]  # (node of the legal source, the citation)
     labels: tuple[str, ...]
     definition: str
+    # Per conclusion, in the rule's order: (edge kind, conclusion kind, its instruments, or the fact it derives
+    # as the one target of kind "derive"). Read for every firing of every case, so worked out once here.
+    concludes: tuple[tuple[str, str, tuple[str, ...]], ...]
 
 
 class _InstrumentFace(NamedTuple):
@@ -123,9 +126,14 @@ class _Faces:
                 tuple((f"bron:{c.label}", c) for c in rule.grondslag),
                 tuple(c.label for c in rule.grondslag),
                 f"{rule.source.replace(chr(92), '/').rsplit('/', 1)[-1]}",
+                tuple(
+                    (DERIVES, "derive", (str(c.derive),)) if c.kind == "derive" else (_EDGE_FOR.get(c.kind, SUPPORTS), c.kind, c.targets)
+                    for c in rule.then
+                ),
             )
             for rule in ruleset.rules
         )
+        self.params = tuple(frozenset(_params_of(rule)) for rule in ruleset.rules)  # the parameters each rule reads
         self._instruments: dict[dt.date, tuple[_InstrumentFace, ...]] = {}
 
     def instruments(self, day: dt.date) -> tuple[_InstrumentFace, ...]:
@@ -219,6 +227,7 @@ class _Builder:
         self.usable = {
             v.id: any(u.bruikbaar is True for u in v.gebruik if contexts is None or (u.bevoegd, u.doel) in contexts) for v in decision.informatie
         }
+        self._items: dict[str, str] = {}  # provenance -> its node (`item`)
         self.by_rule: dict[int, str] = {}  # rule index -> best mode it fired in
         for firing in run.firings:
             index = firing.unit.rule_index
@@ -291,7 +300,13 @@ class _Builder:
             )
 
     def item(self, provenance: str) -> str:
-        """A list item of the case, linked to the information it rests on."""
+        """A list item of the case, linked to the information it rests on (made once: later calls only name it)."""
+        found = self._items.get(provenance)
+        if found is None:
+            found = self._items[provenance] = self._item(provenance)
+        return found
+
+    def _item(self, provenance: str) -> str:
         parts = split_item(provenance)
         if parts is not None and parts[0] == "informatie":
             return f"informatie:{self.case.informatie[parts[1]].id}"
@@ -479,7 +494,6 @@ class _Builder:
     def firing(self, firing: Firing) -> None:
         unit = firing.unit
         assert unit.rule_index is not None
-        rule = self.ruleset.rules[unit.rule_index]
         node = self.rule(unit.rule_index, unit.mode)
         for provenance in firing.facts:
             if provenance == "zaak":
@@ -501,15 +515,14 @@ class _Builder:
             known = _get(self.run.facts.zaak, leaf.field) is not None
             if known or leaf.op == "known":
                 self.edge(self.field(leaf.field), node, SUPPORTS, modus=unit.mode)
-        for conclusion in rule.then:
-            if conclusion.kind == "derive":
-                self.edge(node, self.derived(conclusion.derive), DERIVES, modus=unit.mode)  # type: ignore[arg-type]
+        for kind, concluded, targets in self.faces.rules[unit.rule_index].concludes:
+            if concluded == "derive":
+                self.edge(node, self.derived(targets[0]), DERIVES, modus=unit.mode)
                 continue
-            for target in conclusion.targets:
+            for target in targets:
                 if target not in self.scope:
                     continue  # another run decides this instrument
-                kind = _EDGE_FOR.get(conclusion.kind, SUPPORTS)
-                self.edge(node, f"instrument:{target}", kind, modus=unit.mode, conclusies=[conclusion.kind])
+                self.edge(node, f"instrument:{target}", kind, modus=unit.mode, conclusies=[concluded])
 
     def possible(self, index: int) -> None:
         """A rule that fired only possibly: link it to the unknown facts it waits for."""
@@ -677,8 +690,8 @@ class _Builder:
             rule_node = f"regel:{rule.id}"
             if rule.origin == f"profiel:{info.naam}" and rule_node in self.graph:
                 self.edge(node, rule_node, SUPPORTS, wijziging="regel_erbij")
-            elif rule_node in self.graph and changed_params & _params_of(rule):
-                self.edge(node, rule_node, SUPPORTS, wijziging="parameter", parameters=sorted(changed_params & _params_of(rule)))
+            elif rule_node in self.graph and changed_params & self.faces.params[index]:
+                self.edge(node, rule_node, SUPPORTS, wijziging="parameter", parameters=sorted(changed_params & self.faces.params[index]))
         for change in info.changes:
             if change.soort == "regel_uit":
                 rule_node = f"regel:{change.onderwerp}"

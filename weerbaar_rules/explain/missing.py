@@ -53,6 +53,8 @@ def deciding_rules(graph: DiGraph, instrument: str) -> list[tuple[str, set[str]]
     """
     node = f"instrument:{instrument}"
     status = graph.nodes[node].get("status")
+    if status not in ("onbeslist", "mogelijk"):
+        return []  # decided: no rule that only possibly fired can change it (most instruments of most cases)
     certainly_suitable = any(
         "suitable" in _concluded(d) and graph.nodes[s].get("modus") == "zeker" for s, _, d in graph.in_edges(node, data=True)
     )
