@@ -4,9 +4,11 @@ Run:  python benchmarks/stages.py [--cases 400] [--rules rulesets/nl] [--gc-off]
 
 Per case, best of three passes over the same seeded cases (bench.py's generator):
 `Engine.run` (inference only), `Engine.parts` (every run a case needs),
-`Engine.evaluate` (the decision), the explanation (graph and missing-fact
-analysis, the first `decision.explanation`) and the batch JSON line once the
-graph is built. Decisions are kept in chunks of 50 between the stages that need
+`Engine.evaluate` (the decision), the explanation (the full graph, the first
+`decision.explanation`), the missing facts alone (`decision.ontbrekende_feiten`,
+read from the graph's skeleton), evaluate and missing facts together (what a
+library user who reads only the missing facts pays), and the batch JSON line
+once the graph is built. Decisions are kept in chunks of 50 between the stages that need
 them, so a full garbage collection does not scan hundreds of retained
 decisions: such a collection costs about a millisecond per retained decision
 and, in a benchmark that keeps them all, lands in whichever stage it happens
@@ -115,6 +117,8 @@ def main() -> None:
         "parts": timed(engine.parts),
         "evaluate": timed(engine.evaluate),
         "explanation (graph + missing)": after_evaluate(lambda d: d.explanation),
+        "ontbrekende_feiten": after_evaluate(lambda d: d.ontbrekende_feiten),
+        "evaluate + ontbrekende_feiten": timed(lambda case: engine.evaluate(case).ontbrekende_feiten),
         "json line (graph built)": explained_then(to_json_line),
         "evaluate + json line": timed(lambda case: to_json_line(engine.evaluate(case))),
     }

@@ -19,14 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..case.names import BASIS_NAMES, SOURCE_NAMES, humanise_name
 from ..core.digraph import DiGraph
 from ..decision.model import Decision, InformationVerdict, InstrumentDecision, MissingFact
 from ..engine.compiler import DEFINITE
 from ..engine.runs import rule_walk
-from .missing import exception_facts, missing_for_instrument, not_recommendable
+from .missing import exception_facts, missing_for_instrument, not_recommendable, recommended_by_track
 from .relevance import fired, why_not_nodes
 
 if TYPE_CHECKING:
@@ -50,9 +50,12 @@ class RuleRef:
 class InstrumentExplanation:
     """What the explanation says of one instrument, each part worked out once, when a view first asks for it."""
 
-    def __init__(self, graph: DiGraph, instrument: str, names: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, graph: DiGraph, instrument: str, names: dict[str, str] | None = None, recommended: dict[Any, list[dict[str, Any]]] | None = None
+    ) -> None:
         self.graph = graph
         self.names = names or {}
+        self._recommended = recommended  # missing.recommended_by_track(graph), shared by the entries of one graph
         self.id = instrument
         self.node = f"instrument:{instrument}"
         data = graph.nodes[self.node]
@@ -102,7 +105,7 @@ class InstrumentExplanation:
     @cached_property
     def missing(self) -> list[str]:
         """The missing-fact nodes that decide it: what its open rules wait for, and its open exceptions."""
-        return missing_for_instrument(self.graph, self.id)
+        return missing_for_instrument(self.graph, self.id, self.exception_missing)
 
     @cached_property
     def exception_missing(self) -> set[str]:
@@ -112,7 +115,7 @@ class InstrumentExplanation:
     @cached_property
     def not_recommendable(self) -> str | None:
         """Why learning facts cannot make it the recommendation of its track (Dutch); None if they can."""
-        return not_recommendable(self.graph, self.id)
+        return not_recommendable(self.graph, self.id, self._recommended)
 
     @cached_property
     def why_not(self) -> set[str]:
@@ -218,7 +221,8 @@ class Explanation:
                 self._missing = self.missing_in_graph()
             else:
                 skeleton = self._skeleton()
-                self._missing = analyse_missing(skeleton, lambda inst: InstrumentExplanation(skeleton, inst))
+                by_track = recommended_by_track(skeleton)
+                self._missing = analyse_missing(skeleton, lambda inst: InstrumentExplanation(skeleton, inst, recommended=by_track))
         return self._missing
 
     def missing_in_graph(self) -> list[MissingFact]:
@@ -231,8 +235,13 @@ class Explanation:
     def instrument(self, instrument: str) -> InstrumentExplanation:
         found = self._instruments.get(instrument)
         if found is None:
-            found = self._instruments[instrument] = InstrumentExplanation(self.graph, instrument, self.information_names)
+            found = self._instruments[instrument] = InstrumentExplanation(self.graph, instrument, self.information_names, self._by_track)
         return found
+
+    @cached_property
+    def _by_track(self) -> dict[Any, list[dict[str, Any]]]:
+        """The recommended instruments' nodes per track, looked up once for every entry's `not_recommendable`."""
+        return recommended_by_track(self.graph)
 
     def shown(self, focus: bool = False) -> list[str]:
         """The instrument nodes that bear on the outcome.
