@@ -19,6 +19,7 @@ from ..engine.compiler import DEFINITE, POSSIBLE
 from ..engine.gate import GENERAL, Context, context_of
 from ..engine.runs import Firing, Part, Run, rule_walk
 from ..engine.walk import OpenException, Trace, Tri, open_exceptions
+from ..language import conditions as cond
 from ..language.ruleset import Instrument, Ruleset
 from .model import (
     Decision,
@@ -134,6 +135,7 @@ class _Plan:
             )
         self.ruleset = ruleset
         self._contexts: dict[dt.date, dict[Context, list[str]]] = {}
+        self.may_except = _may_except(ruleset)
 
     def contexts(self, day: dt.date) -> dict[Context, list[str]]:
         """Information context -> the instruments that use information in it on `day`, in catalogue order."""
@@ -146,6 +148,28 @@ class _Plan:
                 found.setdefault(context_of(inst, day), []).append(inst.id)
             self._contexts[day] = found
         return found
+
+
+def _may_except(ruleset: Ruleset) -> tuple[bool, ...]:
+    """Per rule: whether its condition, or that of a rule deriving a fact it reads (and so on down), has an exception.
+
+    Only an exception (`unless`) gives a walk an established exception to report
+    (walk.py), so below a rule without one `_behind` finds none without walking.
+    """
+    rules = ruleset.rules
+    reads: list[set[str]] = []
+    found: list[bool] = []
+    for rule in rules:
+        nodes = list(cond.walk(rule.when))
+        reads.append({n.name for n in nodes if isinstance(n, cond.Derived)})
+        found.append(any(isinstance(n, cond.Unless) for n in nodes))
+    changed = True
+    while changed:  # to a fixed point: a rule inherits an exception from any rule deriving what it reads
+        changed = False
+        for index, names in enumerate(reads):
+            if not found[index] and any(found[j] for name in names for j in ruleset.deriving.get(name, [])):
+                found[index] = changed = True
+    return tuple(found)
 
 
 def _plan(ruleset: Ruleset) -> _Plan:
@@ -291,6 +315,10 @@ class _Assembler:
             exceptions: list[str] = []
             blocked: list[str] = []
             look_for_blocked = bool(self.run.facts.unusable)  # else every item may carry this run's conclusions
+            may_except = self.plan.may_except
+            if not look_for_blocked and not any(may_except[i] for i in indexes):
+                found = self._below[key] = (exceptions, blocked)  # nothing to find below: no walk down
+                return found
             for trace in self._down(indexes):
                 for finding in trace.unmet:
                     if finding.kind == "uitzondering" and finding.target not in exceptions:
