@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
+
+from pydantic import BaseModel
 
 from ..case.model import Case
 from ..core.version import __version__
@@ -17,6 +19,7 @@ from ..engine.compiler import DEFINITE, POSSIBLE
 from ..engine.gate import GENERAL, Context, context_of
 from ..engine.runs import Firing, Part, Run, rule_walk
 from ..engine.walk import OpenException, Trace, Tri, open_exceptions
+from ..language import conditions as cond
 from ..language.ruleset import Instrument, Ruleset
 from .model import (
     Decision,
@@ -68,6 +71,160 @@ class Citations:
         return found
 
 
+class _Steps(NamedTuple):
+    """One rule's procedural steps and weighing points for one instrument, in the rule's order."""
+
+    rule: int  # its index in the ruleset
+    conclusions: tuple[tuple[str, str], ...]  # (require | weigh, text)
+
+
+class _InstrumentPlan(NamedTuple):
+    """What assembling one instrument reads of the ruleset, the same for every case: worked out once per ruleset."""
+
+    inst: Instrument
+    available: list[int]
+    excluding: list[int]
+    suitable: list[int]
+    steps: tuple[_Steps, ...]  # the require and weigh rules, by rule index
+    escalations: tuple[tuple[int, int, int | None, str, str], ...]  # (rule index, trede, duur_maanden, reden, rule id)
+    reasons: dict[tuple[int, str], str]  # (rule index, exclude | suitable) -> the reason it gives for this instrument
+
+
+class _Plan:
+    """The per-ruleset part of assembling a decision: per instrument its rules, steps, escalations and reasons.
+
+    Assembling ran these look-ups through the rules' conclusions for every
+    instrument of every case; they depend only on the ruleset, which never
+    changes, so they are made once and kept with it (`_plan`). Also the
+    information contexts per peildatum, which depend only on the day.
+    """
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        concluding = ruleset.concluding
+        rules = ruleset.rules
+        self.instruments: dict[str, _InstrumentPlan] = {}
+        for inst in ruleset.instruments:
+            steps = []
+            for i in sorted(set(concluding.get(("require", inst.id), []) + concluding.get(("weigh", inst.id), []))):
+                found = tuple(
+                    (c.kind, c.require if c.kind == "require" else c.weigh)
+                    for c in rules[i].then
+                    if c.kind in ("require", "weigh") and inst.id in c.targets
+                )
+                steps.append(_Steps(i, found))  # type: ignore[arg-type]
+            escalations = tuple(
+                (i, c.trede, c.duur_maanden, c.reason, rules[i].id)
+                for i in concluding.get(("escalate", inst.id), [])
+                for c in rules[i].then
+                if c.kind == "escalate" and inst.id in c.targets
+            )
+            reasons = {}
+            for kind in ("exclude", "suitable"):
+                for i in concluding.get((kind, inst.id), []):
+                    reasons[(i, kind)] = next(
+                        (c.reason for c in rules[i].then if c.kind == kind and inst.id in c.targets and c.reason), rules[i].title
+                    )
+            self.instruments[inst.id] = _InstrumentPlan(
+                inst,
+                concluding.get(("available", inst.id), []),
+                concluding.get(("exclude", inst.id), []),
+                concluding.get(("suitable", inst.id), []),
+                tuple(steps),
+                escalations,  # type: ignore[arg-type]
+                reasons,
+            )
+        self.ruleset = ruleset
+        self._contexts: dict[dt.date, dict[Context, list[str]]] = {}
+        self.may_except = _may_except(ruleset)
+
+    def contexts(self, day: dt.date) -> dict[Context, list[str]]:
+        """Information context -> the instruments that use information in it on `day`, in catalogue order."""
+        found = self._contexts.get(day)
+        if found is None:
+            if len(self._contexts) > 1024:
+                self._contexts.clear()  # peildata vary per case: keep the cache bounded
+            found = {}
+            for inst in self.ruleset.instruments:
+                found.setdefault(context_of(inst, day), []).append(inst.id)
+            self._contexts[day] = found
+        return found
+
+
+def _may_except(ruleset: Ruleset) -> tuple[bool, ...]:
+    """Per rule: whether its condition, or that of a rule deriving a fact it reads (and so on down), has an exception.
+
+    Only an exception (`unless`) gives a walk an established exception to report
+    (walk.py), so below a rule without one `_behind` finds none without walking.
+    """
+    rules = ruleset.rules
+    reads: list[set[str]] = []
+    found: list[bool] = []
+    for rule in rules:
+        nodes = list(cond.walk(rule.when))
+        reads.append({n.name for n in nodes if isinstance(n, cond.Derived)})
+        found.append(any(isinstance(n, cond.Unless) for n in nodes))
+    changed = True
+    while changed:  # to a fixed point: a rule inherits an exception from any rule deriving what it reads
+        changed = False
+        for index, names in enumerate(reads):
+            if not found[index] and any(found[j] for name in names for j in ruleset.deriving.get(name, [])):
+                found[index] = changed = True
+    return tuple(found)
+
+
+def _plan(ruleset: Ruleset) -> _Plan:
+    """The ruleset's assembly plan, made by the first decision and kept with the ruleset (which never changes)."""
+    found: _Plan | None = ruleset.__dict__.get("_assembly_plan")
+    if found is None:
+        found = _Plan(ruleset)
+        object.__setattr__(ruleset, "_assembly_plan", found)
+    return found
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+class _Construct(Generic[_M]):
+    """`model_construct` for a decision model whose every field the caller gives: the same instance, without the field loop.
+
+    Pydantic's `model_construct` looks at aliases and defaults field by field,
+    about 60 times per case here. When the values name exactly the model's
+    fields (and the model has no aliases, post-init or extra fields), the
+    result is that of setting its `__dict__` in field order, which is what
+    this does; anything else goes to `model_construct` itself, so a field
+    added to the model later is filled as pydantic fills it.
+    """
+
+    def __init__(self, model: type[_M]) -> None:
+        self.model = model
+        fields = model.__pydantic_fields__
+        self.names = tuple(fields)
+        self.fast = (
+            all(f.alias is None and f.validation_alias is None for f in fields.values())
+            and not model.__pydantic_root_model__
+            and not model.__pydantic_post_init__
+            and model.model_config.get("extra") != "allow"
+        )
+
+    def __call__(self, **values: Any) -> _M:
+        if not self.fast or len(values) != len(self.names):
+            return self.model.model_construct(**values)
+        try:
+            ordered = {name: values[name] for name in self.names}
+        except KeyError:
+            return self.model.model_construct(**values)
+        made = self.model.__new__(self.model)
+        object.__setattr__(made, "__dict__", ordered)
+        object.__setattr__(made, "__pydantic_fields_set__", set(self.names))
+        object.__setattr__(made, "__pydantic_extra__", None)
+        object.__setattr__(made, "__pydantic_private__", None)
+        return made
+
+
+_instrument_decision = _Construct(InstrumentDecision)
+_firing_record = _Construct(FiringRecord)
+
+
 class Standing(NamedTuple):
     """The rules about one instrument that fired (definitely, or only possibly) and the status that follows."""
 
@@ -96,18 +253,17 @@ class _Assembler:
         self.case = case
         self.run = run
         self.rules = self.ruleset.rules
+        self.plan = _plan(ruleset)
         # (rule index, mode) -> firings
         self.by_rule: dict[tuple[int, str], list[Firing]] = {}
         self._below: dict[tuple[int, ...], tuple[list[str], list[str]]] = {}  # rules -> what `_behind` found below them
+        self._timed: dict[str, str | None] = {}  # derived fact -> `_out_of_time` of it (asked per rule that misses it)
         for firing in run.firings:
             if firing.unit.rule_index is not None:
                 self.by_rule.setdefault((firing.unit.rule_index, firing.unit.mode), []).append(firing)
 
     def fired(self, index: int, mode: str = DEFINITE) -> bool:
         return (index, mode) in self.by_rule
-
-    def concluding(self, kind: str, instrument: str) -> list[int]:
-        return self.ruleset.concluding.get((kind, instrument), [])
 
     def _walk(self, index: int) -> tuple[Tri, Trace]:
         return rule_walk(self.ruleset, self.run, index)
@@ -159,6 +315,10 @@ class _Assembler:
             exceptions: list[str] = []
             blocked: list[str] = []
             look_for_blocked = bool(self.run.facts.unusable)  # else every item may carry this run's conclusions
+            may_except = self.plan.may_except
+            if not look_for_blocked and not any(may_except[i] for i in indexes):
+                found = self._below[key] = (exceptions, blocked)  # nothing to find below: no walk down
+                return found
             for trace in self._down(indexes):
                 for finding in trace.unmet:
                     if finding.kind == "uitzondering" and finding.target not in exceptions:
@@ -214,7 +374,14 @@ class _Assembler:
                 found.append(words)
         return found
 
-    def _out_of_time(self, name: str, seen: frozenset[str] = frozenset()) -> str | None:
+    def _out_of_time(self, name: str) -> str | None:
+        """`_time_of(name)`, worked out once per run: every rule that misses the fact asks it, for every instrument."""
+        if name in self._timed:
+            return self._timed[name]
+        found = self._timed[name] = self._time_of(name)
+        return found
+
+    def _time_of(self, name: str, seen: frozenset[str] = frozenset()) -> str | None:
         """Why derived fact `name` does not hold if it is because of when the law held, in words; else None.
 
         It is so when a rule deriving it is not in force on the peildatum but its
@@ -233,7 +400,7 @@ class _Assembler:
                     return validity_words(rule.title, rule.geldig_van, rule.geldig_tot, day)
                 continue
             if value is False and trace.unmet and all(u.kind == "afgeleid" for u in trace.unmet):
-                below = [self._out_of_time(u.target, seen | {name}) for u in trace.unmet]
+                below = [self._time_of(u.target, seen | {name}) for u in trace.unmet]
                 if all(below):
                     return below[0]
         return None
@@ -244,15 +411,13 @@ class _Assembler:
 
     def standing(self, instrument: str) -> Standing:
         """Which rules about an instrument fired, and the status that follows: the one status rule (decisions and `rules diff`)."""
-        concluding = self.ruleset.concluding  # read directly: this runs for every instrument of every case
-        available = concluding.get(("available", instrument), [])
-        excluding = concluding.get(("exclude", instrument), [])
+        plan = self.plan.instruments[instrument]  # this runs for every instrument of every case
         fired = self.by_rule
-        avail_def = [i for i in available if (i, DEFINITE) in fired]
-        avail_pos = [i for i in available if (i, POSSIBLE) in fired and (i, DEFINITE) not in fired]
-        excl_def = [i for i in excluding if (i, DEFINITE) in fired]
-        excl_pos = [i for i in excluding if (i, POSSIBLE) in fired and (i, DEFINITE) not in fired]
-        suit_def = [i for i in concluding.get(("suitable", instrument), []) if (i, DEFINITE) in fired]
+        avail_def = [i for i in plan.available if (i, DEFINITE) in fired]
+        avail_pos = [i for i in plan.available if (i, POSSIBLE) in fired and (i, DEFINITE) not in fired]
+        excl_def = [i for i in plan.excluding if (i, DEFINITE) in fired]
+        excl_pos = [i for i in plan.excluding if (i, POSSIBLE) in fired and (i, DEFINITE) not in fired]
+        suit_def = [i for i in plan.suitable if (i, DEFINITE) in fired]
         if excl_def:
             status = "uitgesloten"
         elif avail_def and not excl_pos:
@@ -265,7 +430,8 @@ class _Assembler:
 
     def instrument(self, inst_index: int) -> InstrumentDecision:
         inst = self.ruleset.instruments[inst_index]
-        available = self.concluding("available", inst.id)
+        plan = self.plan.instruments[inst.id]
+        available = plan.available
         status, avail_def, avail_pos, excl_def, excl_pos, suit_def = self.standing(inst.id)
         reasons: list[str] = []
         unmet: list[str] = []
@@ -308,20 +474,18 @@ class _Assembler:
         procedure: list[str] = []
         weigh: list[str] = []
         if status in ("mogelijk", "onbeslist"):
-            for i in sorted(set(self.concluding("require", inst.id) + self.concluding("weigh", inst.id))):
+            for i, conclusions in plan.steps:
                 # An undecided power still shows its steps and weighing points: they hold once it is decided.
                 if not (self.fired(i) or (status == "onbeslist" and self.fired(i, POSSIBLE))):
                     continue
-                for c in self.rules[i].then:
-                    if c.kind == "require" and inst.id in c.targets and c.require not in procedure:
-                        procedure.append(c.require)  # type: ignore[arg-type]
-                        used.append(i)
-                    if c.kind == "weigh" and inst.id in c.targets and c.weigh not in weigh:
-                        weigh.append(c.weigh)  # type: ignore[arg-type]
+                for kind, text in conclusions:
+                    into = procedure if kind == "require" else weigh
+                    if text not in into:
+                        into.append(text)
                         used.append(i)
         escalation = self._escalation(inst.id) if status in ("mogelijk", "onbeslist") else None
         # model_construct: every value is built here from validated data, so validating again only costs time.
-        return InstrumentDecision.model_construct(
+        return _instrument_decision(
             escalatie=escalation,
             id=inst.id,
             naam=inst.naam,
@@ -343,27 +507,20 @@ class _Assembler:
 
     def _escalation(self, instrument: str) -> Escalation | None:
         """The highest step of the escalation ladder that a (policy) rule reached for this instrument."""
-        steps = [
-            (c.trede, c.duur_maanden, c.reason, self.rules[i].id)
-            for i in self.concluding("escalate", instrument)
-            if self.fired(i)
-            for c in self.rules[i].then
-            if c.kind == "escalate" and instrument in c.targets
-        ]
+        steps = [(trede, duur, reden, regel) for i, trede, duur, reden, regel in self.plan.instruments[instrument].escalations if self.fired(i)]
         if not steps:
             return None
         trede, duur, reden, regel = max(steps, key=lambda s: (s[0], s[3]))
         return Escalation(trede=trede, duur_maanden=duur, reden=reden, regel=regel)  # type: ignore[arg-type]
 
     def _reason(self, index: int, kind: str, instrument: str) -> str:
-        for c in self.rules[index].then:
-            if c.kind == kind and instrument in c.targets and c.reason:
-                return c.reason
-        return self.rules[index].title
+        """The reason an exclusion or suitability rule gives for this instrument (its title if it gives none)."""
+        return self.plan.instruments[instrument].reasons[(index, kind)]
 
     def is_suitable(self, instrument: str) -> bool:
         """Whether a (policy) rule definitely judged the instrument suitable in this run."""
-        return any(self.fired(i) for i in self.concluding("suitable", instrument))
+        fired = self.by_rule
+        return any((i, DEFINITE) in fired for i in self.plan.instruments[instrument].suitable)
 
 
 
@@ -404,9 +561,7 @@ def _information(ruleset: Ruleset, case: Case, day: dt.date, parts: list[Part]) 
 
     The verdicts are those the runs were made with (`Part.verdicts`, engine/gate.py), not judged a second time.
     """
-    contexts: dict[Context, list[str]] = {}
-    for inst in ruleset.instruments:
-        contexts.setdefault(context_of(inst, day), []).append(inst.id)
+    contexts = _plan(ruleset).contexts(day)
     judged_in = {context: found for part in parts for context, found in part.verdicts.items()}
     out = []
     for index, item in enumerate(case.informatie):
@@ -474,7 +629,7 @@ def decide(ruleset: Ruleset, citations: Citations, case: Case, parts: list[Part]
     records: dict[tuple[Any, ...], FiringRecord] = {}
     for assembler, part in assemblers:
         for f in assembler.run.firings:
-            record = FiringRecord.model_construct(
+            record = _firing_record(
                 regel=ruleset.rules[f.unit.rule_index].id if f.unit.rule_index is not None else f.unit.name,
                 modus=f.unit.mode,
                 laag=f.unit.stratum,

@@ -337,6 +337,12 @@ class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één z
             return compact_of(graph.nodes(data=True), graph.edges(data=True), graph.graph, self._part, self.peildatum)
         return compact_graph(self.whole_graph(), self._part, self.peildatum)
 
+    def graph_first(self) -> None:
+        """A writer of the whole decision needs its graph anyway: built now, the missing facts are read from it
+        instead of from a skeleton built and thrown away first (explain/explanation.py)."""
+        if self._explanation is not None:
+            _ = self._explanation.graph
+
     @property
     def explanation(self) -> DiGraph:
         """The decision graph in the light structure the reports read (`graph` gives it as networkx)."""

@@ -19,14 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..case.names import BASIS_NAMES, SOURCE_NAMES, humanise_name
 from ..core.digraph import DiGraph
 from ..decision.model import Decision, InformationVerdict, InstrumentDecision, MissingFact
 from ..engine.compiler import DEFINITE
 from ..engine.runs import rule_walk
-from .missing import exception_facts, missing_for_instrument, not_recommendable
+from .missing import exception_facts, missing_for_instrument, not_recommendable, recommended_by_track
 from .relevance import fired, why_not_nodes
 
 if TYPE_CHECKING:
@@ -50,9 +50,12 @@ class RuleRef:
 class InstrumentExplanation:
     """What the explanation says of one instrument, each part worked out once, when a view first asks for it."""
 
-    def __init__(self, graph: DiGraph, instrument: str, names: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, graph: DiGraph, instrument: str, names: dict[str, str] | None = None, recommended: dict[Any, list[dict[str, Any]]] | None = None
+    ) -> None:
         self.graph = graph
         self.names = names or {}
+        self._recommended = recommended  # missing.recommended_by_track(graph), shared by the entries of one graph
         self.id = instrument
         self.node = f"instrument:{instrument}"
         data = graph.nodes[self.node]
@@ -102,7 +105,7 @@ class InstrumentExplanation:
     @cached_property
     def missing(self) -> list[str]:
         """The missing-fact nodes that decide it: what its open rules wait for, and its open exceptions."""
-        return missing_for_instrument(self.graph, self.id)
+        return missing_for_instrument(self.graph, self.id, self.exception_missing)
 
     @cached_property
     def exception_missing(self) -> set[str]:
@@ -112,7 +115,7 @@ class InstrumentExplanation:
     @cached_property
     def not_recommendable(self) -> str | None:
         """Why learning facts cannot make it the recommendation of its track (Dutch); None if they can."""
-        return not_recommendable(self.graph, self.id)
+        return not_recommendable(self.graph, self.id, self._recommended)
 
     @cached_property
     def why_not(self) -> set[str]:
@@ -148,8 +151,11 @@ class Explanation:
         runs: list[tuple[Run, Part]] | None = None,
         information: list[InformationVerdict] | None = None,
         terms: Callable[[], Terms] | None = None,
+        skeleton: Callable[[], DiGraph] | None = None,
     ) -> None:
         self._build = build
+        # Only what the missing-fact analysis reads (graph.build_skeleton): `missing` without the full graph.
+        self._skeleton = skeleton
         self._information = information or []
         self._terms = terms or Terms
         # The runs the decision was assembled from; none when it was read back from JSON.
@@ -161,10 +167,16 @@ class Explanation:
     @classmethod
     def of_runs(cls, ruleset: Ruleset, case: Case, runs: list[tuple[Run, Part]], decision: Decision) -> Explanation:
         """The explanation of a decision just assembled from these runs, built when a view first asks."""
-        from .graph import build_graph
+        from .graph import build_graph, build_skeleton
 
         decided = _Decided(decision.instrumenten, decision.informatie)  # not the decision: no reference cycle
-        return cls(lambda: build_graph(ruleset, case, runs, decided), runs=runs, information=decision.informatie, terms=lambda: Terms.of(ruleset))
+        return cls(
+            lambda: build_graph(ruleset, case, runs, decided),
+            runs=runs,
+            information=decision.informatie,
+            terms=lambda: Terms.of(ruleset),
+            skeleton=lambda: build_skeleton(ruleset, case, runs, decided),
+        )
 
     @classmethod
     def of_graph(
@@ -198,62 +210,38 @@ class Explanation:
 
     @property
     def missing(self) -> list[MissingFact]:
-        """Unknown facts that decide instruments, most decisive first (the decision's `ontbrekende_feiten`)."""
+        """Unknown facts that decide instruments, most decisive first (the decision's `ontbrekende_feiten`).
+
+        Read from the full graph when a view has built it already, else from the
+        skeleton (graph.build_skeleton), which is made for this and not kept: one
+        analysis (`analyse_missing`) over graphs that agree wherever it reads them.
+        """
         if self._missing is None:
-            self._missing = self._analyse()
+            if self._skeleton is None or "graph" in self.__dict__:
+                self._missing = self.missing_in_graph()
+            else:
+                skeleton = self._skeleton()
+                by_track = recommended_by_track(skeleton)
+                self._missing = analyse_missing(skeleton, lambda inst: InstrumentExplanation(skeleton, inst, recommended=by_track))
         return self._missing
 
+    def missing_in_graph(self) -> list[MissingFact]:
+        """The missing facts as the full graph's per-instrument entries give them (those the views read)."""
+        return analyse_missing(self.graph, self.instrument)
+
     def _instrument_nodes(self) -> list[str]:
-        return sorted(n for n, d in self.graph.nodes(data=True) if d.get("soort") == "instrument")
-
-    def _analyse(self) -> list[MissingFact]:
-        """Unknown facts that decide an instrument; those that could change the recommendation first.
-
-        Each row: the path in the case file (`feit`), its Dutch name, the
-        instruments it decides, and the instruments through which knowing it could
-        change the recommendation (`verandert_via`; `kan_aanbeveling_veranderen` is
-        whether there is one). Read from the same per-instrument entries as the
-        picture's "zonder invloed" box and the text's lists, so the views cannot
-        disagree on an instrument.
-        """
-        graph = self.graph
-        decides: dict[str, set[str]] = {}
-        via: dict[str, set[str]] = {}
-        for node in self._instrument_nodes():
-            entry = self.instrument(node.split(":", 1)[1])
-            for missing in entry.missing:
-                decides.setdefault(missing, set()).add(entry.id)
-            could = entry.not_recommendable is None
-            if entry.missing and could:
-                for missing in entry.missing:
-                    via.setdefault(missing, set()).add(entry.id)
-            data = graph.nodes[node]
-            if data.get("status") == "aanbevolen" or (data.get("status") != "uitgesloten" and could) or (
-                data.get("status") == "uitgesloten" and data.get("kan_passend")
-            ):
-                # An established exception takes a recommendation away, or lifts an exclusion that stood in the way.
-                for missing in entry.exception_missing:
-                    via.setdefault(missing, set()).add(entry.id)
-        rows = [
-            MissingFact(
-                feit=graph.nodes[node].get("pad", node),
-                omschrijving=graph.nodes[node].get("label", node),
-                instrumenten=sorted(ids),
-                kan_aanbeveling_veranderen=bool(via.get(node)),
-                verandert_via=sorted(via.get(node, ())),
-            )
-            for node, ids in decides.items()
-        ]
-        # What could change the recommendation first; then most instruments; then the fact more rules wait for.
-        order = {graph.nodes[n].get("pad", n): graph.in_degree(n) for n in decides}
-        rows.sort(key=lambda r: (not r.kan_aanbeveling_veranderen, -len(r.instrumenten), -order[r.feit], r.feit))
-        return rows
+        return instrument_nodes(self.graph)
 
     def instrument(self, instrument: str) -> InstrumentExplanation:
         found = self._instruments.get(instrument)
         if found is None:
-            found = self._instruments[instrument] = InstrumentExplanation(self.graph, instrument, self.information_names)
+            found = self._instruments[instrument] = InstrumentExplanation(self.graph, instrument, self.information_names, self._by_track)
         return found
+
+    @cached_property
+    def _by_track(self) -> dict[Any, list[dict[str, Any]]]:
+        """The recommended instruments' nodes per track, looked up once for every entry's `not_recommendable`."""
+        return recommended_by_track(self.graph)
 
     def shown(self, focus: bool = False) -> list[str]:
         """The instrument nodes that bear on the outcome.
@@ -315,6 +303,55 @@ class Explanation:
         if DEFINITE in modes:
             return modes, None
         return modes, rule_walk(ruleset, found, index)[1]
+
+
+def instrument_nodes(graph: DiGraph) -> list[str]:
+    """The graph's instrument nodes, in a stable order."""
+    return sorted(n for n, d in graph.nodes(data=True) if d.get("soort") == "instrument")
+
+
+def analyse_missing(graph: DiGraph, entries: Callable[[str], InstrumentExplanation]) -> list[MissingFact]:
+    """Unknown facts that decide an instrument; those that could change the recommendation first.
+
+    Each row: the path in the case file (`feit`), its Dutch name, the
+    instruments it decides, and the instruments through which knowing it could
+    change the recommendation (`verandert_via`; `kan_aanbeveling_veranderen` is
+    whether there is one). Read from per-instrument entries (`entries`): over
+    the full graph the very entries the picture's "zonder invloed" box and the
+    text's lists read, so the views cannot disagree on an instrument; over the
+    skeleton fresh ones that read the same nodes and edges.
+    """
+    decides: dict[str, set[str]] = {}
+    via: dict[str, set[str]] = {}
+    for node in instrument_nodes(graph):
+        entry = entries(node.split(":", 1)[1])
+        for missing in entry.missing:
+            decides.setdefault(missing, set()).add(entry.id)
+        could = entry.not_recommendable is None
+        if entry.missing and could:
+            for missing in entry.missing:
+                via.setdefault(missing, set()).add(entry.id)
+        data = graph.nodes[node]
+        if data.get("status") == "aanbevolen" or (data.get("status") != "uitgesloten" and could) or (
+            data.get("status") == "uitgesloten" and data.get("kan_passend")
+        ):
+            # An established exception takes a recommendation away, or lifts an exclusion that stood in the way.
+            for missing in entry.exception_missing:
+                via.setdefault(missing, set()).add(entry.id)
+    rows = [
+        MissingFact(
+            feit=graph.nodes[node].get("pad", node),
+            omschrijving=graph.nodes[node].get("label", node),
+            instrumenten=sorted(ids),
+            kan_aanbeveling_veranderen=bool(via.get(node)),
+            verandert_via=sorted(via.get(node, ())),
+        )
+        for node, ids in decides.items()
+    ]
+    # What could change the recommendation first; then most instruments; then the fact more rules wait for.
+    order = {graph.nodes[n].get("pad", n): graph.in_degree(n) for n in decides}
+    rows.sort(key=lambda r: (not r.kan_aanbeveling_veranderen, -len(r.instrumenten), -order[r.feit], r.feit))
+    return rows
 
 
 @dataclass(frozen=True)

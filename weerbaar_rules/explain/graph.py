@@ -80,6 +80,33 @@ _EDGE_FOR = {
     "weigh": REQUIRES,
 }
 
+class _Wiring:
+    """How the builder draws each rule's edges, the same for every case: worked out once per ruleset.
+
+    Per rule, in the rule's order, each conclusion as (edge kind, conclusion kind, its instruments, or
+    the fact it derives as the one target of kind "derive"), and the parameters the rule reads (for
+    the profile's edges). What a node *shows* is in decision/faces.py, shared with the ruleset part.
+    """
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.concludes = tuple(
+            tuple(
+                (DERIVES, "derive", (str(c.derive),)) if c.kind == "derive" else (_EDGE_FOR.get(c.kind, SUPPORTS), c.kind, c.targets)
+                for c in rule.then
+            )
+            for rule in ruleset.rules
+        )
+        self.params = tuple(frozenset(_params_of(rule)) for rule in ruleset.rules)
+
+
+def _wiring(ruleset: Ruleset) -> _Wiring:
+    found: _Wiring | None = ruleset.__dict__.get("_graph_wiring")
+    if found is None:
+        found = _Wiring(ruleset)
+        object.__setattr__(ruleset, "_graph_wiring", found)
+    return found
+
+
 def _flat(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     for key, value in data.items():
@@ -116,15 +143,30 @@ class _Builder:
     is decided in several runs (engine/gate.py); the rules and derived facts of a
     second run get a suffix (`regel:x@college`), so each instrument is linked
     only to the run that decided it.
+
+    With `skeleton` it builds what the missing-fact analysis (explain/missing.py)
+    reads, and what decides which part of a second run's graph is kept
+    (`_explaining`): every node and edge of the full graph but the legal
+    sources, the profile's own node and the fields of the case no rule reads,
+    none of which leads anywhere; and none of what is there for a reader:
+    labels, details, values, `onvervuld` texts, the "is the AVG the only
+    reason" counterfactual. The decision's `ontbrekende_feiten` is read from
+    it, so a caller who wants the missing facts does not pay for the picture;
+    built by this same code, it cannot drift from the full graph
+    (tests/test_missing_skeleton.py compares the two).
     """
 
-    def __init__(self, ruleset: Ruleset, case: Case, run: Run, decision: Decided, part: Part | None = None) -> None:
+    def __init__(
+        self, ruleset: Ruleset, case: Case, run: Run, decision: Decided, part: Part | None = None, skeleton: bool = False
+    ) -> None:
+        self.skeleton = skeleton
         self.ruleset = ruleset
         self.case = case
         self.run = run
         self.decision = decision
         self.graph = DiGraph()
         self.faces = faces_of(ruleset)
+        self.wiring = _wiring(ruleset)
         self.namer = Namer(case, ruleset.parameters)
         self.explainer = local_explainer(run)
         self.scope = part.instruments if part is not None else frozenset(i.id for i in ruleset.instruments)
@@ -133,6 +175,7 @@ class _Builder:
         self.usable = {
             v.id: any(u.bruikbaar is True for u in v.gebruik if contexts is None or (u.bevoegd, u.doel) in contexts) for v in decision.informatie
         }
+        self._items: dict[str, str] = {}  # provenance -> its node (`item`)
         self.by_rule: dict[int, str] = {}  # rule index -> best mode it fired in
         for firing in run.firings:
             index = firing.unit.rule_index
@@ -178,6 +221,8 @@ class _Builder:
 
     def cite(self, source: str, citation: Citation, node: str | None = None) -> None:
         """Link to a legal source; `node` is its node when the caller already knows it (`bron:` + label)."""
+        if self.skeleton:
+            return  # a legal source explains to a reader; no missing fact hangs on it
         if node is None:
             node = f"bron:{citation.label}"
         graph = self.graph
@@ -188,6 +233,9 @@ class _Builder:
 
     def information(self) -> None:
         for verdict in self.decision.informatie:
+            if self.skeleton:
+                self.graph.add_node(f"informatie:{verdict.id}", soort="informatie")
+                continue
             self.graph.add_node(
                 f"informatie:{verdict.id}",
                 soort="informatie",
@@ -200,16 +248,25 @@ class _Builder:
             )
 
     def item(self, provenance: str) -> str:
-        """A list item of the case, linked to the information it rests on."""
+        """A list item of the case, linked to the information it rests on (made once: later calls only name it)."""
+        found = self._items.get(provenance)
+        if found is None:
+            found = self._items[provenance] = self._item(provenance)
+        return found
+
+    def _item(self, provenance: str) -> str:
         parts = split_item(provenance)
         if parts is not None and parts[0] == "informatie":
             return f"informatie:{self.case.informatie[parts[1]].id}"
         node = f"feit:{provenance}"
         if node in self.graph:
             return node
-        self.graph.add_node(
-            node, soort="feit", label=self._item_label(provenance), pad=provenance, details=self._details(provenance)
-        )
+        if self.skeleton:
+            self.graph.add_node(node, soort="feit", pad=provenance)
+        else:
+            self.graph.add_node(
+                node, soort="feit", label=self._item_label(provenance), pad=provenance, details=self._details(provenance)
+            )
         if parts is not None and parts[0] != "informatie":
             item: Any = getattr(self.case, parts[0])[parts[1]]
             blocked = provenance in self.run.facts.unusable
@@ -267,7 +324,18 @@ class _Builder:
         return out
 
     def case_facts(self) -> None:
-        """Every known fact of the case is a node, used or not, so the graph carries the whole case (minus personal data)."""
+        """Every known fact of the case is a node, used or not, so the graph carries the whole case (minus personal data).
+
+        The skeleton has the list items too, not the fields: an item is linked to
+        the information it rests on, and through those links a second run's graph
+        reaches what explains its instruments (`_explaining`); a field that no
+        rule reads has no edge at all.
+        """
+        if self.skeleton:
+            for list_name in ("betrokkenen", "activiteiten", "vergunningen", "voorgeschiedenis", "antecedenten"):
+                for index in range(len(getattr(self.case, list_name))):
+                    self.item(f"{list_name}[{index}]")
+            return
         for section in ("locatie", "openbare_orde"):
             values = getattr(self.case, section).model_dump(mode="json", exclude_none=True)
             for key, _ in _flat(values):
@@ -282,6 +350,9 @@ class _Builder:
         """A field of the case, with its value as the engine saw it (never personal data)."""
         node = f"feit:{path}"
         if node not in self.graph:
+            if self.skeleton:
+                self.graph.add_node(node, soort="feit", pad=path)
+                return node
             if path in PRIVATE_FIELDS:
                 value = "(persoonsgegeven)"
             else:
@@ -292,6 +363,9 @@ class _Builder:
     def derived(self, name: str) -> str:
         node = f"afgeleid:{name}{self.suffix}"
         if node not in self.graph:
+            if self.skeleton:
+                self.graph.add_node(node, soort="afgeleid", naam=name, modus=self.run.derived.get(name, NOT_FIRED))
+                return node
             self.graph.add_node(
                 node, soort="afgeleid", naam=name, label=humanise_name(name), modus=self.run.derived.get(name, NOT_FIRED)
             )
@@ -312,6 +386,9 @@ class _Builder:
         node = f"regel:{face.id}{self.suffix}"
         if node in self.graph and _RANK[self.graph.nodes[node]["modus"]] >= _RANK[mode]:
             return node
+        if self.skeleton:
+            self.graph.add_node(node, soort="regel", regel=face.id, modus=mode, onvervuld=[])
+            return node
         self.graph.add_node(
             node,
             soort="regel",
@@ -330,6 +407,18 @@ class _Builder:
 
     def instruments(self) -> None:
         status = {inst.id: inst.status for inst in self.decision.instrumenten}
+        if self.skeleton:
+            for inst in self.ruleset.instruments:
+                self.graph.add_node(
+                    f"instrument:{inst.id}",
+                    soort="instrument",
+                    label=inst.naam,
+                    status=status[inst.id],
+                    spoor=inst.spoor,
+                    ingrijpendheid=inst.ingrijpendheid,
+                    kan_passend=bool(self.concluding.get(("suitable", inst.id))),
+                )
+            return
         for inst, face in zip(self.ruleset.instruments, self.faces.instruments(self.run.facts.peildatum)):
             node = f"instrument:{inst.id}"
             self.graph.add_node(
@@ -353,7 +442,6 @@ class _Builder:
     def firing(self, firing: Firing) -> None:
         unit = firing.unit
         assert unit.rule_index is not None
-        rule = self.ruleset.rules[unit.rule_index]
         node = self.rule(unit.rule_index, unit.mode)
         for provenance in firing.facts:
             if provenance == "zaak":
@@ -375,15 +463,14 @@ class _Builder:
             known = _get(self.run.facts.zaak, leaf.field) is not None
             if known or leaf.op == "known":
                 self.edge(self.field(leaf.field), node, SUPPORTS, modus=unit.mode)
-        for conclusion in rule.then:
-            if conclusion.kind == "derive":
-                self.edge(node, self.derived(conclusion.derive), DERIVES, modus=unit.mode)  # type: ignore[arg-type]
+        for kind, concluded, targets in self.wiring.concludes[unit.rule_index]:
+            if concluded == "derive":
+                self.edge(node, self.derived(targets[0]), DERIVES, modus=unit.mode)
                 continue
-            for target in conclusion.targets:
+            for target in targets:
                 if target not in self.scope:
                     continue  # another run decides this instrument
-                kind = _EDGE_FOR.get(conclusion.kind, SUPPORTS)
-                self.edge(node, f"instrument:{target}", kind, modus=unit.mode, conclusies=[conclusion.kind])
+                self.edge(node, f"instrument:{target}", kind, modus=unit.mode, conclusies=[concluded])
 
     def possible(self, index: int) -> None:
         """A rule that fired only possibly: link it to the unknown facts it waits for."""
@@ -412,17 +499,18 @@ class _Builder:
         day = self.run.facts.peildatum
         data = self.graph.nodes[node]
         if not rule.in_force(day):
-            if data["onvervuld"]:
-                return node  # another version of this rule explains it better
+            if data["onvervuld"] or self.skeleton:
+                return node  # another version of this rule explains it better (the skeleton says nothing)
             van = rule.geldig_van.isoformat() if rule.geldig_van else "…"
             tot = rule.geldig_tot.isoformat() if rule.geldig_tot else "…"
             data["onvervuld"] = [f"geldt niet op peildatum {day.isoformat()} (geldig {van} t/m {tot})"]
             return node
         trace = rule_walk(self.ruleset, self.run, index)[1]  # the decision's walk: its unmet conditions and held-back facts
-        # The AVG reason first: it is why the facts that would have met the condition do not count.
-        data["onvervuld"] = [
-            f"{self.namer.item(p)} rust alleen op informatie die geen besluit kan dragen (AVG)" for p in trace.blocked
-        ] + [self.namer.text(u) for u in trace.unmet]
+        if not self.skeleton:
+            # The AVG reason first: it is why the facts that would have met the condition do not count.
+            data["onvervuld"] = [
+                f"{self.namer.item(p)} rust alleen op informatie die geen besluit kan dragen (AVG)" for p in trace.blocked
+            ] + [self.namer.text(u) for u in trace.unmet]
         for provenance in trace.blocked:
             self.edge(node, self.item(provenance), BLOCKED_BY, reden="avg")
         any_avg = bool(trace.blocked)
@@ -454,14 +542,15 @@ class _Builder:
                         self.edge(node, self.item(provenance), BLOCKED_BY, reden="onvervuld")
         # Would the rule hold if the information that may not carry a decision were lawful? Asked of the
         # same three-valued walk, over the same facts with only that information counted as usable.
-        data["alleen_avg"] = any_avg and self.counterfactual().evaluate(rule.when, Trace()) is not False
+        if not self.skeleton:
+            data["alleen_avg"] = any_avg and self.counterfactual().evaluate(rule.when, Trace()) is not False
         return node
 
     def exception_applied(self, rule: Rule, title: str) -> str:
         """An established exception: a node linked to the case fields it tested (items are named by the rule's walk)."""
         node = f"uitzondering:{title}"
         if node not in self.graph:
-            self.graph.add_node(node, soort="uitzondering", label=f"uitzondering geldt: {title}", geldt=True)
+            self.graph.add_node(node, soort="uitzondering", **({} if self.skeleton else {"label": f"uitzondering geldt: {title}"}), geldt=True)
         for found in cond.walk(rule.when):
             if isinstance(found, cond.Unless) and found.title == title:
                 for leaf in _case_leaves(found.item):
@@ -506,8 +595,9 @@ class _Builder:
                     self.edge(node, self.missing(path), BLOCKED_BY, reden="ontbreekt")
 
     def build(self) -> DiGraph:
-        # What would make unusable information usable: said wherever the AVG blocks a fact.
-        self.graph.graph["informatie_nodig"] = self.ruleset.information.nodig
+        if not self.skeleton:
+            # What would make unusable information usable: said wherever the AVG blocks a fact.
+            self.graph.graph["informatie_nodig"] = self.ruleset.information.nodig
         self.information()
         self.case_facts()
         self.instruments()
@@ -528,6 +618,12 @@ class _Builder:
         info = self.ruleset.profile
         if info is None:
             return
+        if self.skeleton:
+            # Only what can touch a rule the analysis reads: a switched-off rule's node (a profile may add a rule of that id).
+            for change in info.changes:
+                if change.soort == "regel_uit":
+                    self.graph.add_node(f"regel:{change.onderwerp}", soort="regel", modus="uitgeschakeld")
+            return
         node = f"profiel:{info.naam}"
         self.graph.add_node(node, **profile_face(info))
         changed_params = {c.onderwerp for c in info.changes if c.soort == "parameter"}
@@ -535,8 +631,8 @@ class _Builder:
             rule_node = f"regel:{rule.id}"
             if rule.origin == f"profiel:{info.naam}" and rule_node in self.graph:
                 self.edge(node, rule_node, SUPPORTS, wijziging="regel_erbij")
-            elif rule_node in self.graph and changed_params & _params_of(rule):
-                self.edge(node, rule_node, SUPPORTS, wijziging="parameter", parameters=sorted(changed_params & _params_of(rule)))
+            elif rule_node in self.graph and changed_params & self.wiring.params[index]:
+                self.edge(node, rule_node, SUPPORTS, wijziging="parameter", parameters=sorted(changed_params & self.wiring.params[index]))
         for change in info.changes:
             if change.soort == "regel_uit":
                 rule_node = f"regel:{change.onderwerp}"
@@ -613,10 +709,26 @@ def build_graph(ruleset: Ruleset, case: Case, runs: list[tuple[Run, Part]], deci
     Each instrument is explained by the run that decided it; a second run's
     rules and derived facts carry its context as a suffix.
     """
+    return _build(ruleset, case, runs, decision, skeleton=False)
+
+
+def build_skeleton(ruleset: Ruleset, case: Case, runs: list[tuple[Run, Part]], decision: Decided) -> DiGraph:
+    """Only the part of the decision graph the missing-fact analysis reads, built by the same code (`_Builder`).
+
+    The decision's `ontbrekende_feiten` comes from it: a fraction of the full
+    graph's cost, with the same rules, derived facts, instruments, exceptions
+    and missing facts, the same edges between them and so the same in-degree
+    of every missing fact, also after a second run's graph is cut down to what
+    explains its instruments.
+    """
+    return _build(ruleset, case, runs, decision, skeleton=True)
+
+
+def _build(ruleset: Ruleset, case: Case, runs: list[tuple[Run, Part]], decision: Decided, skeleton: bool) -> DiGraph:
     (main_run, main_part), *others = runs
-    graph = _Builder(ruleset, case, main_run, decision, main_part).build()
+    graph = _Builder(ruleset, case, main_run, decision, main_part, skeleton).build()
     for run, part in others:
-        sub = _explaining(_Builder(ruleset, case, run, decision, part).build(), part.instruments)
+        sub = _explaining(_Builder(ruleset, case, run, decision, part, skeleton).build(), part.instruments)
         for node, data in sub.nodes(data=True):
             if node not in graph:
                 graph.add_node(node, **data)

@@ -3,7 +3,11 @@
 The analysis reads the decision graph only (the possibly fired rules and the
 facts they miss), so it can never disagree with the explanation drawn from the
 same graph. The explanation (explanation.py) asks it once per instrument and
-gathers the answers into the decision's `ontbrekende_feiten`.
+gathers the answers into the decision's `ontbrekende_feiten`: over the
+skeleton of the graph (graph.build_skeleton, the same builder without what is
+there for a reader) when no view has built the full graph yet. Whatever this
+module reads of a node or an edge the skeleton must carry too;
+tests/test_missing_skeleton.py compares the two.
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ def deciding_rules(graph: DiGraph, instrument: str) -> list[tuple[str, set[str]]
     """
     node = f"instrument:{instrument}"
     status = graph.nodes[node].get("status")
+    if status not in ("onbeslist", "mogelijk"):
+        return []  # decided: no rule that only possibly fired can change it (most instruments of most cases)
     certainly_suitable = any(
         "suitable" in _concluded(d) and graph.nodes[s].get("modus") == "zeker" for s, _, d in graph.in_edges(node, data=True)
     )
@@ -79,9 +85,12 @@ def exception_facts(graph: DiGraph, instrument: str) -> set[str]:
     return found
 
 
-def missing_for_instrument(graph: DiGraph, instrument: str) -> list[str]:
-    """Missing-fact nodes that decide this instrument: what its open rules wait for, and its open exceptions."""
-    found: set[str] = exception_facts(graph, instrument)
+def missing_for_instrument(graph: DiGraph, instrument: str, exceptions: set[str] | None = None) -> list[str]:
+    """Missing-fact nodes that decide this instrument: what its open rules wait for, and its open exceptions.
+
+    `exceptions`: its `exception_facts`, when the caller has them already.
+    """
+    found: set[str] = set(exceptions) if exceptions is not None else exception_facts(graph, instrument)
     for rule, _ in deciding_rules(graph, instrument):
         found |= _missing_behind(graph, rule, set())
     # The fact more rules wait for first: knowing it settles the most.
@@ -93,13 +102,24 @@ def could_become_recommended(graph: DiGraph, instrument: str) -> bool:
     return not_recommendable(graph, instrument) is None
 
 
-def not_recommendable(graph: DiGraph, instrument: str) -> str | None:
+def recommended_by_track(graph: DiGraph) -> dict[Any, list[dict[str, Any]]]:
+    """Track -> the recommended instruments' nodes in it, in the graph's order (what `not_recommendable` compares with)."""
+    found: dict[Any, list[dict[str, Any]]] = {}
+    for _, d in graph.nodes(data=True):
+        if d.get("soort") == "instrument" and d.get("status") == "aanbevolen":
+            found.setdefault(d.get("spoor"), []).append(d)
+    return found
+
+
+def not_recommendable(graph: DiGraph, instrument: str, recommended: dict[Any, list[dict[str, Any]]] | None = None) -> str | None:
     """Why learning facts cannot make this instrument the recommendation of its track (Dutch); None if they can.
 
     It must still be open (undecided, or possible but not yet judged suitable),
     some rule must be able to judge it suitable, and it must be less intrusive
     than what its track recommends now (subsidiarity picks the least intrusive).
     `rules explain` gives the reason; the analysis only asks whether there is one.
+    `recommended` is `recommended_by_track(graph)`, when the caller asks for
+    many instruments of one graph (else each call looks through every node).
     """
     node = f"instrument:{instrument}"
     data = graph.nodes[node]
@@ -109,11 +129,7 @@ def not_recommendable(graph: DiGraph, instrument: str) -> str | None:
         return "geen regel kan het als passend beoordelen"
     if data.get("status") == "mogelijk" and not deciding_rules(graph, instrument):
         return "geen regel die het nog passend kan oordelen wacht op een onbekend feit"
-    current = [
-        d
-        for _, d in graph.nodes(data=True)
-        if d.get("soort") == "instrument" and d.get("status") == "aanbevolen" and d.get("spoor") == data.get("spoor")
-    ]
+    current = (recommended if recommended is not None else recommended_by_track(graph)).get(data.get("spoor"), [])
     if current and data.get("ingrijpendheid", 0) >= min(d.get("ingrijpendheid", 0) for d in current):
         names = ", ".join(str(d.get("label")) for d in current)
         return f"in spoor '{data.get('spoor')}' is {names} aanbevolen, dat niet ingrijpender is"

@@ -16,6 +16,7 @@ def to_json(decision: Decision, volledig: bool = False) -> str:
     pydantic's own (Rust) serializer: `json.dumps` with an indent falls back to
     the pure-Python encoder, which took 5 ms per decision. UTF-8, not escaped.
     """
+    decision.graph_first()
     if volledig:
         return decision.model_dump_json(indent=2, context={"volledig": True}) + "\n"
     with writing_case_part():
@@ -24,6 +25,7 @@ def to_json(decision: Decision, volledig: bool = False) -> str:
 
 def to_json_line(decision: Decision, volledig: bool = False) -> str:
     """One decision on one line (the batch mode's JSON lines), the same serializer as `to_json`."""
+    decision.graph_first()
     if volledig:
         return decision.model_dump_json(context={"volledig": True}) + "\n"
     with writing_case_part():
