@@ -25,7 +25,6 @@ case and every profile).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -255,14 +254,18 @@ def compact_of(
     kept.sort(key=lambda n: n["id"])
     # Edges into one node with the same attributes are one entry with a list of sources: a case whose
     # activities each name fifty information items otherwise repeats every target fifty times.
-    groups: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
+    groups: dict[tuple[str, tuple[tuple[str, Any], ...]], tuple[dict[str, Any], list[str]]] = {}
     for source, target, attrs in edges:
         if len(attrs) == 1 and attrs.get("soort") == CITES and target in implied_of.get(source, ()):
             continue
-        group = (target, json.dumps(attrs, sort_keys=True, ensure_ascii=False))
-        groups.setdefault(group, (attrs, []))[1].append(source)
+        group = (target, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in attrs.items())))
+        found = groups.get(group)
+        if found is None:
+            groups[group] = (attrs, [source])
+        else:
+            found[1].append(source)
     out_links = []
-    for group in sorted(groups):
+    for group in sorted(groups, key=lambda g: (g[0], repr(g[1]))):
         attrs, sources = groups[group]
         target = group[0]
         sources.sort()
