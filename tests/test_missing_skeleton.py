@@ -135,15 +135,21 @@ def test_the_skeleton_gives_the_missing_facts_of_the_full_graph_on_generated_cas
     check()
 
 
-def test_reading_the_missing_facts_builds_no_full_graph(engines: dict[str, Engine], monkeypatch: pytest.MonkeyPatch) -> None:
-    built: list[str] = []
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Which graphs the builder makes, in order: "skelet" or "graaf"."""
+    made: list[str] = []
     real = graph_module._build
 
     def counting(*args: Any, skeleton: bool) -> DiGraph:
-        built.append("skelet" if skeleton else "graaf")
+        made.append("skelet" if skeleton else "graaf")
         return real(*args, skeleton=skeleton)
 
     monkeypatch.setattr(graph_module, "_build", counting)
+    return made
+
+
+def test_reading_the_missing_facts_builds_no_full_graph(engines: dict[str, Engine], built: list[str]) -> None:
     decision = engines["nl"].evaluate(load_case(CASES / "drugshandel_woning_harddrugs.json"))
     assert decision.ontbrekende_feiten
     assert decision.ontbrekende_feiten is decision.ontbrekende_feiten  # analysed once
@@ -152,15 +158,7 @@ def test_reading_the_missing_facts_builds_no_full_graph(engines: dict[str, Engin
     assert built == ["skelet", "graaf"]
 
 
-def test_with_the_full_graph_built_the_missing_facts_are_read_from_it(engines: dict[str, Engine], monkeypatch: pytest.MonkeyPatch) -> None:
-    built: list[str] = []
-    real = graph_module._build
-
-    def counting(*args: Any, skeleton: bool) -> DiGraph:
-        built.append("skelet" if skeleton else "graaf")
-        return real(*args, skeleton=skeleton)
-
-    monkeypatch.setattr(graph_module, "_build", counting)
+def test_with_the_full_graph_built_the_missing_facts_are_read_from_it(engines: dict[str, Engine], built: list[str]) -> None:
     decision = engines["nl"].evaluate(load_case(CASES / "drugshandel_woning_harddrugs.json"))
     assert decision.explanation is not None
     assert decision.ontbrekende_feiten
@@ -180,3 +178,12 @@ def test_a_decision_whose_missing_facts_were_read_is_freed_without_the_garbage_c
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_writing_the_json_builds_the_graph_once_and_no_skeleton(engines: dict[str, Engine], built: list[str]) -> None:
+    from weerbaar_rules.render import to_json
+
+    decision = engines["nl"].evaluate(load_case(CASES / "drugshandel_woning_harddrugs.json"))
+    to_json(decision)
+    assert built == ["graaf"]
+

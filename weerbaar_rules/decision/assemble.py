@@ -174,11 +174,7 @@ def _may_except(ruleset: Ruleset) -> tuple[bool, ...]:
 
 def _plan(ruleset: Ruleset) -> _Plan:
     """The ruleset's assembly plan, made by the first decision and kept with the ruleset (which never changes)."""
-    found: _Plan | None = ruleset.__dict__.get("_assembly_plan")
-    if found is None:
-        found = _Plan(ruleset)
-        object.__setattr__(ruleset, "_assembly_plan", found)
-    return found
+    return ruleset.kept("_assembly_plan", _Plan)
 
 
 _M = TypeVar("_M", bound=BaseModel)

@@ -80,11 +80,7 @@ class Faces:
 
 def faces_of(ruleset: Ruleset) -> Faces:
     """The ruleset's faces, made by the first graph and kept with the ruleset (which never changes)."""
-    found: Faces | None = ruleset.__dict__.get("_graph_faces")
-    if found is None:
-        found = Faces(ruleset)
-        object.__setattr__(ruleset, "_graph_faces", found)
-    return found
+    return ruleset.kept("_graph_faces", Faces)
 
 
 def profile_face(info: ProfileInfo) -> dict[str, Any]:

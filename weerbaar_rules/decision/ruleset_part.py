@@ -40,13 +40,14 @@ _MADE: dict[str, RulesetPart] = {}
 
 def part_of(ruleset: Ruleset) -> RulesetPart:
     """The ruleset's part, made once and kept with the ruleset (which never changes)."""
-    found: RulesetPart | None = ruleset.__dict__.get("_graph_part")
-    if found is None:
-        found = _make(ruleset)
-        object.__setattr__(ruleset, "_graph_part", found)
-        if len(_MADE) < 64:
-            _MADE[found.key] = found
-    return found
+    return ruleset.kept("_graph_part", _made)
+
+
+def _made(ruleset: Ruleset) -> RulesetPart:
+    part = _make(ruleset)
+    if len(_MADE) < 64:
+        _MADE[part.key] = part  # a decision read back in this process finds it
+    return part
 
 
 def find_part(key: str) -> RulesetPart | None:

@@ -100,11 +100,7 @@ class _Wiring:
 
 
 def _wiring(ruleset: Ruleset) -> _Wiring:
-    found: _Wiring | None = ruleset.__dict__.get("_graph_wiring")
-    if found is None:
-        found = _Wiring(ruleset)
-        object.__setattr__(ruleset, "_graph_wiring", found)
-    return found
+    return ruleset.kept("_graph_wiring", _Wiring)
 
 
 def _flat(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:

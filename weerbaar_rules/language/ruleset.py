@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -627,6 +628,9 @@ class ProfileInfo:
     changes: tuple[ProfileChange, ...]
 
 
+_Kept = TypeVar("_Kept")
+
+
 @dataclass(frozen=True)
 class Ruleset:
     name: str
@@ -643,6 +647,15 @@ class Ruleset:
     aggravation: Aggravation = field(default_factory=Aggravation)  # `verzwaring`, for the testing kit
     wording: Wording = field(default_factory=Wording)  # `woorden`, for the reports
     parameter_notes: dict[str, str] = field(default_factory=dict)  # parameter -> its `omschrijving`, for the reports
+
+    def kept(self, name: str, make: Callable[[Ruleset], _Kept]) -> _Kept:
+        """What a later stage works out once per ruleset and keeps with it (it never changes): the graph's faces,
+        the assembly plan, the ruleset part of the graph. Made on first use, by `make`."""
+        found: _Kept | None = self.__dict__.get(name)
+        if found is None:
+            found = make(self)
+            object.__setattr__(self, name, found)
+        return found
 
     def instrument(self, instrument_id: str) -> Instrument:
         for inst in self.instruments:
