@@ -237,3 +237,19 @@ def test_both_forms_of_the_graph_fit_the_published_schema(national: Engine) -> N
     import re
 
     assert re.fullmatch(compact_form["properties"]["regelsetdeel"]["pattern"], compact["regelsetdeel"])
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("", "bestand is leeg"),
+        ("[1]", "een besluit is een JSON-object"),
+        ('{"schema_versie": "9"}', "schema_versie '9' wordt niet gelezen"),
+        ('{"zaak_id": "x"}', "peildatum: verplicht veld ontbreekt"),
+    ],
+)
+def test_a_bad_decision_file_is_one_dutch_line(tmp_path: Path, text: str, said: str) -> None:
+    path = tmp_path / "besluit.json"
+    path.write_text(text, encoding="utf-8")
+    code, _, err = _cli("graaf", str(path), "--format", "text")
+    assert code == 2 and said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

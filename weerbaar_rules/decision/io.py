@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..core.errors import DecisionError, PartError
+from ..core.errors import DecisionError, PartError, validation_message
 from ..core.safetext import one_line
 from ..core.yamlio import display_name, parse_json, read_text
 from .model import Decision, OldSchemaNotice
@@ -55,7 +55,7 @@ def read_decision(path: Path, parts: dict[str, RulesetPart] | None = None, notic
             if first["type"] == "value_error":
                 raise DecisionError(f"{where}: {one_line(str(first['msg']).removeprefix('Value error, '), 200)}") from None
             place = ".".join(str(p) for p in first["loc"]) or "(het besluit)"
-            raise DecisionError(f"{where}: geen besluit van weerbaar-rules: {place}: {first['type']}") from None
+            raise DecisionError(f"{where}: geen besluit van weerbaar-rules: {place}: {validation_message(dict(first))}") from None
     if notices is not None:
         notices.extend(f"{where}: {w.message}" for w in caught if issubclass(w.category, OldSchemaNotice))
     key = decision.part_key
