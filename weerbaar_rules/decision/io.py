@@ -25,19 +25,21 @@ from .part import RulesetPart
 
 
 def read_parts(path: Path) -> dict[str, RulesetPart]:
-    """The ruleset parts in a file: one part (JSON), or one per line (JSON lines, as a batch writes them), by key."""
+    """The ruleset parts in a file, by key: one part (JSON, `rules graaf --regelset`), or one per line in a `.jsonl`
+    file (as a batch writes them beside its output)."""
     where = display_name(path)
     text = read_text(path, PartError)
-    found: dict[str, RulesetPart] = {}
-    stripped = text.strip()
-    if not stripped:
+    if not text.strip():
         raise PartError(f"{where}: leeg bestand, geen regelsetdeel")
-    lines = [stripped] if stripped.startswith("{") and "\n{" not in stripped else [line for line in stripped.splitlines() if line.strip()]
-    for number, line in enumerate(lines, start=1):
-        data = parse_json(line, where if len(lines) == 1 else f"{where}:{number}", PartError)
-        part = RulesetPart.from_document(data, where if len(lines) == 1 else f"{where}:{number}")
-        found[part.key] = part
-    return found
+    if path.suffix.lower() != ".jsonl":
+        parts = [RulesetPart.from_document(parse_json(text, where, PartError), where)]
+    else:
+        parts = [
+            RulesetPart.from_document(parse_json(line, f"{where}:{number}", PartError), f"{where}:{number}")
+            for number, line in enumerate(text.splitlines(), start=1)
+            if line.strip()
+        ]
+    return {part.key: part for part in parts}
 
 
 def read_decision(path: Path, parts: dict[str, RulesetPart] | None = None, notices: list[str] | None = None) -> Decision:

@@ -14,12 +14,11 @@ Statuses, in the words the users speak:
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Literal, Protocol
-
-import warnings
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, SerializationInfo, ValidationInfo, computed_field, field_serializer, model_validator
 
@@ -243,19 +242,17 @@ class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één z
     def use_part(self, part: RulesetPart | dict[str, Any]) -> None:
         """Join a decision read back with its ruleset part (a RulesetPart or its published JSON); a PartError if it does not fit."""
         found = part if isinstance(part, RulesetPart) else RulesetPart.from_document(part)
-        wanted = self._compact.get("regelsetdeel") if self._compact is not None else None
-        if wanted is not None and wanted != found.key:
-            raise PartError(f"het besluit is gemaakt met regelsetdeel {wanted}, het gegeven regelsetdeel is {found.key}")
+        if self._compact is not None:
+            found.check(self._compact.get("regelsetdeel"))
         self._part = found
 
-    def _find_part(self) -> None:
-        """The ruleset part of a decision read back, when this process made it or the shipped rules give it."""
-        from .ruleset_part import find_part
+    def _known_part(self) -> RulesetPart | None:
+        """The ruleset part of this decision: the one given, else the one this process made or the shipped rules give."""
+        if self._part is None and self.part_key is not None:
+            from .ruleset_part import find_part
 
-        key = self.part_key
-        found = find_part(key) if key is not None else None
-        if found is not None:
-            self._part = found
+            self._part = find_part(self.part_key)
+        return self._part
 
     @property
     def part_key(self) -> str | None:
@@ -294,24 +291,21 @@ class Decision(_Out, json_schema_extra={"description": "De uitkomst voor één z
         """
         if _WRITING_CASE_PART.get():
             return self.case_part()  # to_json is writing the case's part: the whole graph need not be made first
-        if self._graph_data is None and self._compact is not None and self._part is None:
-            self._find_part()
-            if self._part is None:
-                return self._compact
+        if self._graph_data is None and self._compact is not None and self._known_part() is None:
+            return self._compact
         return self.whole_graph()
 
     def whole_graph(self) -> dict[str, Any]:
         """The whole graph as node-link data; a PartError naming the ruleset part when only the case's part is known."""
         if self._graph_data is None:
             if self._compact is not None:
-                if self._part is None:
-                    self._find_part()
-                if self._part is None:
+                part = self._known_part()
+                if part is None:
                     raise PartError(
                         f"dit besluit draagt alleen het eigen deel van zijn graaf; het regelsetdeel {self._compact.get('regelsetdeel')} "
                         "ontbreekt (rules graaf --regelset, GET /api/regelset/{sleutel}, of het bestand naast de batch)"
                     )
-                self._graph_data = expand_graph(self._compact, self._part, self.peildatum)
+                self._graph_data = expand_graph(self._compact, part, self.peildatum)
             elif self._explanation is None:
                 return {"directed": True, "multigraph": False, "graph": {}, "nodes": [], "links": []}
             else:

@@ -70,19 +70,33 @@ class RulesetPart:
     nodes: dict[str, dict[str, Any]]
     cites: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def predicted(self, node: str, day: str) -> dict[str, Any] | None:
-        """The attributes the part predicts for node `node` in a decision on `day`; None if it knows nothing of it."""
+    def prediction(self, node: str, day: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """What the part predicts for node `node` on `day`: its stored attributes, and the few that the case's day
+        or a second run's context put in their place (a dated link, `context`); None if it knows nothing of it.
+
+        Apart, so the writer of every decision compares without copying the stored attributes per node.
+        """
         base, suffix = _node_base(node)
         found = self.nodes.get(base)
         if found is None:
             return None
-        attrs = dict(found)
-        url = attrs.get("url")
+        instead: dict[str, Any] = {}
+        url = found.get("url")
         if isinstance(url, str) and DAY in url:
-            attrs["url"] = url.replace(DAY, day)
-        if suffix is not None and attrs.get("soort") == "regel":
-            attrs["context"] = suffix
-        return attrs
+            instead["url"] = url.replace(DAY, day)
+        if suffix is not None and found.get("soort") == "regel":
+            instead["context"] = suffix
+        return found, instead
+
+    def predicted(self, node: str, day: str) -> dict[str, Any] | None:
+        """The attributes the part predicts for node `node` in a decision on `day`; None if it knows nothing of it."""
+        found = self.prediction(node, day)
+        return None if found is None else {**found[0], **found[1]}
+
+    def check(self, wanted: object) -> None:
+        """A PartError unless this is the part a decision names by key `wanted`."""
+        if wanted != self.key:
+            raise PartError(f"het besluit is gemaakt met regelsetdeel {wanted}, het gegeven regelsetdeel is {self.key}")
 
     def implied(self, node: str, attrs: dict[str, Any]) -> tuple[str, ...]:
         """The legal sources a node cites by itself: a rule its own, an instrument those its `grondslag` names that day."""
@@ -216,29 +230,20 @@ def compact_of(
     implied_of: dict[str, set[str]] = {}
     plain_sources: set[str] = set()  # legal sources the part knows, with nothing of their own to add
     out_nodes: list[dict[str, Any]] = []
-    known = part.nodes
     for node_id, attrs in nodes:
-        # part.predicted(node_id, when), read in place: this runs for every node of every decision written.
-        base, suffix = _node_base(node_id)
-        predicted = known.get(base)
+        prediction = part.prediction(node_id, when)
         out: dict[str, Any] = {"id": node_id}
-        if predicted is None:
+        if prediction is None:
             out.update(attrs)
         else:
-            url = predicted.get("url")
-            dated = isinstance(url, str) and DAY in url
+            stored, instead = prediction
             for key, value in attrs.items():
-                if key == "url" and dated:
-                    same = value == url.replace(DAY, when)  # type: ignore[union-attr]
-                elif key == "context" and suffix is not None and predicted.get("soort") == "regel":
-                    same = value == suffix
-                else:
-                    same = predicted.get(key, _MISSING) == value
-                if not same:
+                if (instead[key] if key in instead else stored.get(key, _MISSING)) != value:
                     out[key] = value
-            if len(predicted) > len(attrs) or any(k not in attrs for k in predicted):
-                out[DROPPED] = sorted(k for k in predicted if k not in attrs)
-            if len(out) == 1 and predicted.get("soort") == "bron":
+            dropped = {k for k in (*stored, *instead) if k not in attrs}
+            if dropped:
+                out[DROPPED] = sorted(dropped)
+            if len(out) == 1 and stored.get("soort") == "bron":
                 plain_sources.add(node_id)
         implied = part.implied(node_id, attrs)
         if implied:
@@ -286,10 +291,7 @@ def is_compact(data: Any) -> bool:
 
 def expand_graph(compact: dict[str, Any], part: RulesetPart, day: dt.date) -> dict[str, Any]:
     """The full node-link data from a case's part and its ruleset part: the graph the decision was made with."""
-    if compact.get("regelsetdeel") != part.key:
-        raise PartError(
-            f"het besluit is gemaakt met regelsetdeel {compact.get('regelsetdeel')}, het gegeven regelsetdeel is {part.key}"
-        )
+    part.check(compact.get("regelsetdeel"))
     when = day.isoformat()
     nodes: dict[str, dict[str, Any]] = {}
     links: list[dict[str, Any]] = []

@@ -10,7 +10,6 @@ difference would only make a decision's own part larger, never wrong
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,15 +75,14 @@ def find_part(key: str) -> RulesetPart | None:
 def _shipped() -> dict[str, tuple[Path, Path | None]]:
     """Key -> (rules, profile) for the shipped rules and every profile of their catalogue; worked out once per process."""
     from ..language.resources import catalogue, national_rules
-    from ..language.ruleset import load_ruleset
+    from ..language.ruleset import load_ruleset, profile_hash
 
     try:
         rules = national_rules()
         national = load_ruleset(rules)
-        _MADE.setdefault(part_of(national).key, part_of(national))
-        keys: dict[str, tuple[Path, Path | None]] = {part_key(national.hash, None): (rules, None)}
+        keys: dict[str, tuple[Path, Path | None]] = {part_of(national).key: (rules, None)}  # made now, so kept in _MADE
         for profile in catalogue(rules).values():
-            keys[part_key(national.hash, hashlib.sha256(profile.read_bytes()).hexdigest())] = (rules, profile)
+            keys[part_key(national.hash, profile_hash(profile))] = (rules, profile)
     except (OSError, WeerbaarError):
         return {}
     return keys

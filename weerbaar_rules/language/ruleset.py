@@ -708,6 +708,11 @@ def _format_validation(located: Located, exc: ValidationError, error: type[Rules
     return error(f"{where}:{rule_part} {place(loc)}: {validation_message(first)}{more}")
 
 
+def profile_hash(path: Path) -> str:
+    """The hash a profile is known by (receipts, ruleset part keys): sha256 over the file as it is."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _file_hash(paths: list[tuple[str, bytes]]) -> str:
     digest = hashlib.sha256()
     for name, content in sorted(paths):
@@ -1213,7 +1218,7 @@ def _load_profile(
         naam=parsed.profiel.naam,
         gemeente=parsed.profiel.gemeente,
         versie=parsed.profiel.versie,
-        hash=hashlib.sha256(path.read_bytes()).hexdigest(),
+        hash=profile_hash(path),
         changes=tuple(changes),
     )
     raws = [(rule, located, index) for index, rule in enumerate(parsed.rules)]
