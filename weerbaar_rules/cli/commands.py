@@ -240,7 +240,7 @@ def evaluate_batch(
             # The decisions carry what their case adds to the graph; the ruleset's part goes beside them, once,
             # and before them: an output file is never there without the part its decisions name.
             try:
-                with AtomicFile(batch.parts_file(output)) as parts:  # type: ignore[arg-type]
+                with AtomicFile(batch.parts_file(sink.target)) as parts:
                     parts.write(batch.parts_text(summary, str(rules)).encode("utf-8"))
             except BaseException:
                 sink.discard()
